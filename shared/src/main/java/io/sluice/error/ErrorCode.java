@@ -1,0 +1,42 @@
+package io.sluice.error;
+
+/**
+ * Every error Sluice reports, each paired with its HTTP status. The names are the stable codes clients
+ * see in {@code {"error": CODE, "message": ...}}; once published they do not change.
+ */
+public enum ErrorCode {
+    INVALID_REQUEST(400),
+    INVALID_TOPIC_NAME(400),
+    INVALID_PARTITION_COUNT(400),
+    INVALID_CONFIG(400),
+    INVALID_RECORD(400),
+    INVALID_OFFSET(400),
+    UNKNOWN_TOPIC(404),
+    UNKNOWN_PARTITION(404),
+    TOPIC_EXISTS(409),
+    CONFLICT(409),
+    RECORD_TOO_LARGE(413),
+    REQUEST_TOO_LARGE(413),
+    OFFSET_OUT_OF_RANGE(416),
+    /** Too many concurrent writers to one partition head; the request changed nothing and may be retried. */
+    CONTENTION(503),
+    /** Stored data failed its checksum. Never answered with data. */
+    CORRUPT_DATA(500),
+    /** An index entry names an object that is gone. */
+    DATA_MISSING(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** True when the caller caused the error (4xx) and nothing was changed. */
+    public boolean isClientError() {
+        return httpStatus >= 400 && httpStatus < 500;
+    }
+}

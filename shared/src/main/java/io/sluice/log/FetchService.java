@@ -1,0 +1,176 @@
+package io.sluice.log;
+
+import io.sluice.error.CorruptObjectException;
+import io.sluice.error.ErrorCode;
+import io.sluice.error.OffsetOutOfRangeException;
+import io.sluice.error.SluiceException;
+import io.sluice.format.LogRecord;
+import io.sluice.format.ObjectFormat;
+import io.sluice.format.ObjectFormat.DecodedBatch;
+import io.sluice.meta.IndexEntry;
+import io.sluice.meta.MetadataStore;
+import io.sluice.meta.PartitionHead;
+import io.sluice.store.ObjectNotFoundException;
+import io.sluice.store.ObjectStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads records back. A fetch reads the head (the high watermark, and {@code last}, which may not be
+ * indexed yet), finds the entry holding the offset with one Query (or none, when {@code last} holds it),
+ * and reads that entry's byte range with one ranged GET. It reads forward entry by entry until
+ * {@code maxBytes}, always returning at least one record when there is one.
+ */
+public final class FetchService {
+
+    public static final int DEFAULT_MAX_BYTES = 1 << 20;
+    /** The most a fetch returns: base64 in a JSON body must stay under Lambda's 6 MB response limit. */
+    public static final int MAX_MAX_BYTES = 4 << 20;
+    private static final int TIMESTAMP_SCAN_PAGE = 100;
+
+    private final ObjectStore objects;
+    private final MetadataStore metadata;
+    private final Heads heads;
+
+    public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics) {
+        this.objects = objects;
+        this.metadata = metadata;
+        this.heads = new Heads(metadata, topics);
+    }
+
+    /**
+     * Records from {@code offset} on, up to {@code maxBytes} of keys, values and headers (at least one
+     * record whenever one exists at {@code offset}).
+     *
+     * @throws OffsetOutOfRangeException if {@code offset} is below logStartOffset or above the high watermark
+     * @throws CorruptObjectException    if stored bytes fail their checksum; no record is returned then
+     */
+    public FetchResult fetch(String topic, int partition, long offset, int maxBytes) {
+        if (maxBytes < 1 || maxBytes > MAX_MAX_BYTES) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST,
+                    "maxBytes must be between 1 and " + MAX_MAX_BYTES + ", was " + maxBytes);
+        }
+        if (offset < 0) {
+            throw new SluiceException(ErrorCode.INVALID_OFFSET, "offset must not be negative, was " + offset);
+        }
+        PartitionHead head = heads.read(topic, partition).head();
+        checkRange(head, offset);
+        List<FetchedRecord> records = new ArrayList<>();
+        long want = offset;
+        long bytes = 0;
+        while (want < head.nextOffset()) {
+            IndexEntry entry = entryFor(head, want);
+            boolean full = false;
+            for (FetchedRecord record : read(entry)) {
+                if (record.offset() < want) {
+                    continue;
+                }
+                int size = record.record().sizeInBytes();
+                if (!records.isEmpty() && bytes + size > maxBytes) {
+                    full = true;
+                    break;
+                }
+                records.add(record);
+                bytes += size;
+                want = record.offset() + 1;
+            }
+            if (full) {
+                break;
+            }
+        }
+        return new FetchResult(List.copyOf(records), want, head.nextOffset(), head.logStartOffset());
+    }
+
+    public long earliestOffset(String topic, int partition) {
+        return heads.read(topic, partition).head().logStartOffset();
+    }
+
+    public long latestOffset(String topic, int partition) {
+        return heads.read(topic, partition).head().nextOffset();
+    }
+
+    /**
+     * The first offset whose record timestamp is at or after {@code timestamp}, as Kafka's ListOffsets
+     * answers it; the high watermark when no record is that new. Walks the index in pages of
+     * {@value #TIMESTAMP_SCAN_PAGE} entries, skipping every entry whose newest timestamp is older, and
+     * reads only the one object range that holds the answer.
+     */
+    public long offsetForTimestamp(String topic, int partition, long timestamp) {
+        PartitionHead head = heads.read(topic, partition).head();
+        long cursor = head.logStartOffset();
+        List<IndexEntry> page = List.of();
+        int pageIndex = 0;
+        while (cursor < head.nextOffset()) {
+            IndexEntry entry;
+            if (pageIndex < page.size() && page.get(pageIndex).baseOffset() == cursor) {
+                entry = page.get(pageIndex++);
+            } else if (head.last() != null && cursor >= head.last().baseOffset()) {
+                entry = head.last();
+            } else {
+                entry = entryFor(head, cursor);
+                page = metadata.entriesFrom(topic, partition, head.topicId(), entry.lastOffset() + 1,
+                        TIMESTAMP_SCAN_PAGE);
+                pageIndex = 0;
+            }
+            if (entry.maxTimestamp() >= timestamp) {
+                for (FetchedRecord record : read(entry)) {
+                    if (record.offset() >= cursor && record.record().timestamp() >= timestamp) {
+                        return record.offset();
+                    }
+                }
+            }
+            cursor = entry.lastOffset() + 1;
+        }
+        return head.nextOffset();
+    }
+
+    private static void checkRange(PartitionHead head, long offset) {
+        if (offset < head.logStartOffset() || offset > head.nextOffset()) {
+            throw new OffsetOutOfRangeException(head.topic(), head.partition(), offset, head.logStartOffset(),
+                    head.nextOffset());
+        }
+    }
+
+    /** The committed entry that holds {@code offset}, which must be in [logStartOffset, nextOffset). */
+    private IndexEntry entryFor(PartitionHead head, long offset) {
+        IndexEntry last = head.last();
+        if (last != null && offset >= last.baseOffset()) {
+            return last;
+        }
+        IndexEntry entry = metadata.floorEntry(head.topic(), head.partition(), head.topicId(), offset).orElse(null);
+        if (entry == null || !entry.contains(offset)) {
+            throw new SluiceException(ErrorCode.DATA_MISSING, "no index entry holds offset " + offset + " of "
+                    + head.topic() + "/" + head.partition() + " (found " + entry + ")");
+        }
+        return entry;
+    }
+
+    /** Every record of an entry, checksums verified before any is returned. */
+    private List<FetchedRecord> read(IndexEntry entry) {
+        byte[] range;
+        try {
+            range = objects.getRange(entry.objectKey(), entry.byteStart(), entry.byteLength());
+        } catch (ObjectNotFoundException e) {
+            throw new SluiceException(ErrorCode.DATA_MISSING, "object " + entry.objectKey() + " of "
+                    + entry.topic() + "/" + entry.partition() + " offsets " + entry.baseOffset() + "-"
+                    + entry.lastOffset() + " is missing", Map.of("objectKey", entry.objectKey()), e);
+        }
+        if (range.length != entry.byteLength()) {
+            throw new CorruptObjectException(entry.objectKey(), entry.byteStart(),
+                    "index says " + entry.byteLength() + " bytes, object holds " + range.length);
+        }
+        List<FetchedRecord> records = new ArrayList<>((int) entry.recordCount());
+        long offset = entry.baseOffset();
+        for (DecodedBatch batch : ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(), range)) {
+            for (LogRecord record : batch.records()) {
+                records.add(new FetchedRecord(offset++, record));
+            }
+        }
+        if (offset != entry.lastOffset() + 1) {
+            throw new CorruptObjectException(entry.objectKey(), entry.byteStart(), "index says "
+                    + entry.recordCount() + " records, object holds " + (offset - entry.baseOffset()));
+        }
+        return records;
+    }
+}

@@ -1,0 +1,53 @@
+package io.sluice.log;
+
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
+import io.sluice.meta.MetadataStore;
+import io.sluice.meta.PartitionHead;
+import io.sluice.meta.TopicConfig;
+import java.util.Optional;
+
+/**
+ * Reads a partition head as it applies to the topic's current incarnation. A head left behind by a
+ * deleted topic of the same name reads as an empty partition (keeping its stored version, so a commit
+ * can replace it with a conditional write).
+ */
+final class Heads {
+
+    /** A topic's configuration and one partition's head, read together. */
+    record Resolved(TopicConfig topic, PartitionHead head) {
+    }
+
+    private final MetadataStore metadata;
+    private final TopicCache topics;
+
+    Heads(MetadataStore metadata, TopicCache topics) {
+        this.metadata = metadata;
+        this.topics = topics;
+    }
+
+    /** @throws SluiceException UNKNOWN_TOPIC, UNKNOWN_PARTITION */
+    Resolved read(String topicName, int partition) {
+        TopicConfig topic = checkPartition(topics.get(topicName), partition);
+        Optional<PartitionHead> stored = metadata.getHead(topicName, partition);
+        if (stored.isPresent() && !stored.get().topicId().equals(topic.topicId())) {
+            topic = checkPartition(topics.refresh(topicName), partition);
+        }
+        if (stored.isEmpty()) {
+            return new Resolved(topic, PartitionHead.empty(topicName, partition, topic.topicId(), 0));
+        }
+        PartitionHead head = stored.get();
+        if (!head.topicId().equals(topic.topicId())) {
+            head = PartitionHead.empty(topicName, partition, topic.topicId(), head.version());
+        }
+        return new Resolved(topic, head);
+    }
+
+    static TopicConfig checkPartition(TopicConfig topic, int partition) {
+        if (partition < 0 || partition >= topic.partitions()) {
+            throw new SluiceException(ErrorCode.UNKNOWN_PARTITION, "topic " + topic.name() + " has partitions 0 to "
+                    + (topic.partitions() - 1) + ", not " + partition);
+        }
+        return topic;
+    }
+}

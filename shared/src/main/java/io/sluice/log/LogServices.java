@@ -1,0 +1,27 @@
+package io.sluice.log;
+
+import io.sluice.client.Partitioner;
+import io.sluice.meta.MetadataStore;
+import io.sluice.store.ObjectStore;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The log's services wired over one object store and one metadata store. */
+public record LogServices(TopicService topics, ProduceService producer, FetchService fetcher) {
+
+    /** How long a topic's configuration is trusted before it is read again. */
+    public static final Duration TOPIC_CACHE_TTL = Duration.ofSeconds(30);
+
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, Clock clock, Backoff backoff) {
+        TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
+        return new LogServices(
+                new TopicService(metadata, cache, clock),
+                new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff),
+                new FetchService(objects, metadata, cache));
+    }
+
+    /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, Clock clock) {
+        return create(objects, metadata, clock, Backoff.exponentialJitter(5, 200));
+    }
+}

@@ -1,0 +1,39 @@
+package io.sluice.log;
+
+import java.util.Random;
+
+/**
+ * ULIDs: 48 bits of epoch millis then 80 random bits, in Crockford base32, 26 characters. They sort by
+ * creation time, which keeps WAL keys listing in write order within an hour's prefix.
+ */
+public final class Ulid {
+
+    private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    public static final int LENGTH = 26;
+
+    private Ulid() {
+    }
+
+    public static String generate(long epochMillis, Random random) {
+        if (epochMillis < 0 || epochMillis >= (1L << 48)) {
+            throw new IllegalArgumentException("timestamp out of ULID range: " + epochMillis);
+        }
+        char[] out = new char[LENGTH];
+        long time = epochMillis;
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (time & 31)];
+            time >>>= 5;
+        }
+        long hi = random.nextLong() & ((1L << 40) - 1);
+        long lo = random.nextLong() & ((1L << 40) - 1);
+        for (int i = 17; i >= 10; i--) {
+            out[i] = ALPHABET[(int) (hi & 31)];
+            hi >>>= 5;
+        }
+        for (int i = 25; i >= 18; i--) {
+            out[i] = ALPHABET[(int) (lo & 31)];
+            lo >>>= 5;
+        }
+        return new String(out);
+    }
+}

@@ -1,0 +1,304 @@
+package io.sluice.meta;
+
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * A {@link MetadataStore} on one DynamoDB table with a string partition key {@code pk} and sort key
+ * {@code sk}. The items:
+ *
+ * <pre>
+ * topic           pk=TOPICS           sk=T#&lt;topic&gt;
+ * partition head  pk=P#&lt;topic&gt;#&lt;p&gt;    sk=HEAD
+ * index entry     pk=P#&lt;topic&gt;#&lt;p&gt;    sk=I#&lt;baseOffset, 20 digits&gt;
+ * </pre>
+ *
+ * Topics share one partition key so that listing them is one Query rather than a Scan of the whole
+ * table (see docs/architecture.md). Every write is a single-item conditional write, every read is
+ * strongly consistent.
+ */
+public final class DynamoMetadataStore implements MetadataStore {
+
+    static final String PK = "pk";
+    static final String SK = "sk";
+    static final String TOPICS_PK = "TOPICS";
+    static final String HEAD_SK = "HEAD";
+    static final String INDEX_PREFIX = "I#";
+    private static final int BATCH_GET_LIMIT = 100;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoMetadataStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    // ---- topics ----
+
+    @Override
+    public void createTopic(TopicConfig topic) {
+        Map<String, AttributeValue> item = new HashMap<>(topicKey(topic.name()));
+        item.put("name", s(topic.name()));
+        item.put("topicId", s(topic.topicId()));
+        item.put("partitions", n(topic.partitions()));
+        item.put("retentionMs", n(topic.retentionMs()));
+        item.put("retentionBytes", n(topic.retentionBytes()));
+        item.put("maxRecordBytes", n(topic.maxRecordBytes()));
+        item.put("created", n(topic.createdAt()));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK)));
+        } catch (ConditionalCheckFailedException e) {
+            throw new SluiceException(ErrorCode.TOPIC_EXISTS, "topic " + topic.name() + " already exists");
+        }
+    }
+
+    @Override
+    public Optional<TopicConfig> getTopic(String name) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(topicKey(name)).consistentRead(true))
+                .item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toTopic(item));
+    }
+
+    @Override
+    public List<TopicConfig> listTopics() {
+        QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", PK))
+                .expressionAttributeValues(Map.of(":pk", s(TOPICS_PK)))
+                .build();
+        return dynamo.queryPaginator(request).items().stream().map(DynamoMetadataStore::toTopic).toList();
+    }
+
+    @Override
+    public boolean deleteTopic(String name, String topicId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(topicKey(name)).conditionExpression("#tid = :tid")
+                    .expressionAttributeNames(Map.of("#tid", "topicId"))
+                    .expressionAttributeValues(Map.of(":tid", s(topicId))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    // ---- heads ----
+
+    @Override
+    public Optional<PartitionHead> getHead(String topic, int partition) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(key(partitionPk(topic, partition), HEAD_SK)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toHead(topic, partition, item));
+    }
+
+    @Override
+    public List<PartitionHead> getHeads(String topic, int partitions) {
+        List<PartitionHead> heads = new ArrayList<>();
+        for (int from = 0; from < partitions; from += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (int p = from; p < Math.min(partitions, from + BATCH_GET_LIMIT); p++) {
+                keys.add(key(partitionPk(topic, p), HEAD_SK));
+            }
+            Map<String, KeysAndAttributes> pending =
+                    Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            while (!pending.isEmpty()) {
+                Map<String, KeysAndAttributes> request = pending;
+                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
+                for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                    String pk = item.get(PK).s();
+                    int partition = Integer.parseInt(pk.substring(pk.lastIndexOf('#') + 1));
+                    heads.add(toHead(topic, partition, item));
+                }
+                pending = response.unprocessedKeys();
+            }
+        }
+        heads.sort(Comparator.comparingInt(PartitionHead::partition));
+        return heads;
+    }
+
+    @Override
+    public boolean compareAndSetHead(long expectedVersion, PartitionHead next) {
+        InMemoryMetadataStore.requireNextVersion(expectedVersion, next);
+        Map<String, String> names = new HashMap<>(Map.of(
+                "#pk", PK, "#tid", "topicId", "#next", "nextOffset", "#lso", "logStartOffset",
+                "#v", "version", "#last", "last"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":tid", s(next.topicId()), ":next", n(next.nextOffset()), ":lso", n(next.logStartOffset()),
+                ":nv", n(next.version())));
+        String update = "SET #tid = :tid, #next = :next, #lso = :lso, #v = :nv";
+        if (next.last() == null) {
+            update += " REMOVE #last";
+        } else {
+            update += ", #last = :last";
+            values.put(":last", AttributeValue.fromM(entryAttributes(next.last())));
+        }
+        String condition;
+        if (expectedVersion == 0) {
+            condition = "attribute_not_exists(#pk)";
+        } else {
+            condition = "#v = :v";
+            values.put(":v", n(expectedVersion));
+        }
+        String updateExpression = update;
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(partitionPk(next.topic(), next.partition()), HEAD_SK))
+                    .updateExpression(updateExpression).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    // ---- index ----
+
+    @Override
+    public boolean putIndexEntryIfAbsent(IndexEntry entry) {
+        Map<String, AttributeValue> item = new HashMap<>(entryAttributes(entry));
+        item.putAll(key(partitionPk(entry.topic(), entry.partition()), indexSk(entry.baseOffset())));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#pk) OR #tid <> :tid")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#tid", "topicId"))
+                    .expressionAttributeValues(Map.of(":tid", s(entry.topicId()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<IndexEntry> floorEntry(String topic, int partition, String topicId, long offset) {
+        List<IndexEntry> found = queryIndex(topic, partition, topicId, INDEX_PREFIX, indexSk(offset), false, 1);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    @Override
+    public List<IndexEntry> entriesFrom(String topic, int partition, String topicId, long fromOffset, int limit) {
+        return queryIndex(topic, partition, topicId, indexSk(fromOffset), indexSk(Long.MAX_VALUE), true, limit);
+    }
+
+    /** Entries of one incarnation with sk in [from, to]; pages on past entries of other incarnations. */
+    private List<IndexEntry> queryIndex(String topic, int partition, String topicId, String from, String to,
+                                        boolean ascending, int limit) {
+        List<IndexEntry> entries = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = startKey;
+            QueryResponse response = dynamo.query(b -> b.tableName(table).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
+                    .filterExpression("#tid = :tid")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK, "#tid", "topicId"))
+                    .expressionAttributeValues(Map.of(":pk", s(partitionPk(topic, partition)),
+                            ":from", s(from), ":to", s(to), ":tid", s(topicId)))
+                    .scanIndexForward(ascending)
+                    .limit(limit - entries.size())
+                    .exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> item : response.items()) {
+                entries.add(toEntry(topic, partition, item));
+            }
+            startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (startKey != null && entries.size() < limit);
+        return entries;
+    }
+
+    @Override
+    public void deletePartition(String topic, int partition, String topicId) {
+        QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk")
+                .filterExpression("#tid = :tid")
+                .projectionExpression("#pk, #sk")
+                .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK, "#tid", "topicId"))
+                .expressionAttributeValues(Map.of(":pk", s(partitionPk(topic, partition)), ":tid", s(topicId)))
+                .build();
+        for (Map<String, AttributeValue> key : dynamo.queryPaginator(request).items()) {
+            try {
+                dynamo.deleteItem(b -> b.tableName(table).key(key).conditionExpression("#tid = :tid")
+                        .expressionAttributeNames(Map.of("#tid", "topicId"))
+                        .expressionAttributeValues(Map.of(":tid", s(topicId))));
+            } catch (ConditionalCheckFailedException e) {
+                // replaced by another incarnation since the query: not ours to delete
+            }
+        }
+    }
+
+    // ---- item mapping ----
+
+    static String partitionPk(String topic, int partition) {
+        return "P#" + topic + "#" + partition;
+    }
+
+    static String indexSk(long baseOffset) {
+        return INDEX_PREFIX + String.format("%020d", baseOffset);
+    }
+
+    private static Map<String, AttributeValue> topicKey(String name) {
+        return key(TOPICS_PK, "T#" + name);
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PK, s(pk), SK, s(sk));
+    }
+
+    private static TopicConfig toTopic(Map<String, AttributeValue> item) {
+        return new TopicConfig(item.get("name").s(), item.get("topicId").s(), num(item, "partitions").intValue(),
+                num(item, "retentionMs"), num(item, "retentionBytes"), num(item, "maxRecordBytes").intValue(),
+                num(item, "created"));
+    }
+
+    private static PartitionHead toHead(String topic, int partition, Map<String, AttributeValue> item) {
+        AttributeValue last = item.get("last");
+        return new PartitionHead(topic, partition, item.get("topicId").s(), num(item, "nextOffset"),
+                num(item, "logStartOffset"), num(item, "version"),
+                last == null ? null : toEntry(topic, partition, last.m()));
+    }
+
+    private static Map<String, AttributeValue> entryAttributes(IndexEntry e) {
+        return Map.of(
+                "topicId", s(e.topicId()),
+                "baseOffset", n(e.baseOffset()),
+                "lastOffset", n(e.lastOffset()),
+                "objectKey", s(e.objectKey()),
+                "byteStart", n(e.byteStart()),
+                "byteLength", n(e.byteLength()),
+                "maxTimestamp", n(e.maxTimestamp()),
+                "level", n(e.level()));
+    }
+
+    private static IndexEntry toEntry(String topic, int partition, Map<String, AttributeValue> m) {
+        return new IndexEntry(topic, partition, m.get("topicId").s(), num(m, "baseOffset"), num(m, "lastOffset"),
+                m.get("objectKey").s(), num(m, "byteStart"), num(m, "byteLength").intValue(), num(m, "maxTimestamp"),
+                num(m, "level").intValue());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static Long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        if (value == null || value.n() == null) {
+            throw new IllegalStateException("metadata item lacks numeric attribute " + name + ": " + item.keySet());
+        }
+        return Long.parseLong(value.n());
+    }
+}

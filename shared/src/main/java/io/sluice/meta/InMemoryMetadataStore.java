@@ -1,0 +1,128 @@
+package io.sluice.meta;
+
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** A {@link MetadataStore} in maps under one lock, for unit tests and as the contract's reference. */
+public final class InMemoryMetadataStore implements MetadataStore {
+
+    private record PartitionKey(String topic, int partition) {
+    }
+
+    private final NavigableMap<String, TopicConfig> topics = new TreeMap<>();
+    private final Map<PartitionKey, PartitionHead> heads = new HashMap<>();
+    private final Map<PartitionKey, NavigableMap<Long, IndexEntry>> indexes = new HashMap<>();
+
+    @Override
+    public synchronized void createTopic(TopicConfig topic) {
+        if (topics.putIfAbsent(topic.name(), topic) != null) {
+            throw new SluiceException(ErrorCode.TOPIC_EXISTS, "topic " + topic.name() + " already exists");
+        }
+    }
+
+    @Override
+    public synchronized Optional<TopicConfig> getTopic(String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    @Override
+    public synchronized List<TopicConfig> listTopics() {
+        return List.copyOf(topics.values());
+    }
+
+    @Override
+    public synchronized boolean deleteTopic(String name, String topicId) {
+        TopicConfig current = topics.get(name);
+        if (current == null || !current.topicId().equals(topicId)) {
+            return false;
+        }
+        topics.remove(name);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<PartitionHead> getHead(String topic, int partition) {
+        return Optional.ofNullable(heads.get(new PartitionKey(topic, partition)));
+    }
+
+    @Override
+    public synchronized List<PartitionHead> getHeads(String topic, int partitions) {
+        List<PartitionHead> result = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            getHead(topic, p).ifPresent(result::add);
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized boolean compareAndSetHead(long expectedVersion, PartitionHead next) {
+        requireNextVersion(expectedVersion, next);
+        PartitionKey key = new PartitionKey(next.topic(), next.partition());
+        PartitionHead current = heads.get(key);
+        long currentVersion = current == null ? 0 : current.version();
+        if (currentVersion != expectedVersion) {
+            return false;
+        }
+        heads.put(key, next);
+        return true;
+    }
+
+    static void requireNextVersion(long expectedVersion, PartitionHead next) {
+        if (next.version() != expectedVersion + 1) {
+            throw new IllegalArgumentException(
+                    "next head version must be " + (expectedVersion + 1) + ", was " + next.version());
+        }
+    }
+
+    @Override
+    public synchronized boolean putIndexEntryIfAbsent(IndexEntry entry) {
+        NavigableMap<Long, IndexEntry> index = indexes.computeIfAbsent(
+                new PartitionKey(entry.topic(), entry.partition()), k -> new TreeMap<>());
+        IndexEntry existing = index.get(entry.baseOffset());
+        if (existing != null && existing.topicId().equals(entry.topicId())) {
+            return false;
+        }
+        index.put(entry.baseOffset(), entry);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<IndexEntry> floorEntry(String topic, int partition, String topicId, long offset) {
+        return index(topic, partition).headMap(offset, true).descendingMap().values().stream()
+                .filter(e -> e.topicId().equals(topicId))
+                .findFirst();
+    }
+
+    @Override
+    public synchronized List<IndexEntry> entriesFrom(String topic, int partition, String topicId, long fromOffset,
+                                                     int limit) {
+        return index(topic, partition).tailMap(fromOffset, true).values().stream()
+                .filter(e -> e.topicId().equals(topicId))
+                .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public synchronized void deletePartition(String topic, int partition, String topicId) {
+        PartitionKey key = new PartitionKey(topic, partition);
+        NavigableMap<Long, IndexEntry> index = indexes.get(key);
+        if (index != null) {
+            index.values().removeIf(e -> e.topicId().equals(topicId));
+        }
+        PartitionHead head = heads.get(key);
+        if (head != null && head.topicId().equals(topicId)) {
+            heads.remove(key);
+        }
+    }
+
+    private NavigableMap<Long, IndexEntry> index(String topic, int partition) {
+        return indexes.getOrDefault(new PartitionKey(topic, partition), new TreeMap<>());
+    }
+}

@@ -1,0 +1,61 @@
+package io.sluice.meta;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The metadata of every topic and partition: DynamoDB in AWS, dynalite locally, maps in unit tests.
+ * Every change is a single-item conditional write; there are no transactions. Reads are strongly
+ * consistent. Every implementation is held to the same contract test.
+ */
+public interface MetadataStore {
+
+    /**
+     * Stores a new topic.
+     *
+     * @throws io.sluice.error.SluiceException TOPIC_EXISTS if the name is taken
+     */
+    void createTopic(TopicConfig topic);
+
+    Optional<TopicConfig> getTopic(String name);
+
+    /** Every topic, in name order. */
+    List<TopicConfig> listTopics();
+
+    /** Deletes the topic's META item if it is still the incarnation {@code topicId}; false if it was not. */
+    boolean deleteTopic(String name, String topicId);
+
+    /** The stored head, strongly consistent; empty if the partition was never written. */
+    Optional<PartitionHead> getHead(String topic, int partition);
+
+    /** Heads of partitions {@code 0..partitions-1}, in order; absent ones are missing from the list. */
+    List<PartitionHead> getHeads(String topic, int partitions);
+
+    /**
+     * Replaces the head if its stored version is still {@code expectedVersion} (0: the item must not
+     * exist). The new head's version must be {@code expectedVersion + 1}.
+     *
+     * @return false if another writer got there first; nothing was changed
+     */
+    boolean compareAndSetHead(long expectedVersion, PartitionHead next);
+
+    /**
+     * Writes an index entry unless an entry of the same incarnation is already stored at its base offset.
+     * Writing the same entry twice is harmless; an entry left behind by an older incarnation is replaced.
+     *
+     * @return true if this call wrote it
+     */
+    boolean putIndexEntryIfAbsent(IndexEntry entry);
+
+    /** The entry of incarnation {@code topicId} with the greatest base offset at or below {@code offset}. */
+    Optional<IndexEntry> floorEntry(String topic, int partition, String topicId, long offset);
+
+    /** Up to {@code limit} entries of incarnation {@code topicId} with base offset at or above {@code fromOffset}, ascending. */
+    List<IndexEntry> entriesFrom(String topic, int partition, String topicId, long fromOffset, int limit);
+
+    /**
+     * Deletes the head and every index entry of a partition that belong to incarnation {@code topicId}.
+     * Items of another incarnation, such as a topic re-created under the same name, are left alone.
+     */
+    void deletePartition(String topic, int partition, String topicId);
+}

@@ -1,0 +1,58 @@
+package io.sluice.meta;
+
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A topic as stored in its META item. {@code topicId} names this incarnation of the topic: every head
+ * and index entry carries it, so leftovers of a deleted topic are never read as part of a new topic
+ * with the same name.
+ *
+ * @param retentionMs    how long records are kept; -1 keeps them forever
+ * @param retentionBytes how many bytes per partition are kept; -1 means no limit
+ * @param maxRecordBytes the largest record (key + value + headers) a producer may send
+ */
+public record TopicConfig(String name, String topicId, int partitions, long retentionMs, long retentionBytes,
+                          int maxRecordBytes, long createdAt) {
+
+    public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    public static final int MAX_PARTITIONS = 1_000;
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+    /** The ceiling of a per-topic record limit: a produce request may not exceed 6 MB anyway. */
+    public static final int MAX_MAX_RECORD_BYTES = 4 << 20;
+    public static final long UNLIMITED = -1;
+
+    public TopicConfig {
+        validateName(name);
+        Objects.requireNonNull(topicId, "topicId");
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            throw new SluiceException(ErrorCode.INVALID_PARTITION_COUNT,
+                    "partitions must be between 1 and " + MAX_PARTITIONS + ", was " + partitions);
+        }
+        if (retentionMs < UNLIMITED || retentionMs == 0) {
+            throw new SluiceException(ErrorCode.INVALID_CONFIG, "retentionMs must be positive or -1, was " + retentionMs);
+        }
+        if (retentionBytes < UNLIMITED || retentionBytes == 0) {
+            throw new SluiceException(ErrorCode.INVALID_CONFIG,
+                    "retentionBytes must be positive or -1, was " + retentionBytes);
+        }
+        if (maxRecordBytes < 1 || maxRecordBytes > MAX_MAX_RECORD_BYTES) {
+            throw new SluiceException(ErrorCode.INVALID_CONFIG,
+                    "maxRecordBytes must be between 1 and " + MAX_MAX_RECORD_BYTES + ", was " + maxRecordBytes);
+        }
+    }
+
+    public static void validateName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new SluiceException(ErrorCode.INVALID_TOPIC_NAME,
+                    "topic names are 1 to 249 characters of [a-zA-Z0-9._-], got "
+                            + (name == null ? "none" : "'" + abbreviate(name) + "'"));
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+    }
+}
