@@ -134,7 +134,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     public boolean compareAndSetHead(long expectedVersion, PartitionHead next) {
         InMemoryMetadataStore.requireNextVersion(expectedVersion, next);
         Map<String, String> names = new HashMap<>(Map.of(
-                "#pk", PK, "#tid", "topicId", "#next", "nextOffset", "#lso", "logStartOffset",
+                "#tid", "topicId", "#next", "nextOffset", "#lso", "logStartOffset",
                 "#v", "version", "#last", "last"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":tid", s(next.topicId()), ":next", n(next.nextOffset()), ":lso", n(next.logStartOffset()),
@@ -149,6 +149,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         String condition;
         if (expectedVersion == 0) {
             condition = "attribute_not_exists(#pk)";
+            names.put("#pk", PK);
         } else {
             condition = "#v = :v";
             values.put(":v", n(expectedVersion));

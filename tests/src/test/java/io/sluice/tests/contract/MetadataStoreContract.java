@@ -1,0 +1,209 @@
+package io.sluice.tests.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
+import io.sluice.meta.IndexEntry;
+import io.sluice.meta.MetadataStore;
+import io.sluice.meta.PartitionHead;
+import io.sluice.meta.TopicConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link MetadataStore} must do; extended once per implementation. */
+abstract class MetadataStoreContract {
+
+    private static final String ID = "01JTOPICID0000000000000000";
+    private static final String OTHER_ID = "01JOTHERID0000000000000000";
+
+    private MetadataStore store;
+
+    protected abstract MetadataStore newStore();
+
+    @BeforeEach
+    void setUp() {
+        store = newStore();
+    }
+
+    private static TopicConfig topic(String name, String id) {
+        return new TopicConfig(name, id, 3, 86_400_000L, -1, 1 << 20, 1_700_000_000_000L);
+    }
+
+    private static IndexEntry entry(String topicId, long base, long last, String key) {
+        return new IndexEntry("t", 0, topicId, base, last, key, 5, 100 + (int) base, 1_700_000_000_000L + base, 0);
+    }
+
+    @Test
+    void topicsRoundTripAndListInNameOrder() {
+        store.createTopic(topic("zeta", ID));
+        store.createTopic(topic("alpha", OTHER_ID));
+        assertThat(store.getTopic("zeta")).contains(topic("zeta", ID));
+        assertThat(store.getTopic("missing")).isEmpty();
+        assertThat(store.listTopics()).extracting(TopicConfig::name).containsExactly("alpha", "zeta");
+    }
+
+    @Test
+    void creatingATakenNameFailsAndKeepsTheOriginal() {
+        store.createTopic(topic("t", ID));
+        assertThatThrownBy(() -> store.createTopic(topic("t", OTHER_ID)))
+                .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOPIC_EXISTS));
+        assertThat(store.getTopic("t").orElseThrow().topicId()).isEqualTo(ID);
+    }
+
+    @Test
+    void deleteTopicOnlyDeletesTheNamedIncarnation() {
+        store.createTopic(topic("t", ID));
+        assertThat(store.deleteTopic("t", OTHER_ID)).isFalse();
+        assertThat(store.getTopic("t")).isPresent();
+        assertThat(store.deleteTopic("t", ID)).isTrue();
+        assertThat(store.getTopic("t")).isEmpty();
+        assertThat(store.deleteTopic("t", ID)).isFalse();
+    }
+
+    @Test
+    void headIsCreatedByTheFirstCommitAndReplacedOnlyAtItsVersion() {
+        assertThat(store.getHead("t", 0)).isEmpty();
+        PartitionHead empty = PartitionHead.empty("t", 0, ID, 0);
+        PartitionHead first = empty.append(entry(ID, 0, 4, "wal/a"));
+        assertThat(store.compareAndSetHead(0, first)).isTrue();
+        assertThat(store.compareAndSetHead(0, first)).as("already exists").isFalse();
+        assertThat(store.getHead("t", 0)).contains(first);
+
+        PartitionHead second = first.append(entry(ID, 5, 9, "wal/b"));
+        assertThat(store.compareAndSetHead(first.version(), second)).isTrue();
+        assertThat(store.compareAndSetHead(first.version(), first.append(entry(ID, 5, 6, "wal/c"))))
+                .as("stale version").isFalse();
+        assertThat(store.getHead("t", 0)).contains(second);
+        assertThat(store.getHead("t", 1)).as("other partitions untouched").isEmpty();
+    }
+
+    @Test
+    void headWithoutLastRoundTrips() {
+        PartitionHead head = new PartitionHead("t", 2, ID, 7, 7, 1, null);
+        assertThat(store.compareAndSetHead(0, head)).isTrue();
+        assertThat(store.getHead("t", 2)).contains(head);
+        PartitionHead replaced = new PartitionHead("t", 2, OTHER_ID, 0, 0, 2, null);
+        assertThat(store.compareAndSetHead(1, replaced)).isTrue();
+        assertThat(store.getHead("t", 2)).contains(replaced);
+    }
+
+    @Test
+    void casRejectsAVersionThatIsNotTheNext() {
+        PartitionHead head = PartitionHead.empty("t", 0, ID, 0).append(entry(ID, 0, 0, "k"));
+        assertThatThrownBy(() -> store.compareAndSetHead(3, head)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.getHead("t", 0)).isEmpty();
+    }
+
+    @Test
+    void getHeadsReturnsStoredHeadsInPartitionOrder() {
+        for (int p : new int[] {4, 0, 2}) {
+            store.compareAndSetHead(0, new PartitionHead("t", p, ID, p, 0, 1, null));
+        }
+        assertThat(store.getHeads("t", 5)).extracting(PartitionHead::partition).containsExactly(0, 2, 4);
+        assertThat(store.getHeads("t", 5)).extracting(PartitionHead::nextOffset).containsExactly(0L, 2L, 4L);
+    }
+
+    @Test
+    void indexPutIsIdempotentAndNeverOverwritesItsOwnIncarnation() {
+        IndexEntry original = entry(ID, 0, 4, "wal/a");
+        assertThat(store.putIndexEntryIfAbsent(original)).isTrue();
+        assertThat(store.putIndexEntryIfAbsent(original)).isFalse();
+        assertThat(store.putIndexEntryIfAbsent(entry(ID, 0, 9, "seg/other"))).isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 3)).contains(original);
+    }
+
+    @Test
+    void indexEntryOfAnOlderIncarnationIsReplaced() {
+        store.putIndexEntryIfAbsent(entry(OTHER_ID, 0, 99, "wal/old"));
+        IndexEntry current = entry(ID, 0, 4, "wal/new");
+        assertThat(store.putIndexEntryIfAbsent(current)).isTrue();
+        assertThat(store.floorEntry("t", 0, ID, 3)).contains(current);
+    }
+
+    @Test
+    void floorEntryFindsTheGreatestBaseAtOrBelowAndSkipsOtherIncarnations() {
+        IndexEntry e0 = entry(ID, 0, 9, "a");
+        IndexEntry e10 = entry(ID, 10, 19, "b");
+        IndexEntry e20 = entry(ID, 20, 29, "c");
+        for (IndexEntry e : List.of(e0, e10, e20, entry(OTHER_ID, 15, 40, "foreign"))) {
+            store.putIndexEntryIfAbsent(e);
+        }
+        assertThat(store.floorEntry("t", 0, ID, 0)).contains(e0);
+        assertThat(store.floorEntry("t", 0, ID, 9)).contains(e0);
+        assertThat(store.floorEntry("t", 0, ID, 17)).contains(e10);
+        assertThat(store.floorEntry("t", 0, ID, 20)).contains(e20);
+        assertThat(store.floorEntry("t", 0, ID, 1_000_000)).contains(e20);
+        assertThat(store.floorEntry("t", 1, ID, 5)).isEmpty();
+        assertThat(store.floorEntry("t", 0, OTHER_ID, 14)).isEmpty();
+    }
+
+    @Test
+    void entriesFromListsAscendingWithALimit() {
+        for (long base = 0; base < 50; base += 5) {
+            store.putIndexEntryIfAbsent(entry(ID, base, base + 4, "k" + base));
+        }
+        store.putIndexEntryIfAbsent(entry(OTHER_ID, 12, 13, "foreign"));
+        assertThat(store.entriesFrom("t", 0, ID, 12, 3)).extracting(IndexEntry::baseOffset)
+                .containsExactly(15L, 20L, 25L);
+        assertThat(store.entriesFrom("t", 0, ID, 45, 10)).extracting(IndexEntry::baseOffset).containsExactly(45L);
+        assertThat(store.entriesFrom("t", 0, ID, 46, 10)).isEmpty();
+    }
+
+    @Test
+    void deletePartitionRemovesOnlyItsIncarnation() {
+        store.compareAndSetHead(0, new PartitionHead("t", 0, ID, 10, 0, 1, null));
+        store.putIndexEntryIfAbsent(entry(ID, 0, 4, "a"));
+        store.putIndexEntryIfAbsent(entry(ID, 5, 9, "b"));
+        store.putIndexEntryIfAbsent(entry(OTHER_ID, 20, 21, "c"));
+        store.compareAndSetHead(0, new PartitionHead("t", 1, ID, 3, 0, 1, null));
+
+        store.deletePartition("t", 0, ID);
+
+        assertThat(store.getHead("t", 0)).isEmpty();
+        assertThat(store.floorEntry("t", 0, ID, 100)).isEmpty();
+        assertThat(store.floorEntry("t", 0, OTHER_ID, 100)).isPresent();
+        assertThat(store.getHead("t", 1)).as("other partition").isPresent();
+    }
+
+    @Test
+    void concurrentCompareAndSetNeverLetsAVersionWinTwice() throws Exception {
+        int threads = 8;
+        int attemptsPerThread = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> wins = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                wins.add(pool.submit(() -> {
+                    int won = 0;
+                    for (int i = 0; i < attemptsPerThread; i++) {
+                        PartitionHead head = store.getHead("c", 0).orElse(PartitionHead.empty("c", 0, ID, 0));
+                        PartitionHead next = new PartitionHead("c", 0, ID, head.nextOffset() + 1, 0,
+                                head.version() + 1, null);
+                        if (store.compareAndSetHead(head.version(), next)) {
+                            won++;
+                        }
+                    }
+                    return won;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> w : wins) {
+                total += w.get(2, TimeUnit.MINUTES);
+            }
+            PartitionHead finalHead = store.getHead("c", 0).orElseThrow();
+            assertThat(total).isPositive();
+            assertThat(finalHead.version()).as("every win advanced the version once").isEqualTo(total);
+            assertThat(finalHead.nextOffset()).isEqualTo(total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.sluice.tests.support;
+
+import io.sluice.infra.LocalAws;
+import io.sluice.meta.DynamoMetadataStore;
+import io.sluice.store.S3ObjectStore;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Endpoints of the running emulators, and fresh, isolated bucket-and-table pairs on them. */
+public final class Backends {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final URI s3Endpoint;
+    private final URI dynamoEndpoint;
+
+    Backends(URI s3Endpoint, URI dynamoEndpoint) {
+        this.s3Endpoint = s3Endpoint;
+        this.dynamoEndpoint = dynamoEndpoint;
+    }
+
+    /** A new empty bucket and table, with clients that pass every request through {@code interceptors}. */
+    public Stack fresh(ExecutionInterceptor... interceptors) {
+        int n = SEQUENCE.incrementAndGet();
+        String bucket = "sluice-test-" + n;
+        String table = "sluice-test-" + n;
+        S3Client s3 = LocalAws.s3(s3Endpoint, List.of(interceptors));
+        DynamoDbClient dynamo = LocalAws.dynamo(dynamoEndpoint, List.of(interceptors));
+        LocalAws.createBucket(s3, bucket);
+        LocalAws.createTable(dynamo, table);
+        return new Stack(s3, dynamo, bucket, table);
+    }
+
+    /** One bucket and one table, their clients, and Sluice's stores over them. */
+    public record Stack(S3Client s3, DynamoDbClient dynamo, String bucket, String table) {
+        public S3ObjectStore objects() {
+            return new S3ObjectStore(s3, bucket);
+        }
+
+        public DynamoMetadataStore metadata() {
+            return new DynamoMetadataStore(dynamo, table);
+        }
+    }
+}
