@@ -1,0 +1,17 @@
+package io.sluice.tests.support;
+
+/** A place between two steps of the produce protocol where a crash is injected. */
+public enum FaultPoint {
+    /** Before the WAL object PUT: nothing was written. */
+    BEFORE_OBJECT_PUT,
+    /** After the WAL object PUT: an orphan object, nothing committed. */
+    AFTER_OBJECT_PUT,
+    /** Before writing the previous {@code last} entry to the index. */
+    BEFORE_INDEX_WRITE,
+    /** After the index write, before the head update. */
+    AFTER_INDEX_WRITE,
+    /** Just before the conditional head update. */
+    BEFORE_HEAD_UPDATE,
+    /** After the head update succeeded: committed, but the caller never hears of it. */
+    AFTER_HEAD_UPDATE
+}
