@@ -59,7 +59,7 @@ public final class FetchService {
         List<FetchedRecord> records = new ArrayList<>();
         long want = offset;
         long bytes = 0;
-        while (want < head.nextOffset()) {
+        while (want < head.nextOffset() && bytes < maxBytes) {
             IndexEntry entry = entryFor(head, want);
             boolean full = false;
             for (FetchedRecord record : read(entry)) {

@@ -1,0 +1,123 @@
+package io.sluice.tests.emulated;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.format.LogRecord;
+import io.sluice.log.Backoff;
+import io.sluice.log.LogServices;
+import io.sluice.log.ProduceRecord;
+import io.sluice.log.RecordOffset;
+import io.sluice.log.TopicService.CreateTopic;
+import io.sluice.tests.support.Backends;
+import io.sluice.tests.support.EmbeddedBackends;
+import io.sluice.tests.support.FaultPoint;
+import io.sluice.tests.support.Faults;
+import io.sluice.tests.support.FaultyMetadataStore;
+import io.sluice.tests.support.FaultyObjectStore;
+import io.sluice.tests.support.LogChecker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A crash is injected before and after each step of a produce call (the S3 PUT, the index write of the
+ * previous entry, the head update), for the first and for the second partition the call commits. Every
+ * combination runs; none is sampled. After each crash a new service instance (a fresh Lambda) retries
+ * the call and more calls follow; then the whole log is checked.
+ */
+@ExtendWith(EmbeddedBackends.class)
+class CrashSafetyTest {
+
+    private static final String TOPIC = "crashy";
+    private static final int PARTITIONS = 2;
+
+    static Stream<Arguments> everyFaultPoint() {
+        List<Arguments> cases = new ArrayList<>();
+        for (FaultPoint point : FaultPoint.values()) {
+            boolean once = point == FaultPoint.BEFORE_OBJECT_PUT || point == FaultPoint.AFTER_OBJECT_PUT;
+            cases.add(Arguments.of(point, 1));
+            if (!once) {
+                cases.add(Arguments.of(point, 2));
+            }
+        }
+        return cases.stream();
+    }
+
+    private static List<ProduceRecord> call(int n) {
+        List<ProduceRecord> records = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            records.add(new ProduceRecord(("c" + n).getBytes(UTF_8), ("call" + n + "-" + i).getBytes(UTF_8),
+                    List.of(), i % PARTITIONS, 1_700_000_000_000L + n));
+        }
+        return records;
+    }
+
+    @ParameterizedTest(name = "{0}, occurrence {1}")
+    @MethodSource("everyFaultPoint")
+    void noAcknowledgedRecordIsLostAndTheLogStaysDense(FaultPoint point, int occurrence, Backends backends) {
+        Backends.Stack stack = backends.fresh();
+        Faults faults = new Faults();
+        FaultyObjectStore objects = new FaultyObjectStore(stack.objects(), faults);
+        FaultyMetadataStore metadata = new FaultyMetadataStore(stack.metadata(), faults);
+        LogServices first = LogServices.create(objects, metadata, Clock.systemUTC(), Backoff.NONE);
+        first.topics().create(new CreateTopic(TOPIC, PARTITIONS, null, null, null));
+
+        Map<RecordOffset, LogRecord> acked = new HashMap<>();
+        produce(first, call(1), acked);
+        produce(first, call(2), acked);
+
+        faults.arm(point, occurrence);
+        assertThatThrownBy(() -> first.producer().produce(TOPIC, call(3)))
+                .isInstanceOf(Faults.InjectedCrash.class)
+                .hasMessageContaining(point.name());
+        assertThat(faults.fired()).isEqualTo(1);
+
+        LogServices restarted = LogServices.create(objects, metadata, Clock.systemUTC(), Backoff.NONE);
+        produce(restarted, call(3), acked);
+        produce(restarted, call(4), acked);
+
+        LogChecker checker = new LogChecker(restarted.fetcher(), stack.metadata());
+        assertThat(checker.check(TOPIC, PARTITIONS, acked)).as("violations after a crash at " + point).isEmpty();
+
+        long committedByCrashedCall = committedBeforeCrash(point, occurrence);
+        long logSize = 0;
+        for (int p = 0; p < PARTITIONS; p++) {
+            logSize += restarted.fetcher().latestOffset(TOPIC, p);
+        }
+        assertThat(logSize).as("acknowledged records plus what the crashed call committed")
+                .isEqualTo(acked.size() + committedByCrashedCall);
+    }
+
+    /**
+     * Records the crashed call committed before its caller saw the crash: none before a head update
+     * succeeds; after the first partition's head update, that partition's two records; after the
+     * second's, all four. Without an idempotent producer the retry appends them again.
+     */
+    private static long committedBeforeCrash(FaultPoint point, int occurrence) {
+        if (point == FaultPoint.AFTER_HEAD_UPDATE) {
+            return 2L * occurrence;
+        }
+        if (occurrence == 2 && (point == FaultPoint.BEFORE_INDEX_WRITE || point == FaultPoint.AFTER_INDEX_WRITE
+                || point == FaultPoint.BEFORE_HEAD_UPDATE)) {
+            return 2;
+        }
+        return 0;
+    }
+
+    private static void produce(LogServices log, List<ProduceRecord> records, Map<RecordOffset, LogRecord> acked) {
+        List<RecordOffset> offsets = log.producer().produce(TOPIC, records);
+        for (int i = 0; i < records.size(); i++) {
+            ProduceRecord r = records.get(i);
+            acked.put(offsets.get(i), new LogRecord(r.timestamp(), r.key(), r.value(), r.headers()));
+        }
+    }
+}
