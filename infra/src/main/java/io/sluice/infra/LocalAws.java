@@ -1,6 +1,8 @@
 package io.sluice.infra;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -65,17 +67,30 @@ public final class LocalAws {
         }
     }
 
-    /** Creates the table (pk S hash, sk S range, on demand) unless it exists. */
-    public static void createTable(DynamoDbClient dynamo, String table) {
+    /**
+     * Creates a table as template.yaml defines it (attribute definitions, key schema, billing mode)
+     * unless it exists, and waits until it is active.
+     */
+    public static void createTable(DynamoDbClient dynamo, String table, SamTemplate.TableDef definition) {
+        JsonNode properties = definition.properties();
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        properties.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
+                .attributeName(a.path("AttributeName").asText())
+                .attributeType(ScalarAttributeType.fromValue(a.path("AttributeType").asText())).build()));
+        List<KeySchemaElement> keys = new ArrayList<>();
+        properties.path("KeySchema").forEach(k -> keys.add(KeySchemaElement.builder()
+                .attributeName(k.path("AttributeName").asText())
+                .keyType(KeyType.fromValue(k.path("KeyType").asText())).build()));
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("table " + definition.logicalId() + " has no KeySchema in template.yaml");
+        }
+        BillingMode billing = BillingMode.fromValue(properties.path("BillingMode").asText("PAY_PER_REQUEST"));
+        if (billing != BillingMode.PAY_PER_REQUEST) {
+            throw new IllegalStateException("table " + definition.logicalId() + " must be PAY_PER_REQUEST");
+        }
         try {
-            dynamo.createTable(b -> b.tableName(table)
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                    .keySchema(
-                            KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+            dynamo.createTable(b -> b.tableName(table).billingMode(billing)
+                    .attributeDefinitions(attributes).keySchema(keys));
         } catch (ResourceInUseException e) {
             // already there: a restart of the local stack
         }

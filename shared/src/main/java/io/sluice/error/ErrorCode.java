@@ -6,13 +6,19 @@ package io.sluice.error;
  */
 public enum ErrorCode {
     INVALID_REQUEST(400),
+    /** The body is not JSON, or not the JSON this route takes. */
+    MALFORMED_JSON(400),
     INVALID_TOPIC_NAME(400),
     INVALID_PARTITION_COUNT(400),
     INVALID_CONFIG(400),
     INVALID_RECORD(400),
     INVALID_OFFSET(400),
+    /** No route has this path. */
+    ROUTE_NOT_FOUND(404),
     UNKNOWN_TOPIC(404),
     UNKNOWN_PARTITION(404),
+    /** The path exists but not with this method. */
+    METHOD_NOT_ALLOWED(405),
     TOPIC_EXISTS(409),
     CONFLICT(409),
     RECORD_TOO_LARGE(413),
@@ -20,6 +26,8 @@ public enum ErrorCode {
     OFFSET_OUT_OF_RANGE(416),
     /** Too many concurrent writers to one partition head; the request changed nothing and may be retried. */
     CONTENTION(503),
+    /** A fault of the server; the body never carries its details. */
+    INTERNAL_ERROR(500),
     /** Stored data failed its checksum. Never answered with data. */
     CORRUPT_DATA(500),
     /** An index entry names an object that is gone. */

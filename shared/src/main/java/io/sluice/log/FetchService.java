@@ -26,7 +26,7 @@ public final class FetchService {
 
     public static final int DEFAULT_MAX_BYTES = 1 << 20;
     /** The most a fetch returns: base64 in a JSON body must stay under Lambda's 6 MB response limit. */
-    public static final int MAX_MAX_BYTES = 4 << 20;
+    public static final int MAX_MAX_BYTES = 3 << 20;
     private static final int TIMESTAMP_SCAN_PAGE = 100;
 
     private final ObjectStore objects;
@@ -47,6 +47,14 @@ public final class FetchService {
      * @throws CorruptObjectException    if stored bytes fail their checksum; no record is returned then
      */
     public FetchResult fetch(String topic, int partition, long offset, int maxBytes) {
+        return fetch(topic, partition, offset, maxBytes, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #fetch(String, int, long, int)}, returning at most {@code maxRecords} records. */
+    public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords) {
+        if (maxRecords < 1) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "maxRecords must be at least 1, was " + maxRecords);
+        }
         if (maxBytes < 1 || maxBytes > MAX_MAX_BYTES) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST,
                     "maxBytes must be between 1 and " + MAX_MAX_BYTES + ", was " + maxBytes);
@@ -59,7 +67,7 @@ public final class FetchService {
         List<FetchedRecord> records = new ArrayList<>();
         long want = offset;
         long bytes = 0;
-        while (want < head.nextOffset() && bytes < maxBytes) {
+        while (want < head.nextOffset() && bytes < maxBytes && records.size() < maxRecords) {
             IndexEntry entry = entryFor(head, want);
             boolean full = false;
             for (FetchedRecord record : read(entry)) {
@@ -67,7 +75,7 @@ public final class FetchService {
                     continue;
                 }
                 int size = record.record().sizeInBytes();
-                if (!records.isEmpty() && bytes + size > maxBytes) {
+                if (!records.isEmpty() && (bytes + size > maxBytes || records.size() == maxRecords)) {
                     full = true;
                     break;
                 }

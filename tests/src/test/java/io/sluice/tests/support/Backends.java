@@ -1,6 +1,7 @@
 package io.sluice.tests.support;
 
 import io.sluice.infra.LocalAws;
+import io.sluice.infra.SamTemplate;
 import io.sluice.meta.DynamoMetadataStore;
 import io.sluice.store.S3ObjectStore;
 import java.net.URI;
@@ -14,6 +15,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class Backends {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** The table is created exactly as template.yaml defines it. */
+    private static final SamTemplate TEMPLATE = SamTemplate.load(EmbeddedBackends.projectRoot().resolve("template.yaml"));
 
     private final URI s3Endpoint;
     private final URI dynamoEndpoint;
@@ -31,7 +34,7 @@ public final class Backends {
         S3Client s3 = LocalAws.s3(s3Endpoint, List.of(interceptors));
         DynamoDbClient dynamo = LocalAws.dynamo(dynamoEndpoint, List.of(interceptors));
         LocalAws.createBucket(s3, bucket);
-        LocalAws.createTable(dynamo, table);
+        LocalAws.createTable(dynamo, table, TEMPLATE.tables().get(0));
         return new Stack(s3, dynamo, bucket, table);
     }
 

@@ -18,8 +18,13 @@ public final class EmbeddedBackends implements ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EmbeddedBackends.class);
 
     /** Where {@code npm ci} installed dynalite; Surefire sets it, and it defaults to the sibling module. */
-    static Path infraDir() {
+    public static Path infraDir() {
         return Path.of(System.getProperty("sluice.infra.dir", "../infra"));
+    }
+
+    /** The checkout's top directory, where template.yaml and the README are. */
+    public static Path projectRoot() {
+        return infraDir().resolve("..").toAbsolutePath().normalize();
     }
 
     @Override

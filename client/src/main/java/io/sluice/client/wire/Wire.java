@@ -1,0 +1,94 @@
+package io.sluice.client.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.List;
+
+/**
+ * The JSON bodies of Sluice's HTTP API, shared by the server and its clients. Keys, values and header
+ * values travel as standard base64 (RFC 4648, with padding), so binary data survives. Field names are
+ * published in the README and stay stable.
+ */
+public final class Wire {
+
+    private Wire() {
+    }
+
+    /**
+     * A strict mapper: unknown fields, trailing content, duplicate keys, and scalars of the wrong type
+     * ("5" for a number, 1.5 for an integer) are errors, not guesses. Nulls are left out of responses.
+     */
+    public static ObjectMapper mapper() {
+        return JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(JsonParser.Feature.ALLOW_COMMENTS)
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .build();
+    }
+
+    /** POST /topics. Null fields take the server's defaults (no retention limits, 1 MiB records). */
+    public record CreateTopicRequest(String name, Integer partitions, Long retentionMs, Long retentionBytes,
+                                     Integer maxRecordBytes) {
+    }
+
+    /** A topic as the API shows it. retentionMs and retentionBytes are -1 when unlimited. */
+    public record Topic(String name, String topicId, int partitions, long retentionMs, long retentionBytes,
+                        int maxRecordBytes, long createdAt) {
+    }
+
+    /** GET /topics. */
+    public record TopicList(List<Topic> topics) {
+    }
+
+    /** One partition's readable range: [logStartOffset, highWatermark). */
+    public record PartitionInfo(int partition, long logStartOffset, long highWatermark) {
+    }
+
+    /** GET /topics/{topic}. */
+    public record TopicDescription(String name, String topicId, int partitions, long retentionMs,
+                                   long retentionBytes, int maxRecordBytes, long createdAt,
+                                   List<PartitionInfo> partitionStates) {
+    }
+
+    /** A record header; value is base64 or null. */
+    public record Header(String key, String value) {
+    }
+
+    /** A record to produce. value is required; key, headers, partition and timestamp are optional. */
+    public record ProduceRecord(String key, String value, List<Header> headers, Integer partition, Long timestamp) {
+    }
+
+    /** POST /topics/{topic}/records. */
+    public record ProduceRequest(List<ProduceRecord> records) {
+    }
+
+    /** Where one produced record landed. */
+    public record RecordOffset(int partition, long offset) {
+    }
+
+    /** The answer to a produce: one offset per record, in request order. */
+    public record ProduceResponse(List<RecordOffset> offsets) {
+    }
+
+    /** A fetched record. key is null for a keyless record. */
+    public record Record(long offset, long timestamp, String key, String value, List<Header> headers) {
+    }
+
+    /** GET /topics/{topic}/partitions/{p}/records. */
+    public record FetchResponse(List<Record> records, long nextOffset, long highWatermark, long logStartOffset) {
+    }
+
+    /** GET /topics/{topic}/partitions/{p}/offsets. timestamp is set when the query was a timestamp. */
+    public record OffsetResponse(String topic, int partition, long offset, Long timestamp) {
+    }
+}

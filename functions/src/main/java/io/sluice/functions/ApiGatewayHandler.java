@@ -1,0 +1,71 @@
+package io.sluice.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.sluice.api.ApiRequest;
+import io.sluice.api.ApiResponse;
+import io.sluice.api.HttpApi;
+import io.sluice.api.Route;
+import io.sluice.log.LogServices;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole of a handler: an API Gateway HTTP API (payload format 2.0) event in, {@link HttpApi} called,
+ * its response out. Subclasses only name the routes they serve.
+ */
+abstract class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final HttpApi api;
+
+    ApiGatewayHandler(LogServices log, Set<Route> routes) {
+        this.api = new HttpApi(log, routes, ApiGatewayHandler::logError);
+    }
+
+    /** The routes this function serves. */
+    public Set<Route> routes() {
+        return api.served();
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        ApiResponse response = api.handle(toRequest(event));
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(response.status())
+                .withHeaders(Map.of("content-type", ApiResponse.CONTENT_TYPE))
+                .withBody(response.body())
+                .withIsBase64Encoded(false)
+                .build();
+    }
+
+    static ApiRequest toRequest(APIGatewayV2HTTPEvent event) {
+        String method = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+                ? event.getRequestContext().getHttp().getMethod() : "GET";
+        byte[] body;
+        if (event.getBody() == null) {
+            body = new byte[0];
+        } else if (event.getIsBase64Encoded()) {
+            body = Base64.getDecoder().decode(event.getBody());
+        } else {
+            body = event.getBody().getBytes(StandardCharsets.UTF_8);
+        }
+        Map<String, String> query = event.getQueryStringParameters() == null ? Map.of()
+                : new HashMap<>(event.getQueryStringParameters());
+        return new ApiRequest(method, event.getRawPath(), query, body);
+    }
+
+    private static void logError(String requestId, ApiRequest request, Throwable error) {
+        System.err.println("{\"level\":\"ERROR\",\"requestId\":\"" + requestId + "\",\"method\":\"" + request.method()
+                + "\",\"path\":" + quote(request.path()) + ",\"error\":" + quote(error.toString()) + "}");
+        error.printStackTrace(System.err);
+    }
+
+    private static String quote(String s) {
+        return "\"" + (s == null ? "" : s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")) + "\"";
+    }
+}

@@ -1,0 +1,49 @@
+package io.sluice.functions;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a handler reads from its environment. {@link #REQUIRED} must be set for every function in
+ * template.yaml (a test checks it). The rest are the AWS runtime's own variables, which Lambda sets,
+ * and the SDK's standard endpoint overrides, which only the local stack sets.
+ *
+ * @param bucket          S3 bucket of the log's objects ({@code BUCKET_NAME})
+ * @param table           DynamoDB table of the log's metadata ({@code TABLE_NAME})
+ * @param region          {@code AWS_REGION}, set by Lambda
+ * @param s3Endpoint      {@code AWS_ENDPOINT_URL_S3}, only for emulators
+ * @param dynamoEndpoint  {@code AWS_ENDPOINT_URL_DYNAMODB}, only for emulators
+ * @param accessKeyId     static credentials, only for emulators; in Lambda the default provider chain is used
+ */
+public record FunctionConfig(String bucket, String table, String region, Optional<URI> s3Endpoint,
+                             Optional<URI> dynamoEndpoint, Optional<String> accessKeyId,
+                             Optional<String> secretAccessKey) {
+
+    public static final String BUCKET_NAME = "BUCKET_NAME";
+    public static final String TABLE_NAME = "TABLE_NAME";
+    /** The variables template.yaml must set for every function. */
+    public static final List<String> REQUIRED = List.of(BUCKET_NAME, TABLE_NAME);
+
+    static final String REGION = "AWS_REGION";
+    static final String S3_ENDPOINT = "AWS_ENDPOINT_URL_S3";
+    static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
+    static final String LOCAL_ACCESS_KEY_ID = "SLUICE_LOCAL_ACCESS_KEY_ID";
+    static final String LOCAL_SECRET_ACCESS_KEY = "SLUICE_LOCAL_SECRET_ACCESS_KEY";
+
+    /** Reads the configuration; a missing required variable is an error naming it. */
+    public static FunctionConfig from(Map<String, String> env) {
+        for (String name : REQUIRED) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException("environment variable " + name + " is not set");
+            }
+        }
+        return new FunctionConfig(env.get(BUCKET_NAME), env.get(TABLE_NAME), env.getOrDefault(REGION, "us-east-1"),
+                Optional.ofNullable(env.get(S3_ENDPOINT)).map(URI::create),
+                Optional.ofNullable(env.get(DYNAMODB_ENDPOINT)).map(URI::create),
+                Optional.ofNullable(env.get(LOCAL_ACCESS_KEY_ID)),
+                Optional.ofNullable(env.get(LOCAL_SECRET_ACCESS_KEY)));
+    }
+}

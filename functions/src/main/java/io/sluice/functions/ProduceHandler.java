@@ -1,0 +1,26 @@
+package io.sluice.functions;
+
+import io.sluice.api.Route;
+import io.sluice.log.LogServices;
+import java.util.EnumSet;
+import java.util.Map;
+
+/** POST /topics/{topic}/records. */
+public final class ProduceHandler extends ApiGatewayHandler {
+
+    static final EnumSet<Route> ROUTES = EnumSet.of(Route.PRODUCE);
+
+    /** For Lambda: configuration from the environment. */
+    public ProduceHandler() {
+        this(System.getenv());
+    }
+
+    /** For the local stack: the environment template.yaml gives this function, plus emulator endpoints. */
+    public ProduceHandler(Map<String, String> env) {
+        this(Services.create(FunctionConfig.from(env)));
+    }
+
+    public ProduceHandler(LogServices log) {
+        super(log, ROUTES);
+    }
+}

@@ -1,0 +1,27 @@
+package io.sluice.functions;
+
+import io.sluice.api.Route;
+import io.sluice.log.LogServices;
+import java.util.EnumSet;
+import java.util.Map;
+
+/** Topic administration, and the API's {@code $default} route (JSON 404 and 405 for unknown requests). */
+public final class TopicsHandler extends ApiGatewayHandler {
+
+    static final EnumSet<Route> ROUTES =
+            EnumSet.of(Route.CREATE_TOPIC, Route.LIST_TOPICS, Route.DESCRIBE_TOPIC, Route.DELETE_TOPIC);
+
+    /** For Lambda: configuration from the environment. */
+    public TopicsHandler() {
+        this(System.getenv());
+    }
+
+    /** For the local stack: the environment template.yaml gives this function, plus emulator endpoints. */
+    public TopicsHandler(Map<String, String> env) {
+        this(Services.create(FunctionConfig.from(env)));
+    }
+
+    public TopicsHandler(LogServices log) {
+        super(log, ROUTES);
+    }
+}

@@ -1,0 +1,236 @@
+package io.sluice.infra;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP server that does what API Gateway's HTTP API does for Sluice: it matches each request to a
+ * route from template.yaml, builds a payload-format-2.0 event, invokes that route's handler, and turns
+ * the handler's response back into HTTP. Requests that match no route go to the {@code $default} route's
+ * function, or get API Gateway's own 404.
+ */
+final class LocalApiGateway implements AutoCloseable {
+
+    /** API Gateway HTTP API's payload limit; past it the request never reaches a function. */
+    static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+    private static final int WORKERS = 16;
+
+    /** One route bound to its handler. */
+    record Binding(SamTemplate.HttpRoute route, String functionName,
+                   RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final List<Binding> bindings;
+
+    LocalApiGateway(String host, int port, List<Binding> bindings) throws IOException {
+        this.bindings = List.copyOf(bindings);
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
+            Thread t = new Thread(r, "local-api");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(workers);
+        server.createContext("/", this::serve);
+        server.start();
+    }
+
+    URI endpoint() {
+        InetSocketAddress address = server.getAddress();
+        return URI.create("http://" + address.getHostString() + ":" + address.getPort());
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = readBody(exchange.getRequestBody());
+            if (body == null) {
+                send(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+                return;
+            }
+            String method = exchange.getRequestMethod().toUpperCase();
+            String path = exchange.getRequestURI().getRawPath();
+            Binding match = null;
+            Map<String, String> pathParameters = Map.of();
+            for (Binding binding : bindings) {
+                if (!binding.route().isDefault() && binding.route().method().equals(method)) {
+                    Map<String, String> parameters = matchPath(binding.route().path(), path);
+                    if (parameters != null) {
+                        match = binding;
+                        pathParameters = parameters;
+                        break;
+                    }
+                }
+            }
+            if (match == null) {
+                match = bindings.stream().filter(b -> b.route().isDefault()).findFirst().orElse(null);
+            }
+            if (match == null) {
+                send(exchange, 404, "{\"message\":\"Not Found\"}");
+                return;
+            }
+            APIGatewayV2HTTPResponse response = invoke(match, exchange, method, path, pathParameters, body);
+            write(exchange, response);
+        } catch (RuntimeException e) {
+            System.err.println("local API gateway: handler failed: " + e);
+            e.printStackTrace(System.err);
+            send(exchange, 500, "{\"message\":\"Internal Server Error\"}");
+        }
+    }
+
+    private static APIGatewayV2HTTPResponse invoke(Binding binding, HttpExchange exchange, String method, String path,
+                                                   Map<String, String> pathParameters, byte[] body) {
+        String requestId = UUID.randomUUID().toString();
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
+        String text = utf8(body);
+        long now = System.currentTimeMillis();
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(binding.route().routeKey())
+                .withRawPath(path)
+                .withRawQueryString(rawQuery == null ? "" : rawQuery)
+                .withHeaders(headers)
+                .withQueryStringParameters(queryParameters(rawQuery))
+                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
+                .withBody(body.length == 0 ? null : text != null ? text : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(body.length > 0 && text == null)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRouteKey(binding.route().routeKey())
+                        .withStage("$default")
+                        .withRequestId(requestId)
+                        .withAccountId("000000000000")
+                        .withApiId("local")
+                        .withTime(Instant.ofEpochMilli(now).toString())
+                        .withTimeEpoch(now)
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(method)
+                                .withPath(path)
+                                .withProtocol(exchange.getProtocol())
+                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withUserAgent(headers.get("user-agent"))
+                                .build())
+                        .build())
+                .build();
+        return binding.handler().handleRequest(event, new LocalContext(requestId, binding.functionName(), now + 30_000));
+    }
+
+    /** The path parameters if {@code path} fits the template, else null. */
+    static Map<String, String> matchPath(String template, String path) {
+        String[] want = template.substring(1).split("/", -1);
+        String[] got = path.substring(1).split("/", -1);
+        if (want.length != got.length) {
+            return null;
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (int i = 0; i < want.length; i++) {
+            if (want[i].startsWith("{") && want[i].endsWith("}")) {
+                if (got[i].isEmpty()) {
+                    return null;
+                }
+                parameters.put(want[i].substring(1, want[i].length() - 1),
+                        URLDecoder.decode(got[i], StandardCharsets.UTF_8));
+            } else if (!want[i].equals(got[i])) {
+                return null;
+            }
+        }
+        return parameters;
+    }
+
+    /** Query parameters as API Gateway gives them: decoded, repeated names joined by commas. */
+    static Map<String, String> queryParameters(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
+        }
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        Map<String, String> joined = new LinkedHashMap<>();
+        values.forEach((k, v) -> joined.put(k, String.join(",", v)));
+        return joined;
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+        return body.length > MAX_PAYLOAD_BYTES ? null : body;
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static void write(HttpExchange exchange, APIGatewayV2HTTPResponse response) throws IOException {
+        if (response.getHeaders() != null) {
+            response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        }
+        byte[] body = response.getBody() == null ? new byte[0]
+                : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                : response.getBody().getBytes(StandardCharsets.UTF_8);
+        int status = response.getStatusCode();
+        exchange.sendResponseHeaders(status, status == 204 || body.length == 0 ? -1 : body.length);
+        if (body.length > 0 && status != 204) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.sluice.infra;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Sluice on a laptop, no Docker: s3proxy on the filesystem and dynalite on disk under a data directory,
+ * the bucket and table created from template.yaml's definitions, and the template's routes served over
+ * HTTP by the very handler classes that run in Lambda.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** Where and how to run. */
+    public record Settings(String host, int port, Path dataDir, Path template, Path infraDir) {
+    }
+
+    private final DataDirLock lock;
+    private final EmbeddedS3 s3;
+    private final Dynalite dynalite;
+    private final LocalApiGateway gateway;
+
+    private LocalStack(DataDirLock lock, EmbeddedS3 s3, Dynalite dynalite, LocalApiGateway gateway) {
+        this.lock = lock;
+        this.s3 = s3;
+        this.dynalite = dynalite;
+        this.gateway = gateway;
+    }
+
+    public static LocalStack start(Settings settings) {
+        SamTemplate template = SamTemplate.load(settings.template());
+        Path dataDir = settings.dataDir().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dataDir.resolve("s3"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+        }
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        EmbeddedS3 s3;
+        try {
+            s3 = EmbeddedS3.onDisk(dataDir.resolve("s3"), "127.0.0.1", 0);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        Dynalite dynalite = null;
+        try {
+            dynalite = Dynalite.start(settings.infraDir(), dataDir.resolve("dynamodb"), "127.0.0.1", 0);
+            Map<String, String> resourceNames = createResources(template, s3.endpoint(), dynalite.endpoint());
+            List<LocalApiGateway.Binding> bindings = new ArrayList<>();
+            for (SamTemplate.FunctionDef function : template.functions()) {
+                Map<String, String> env = new HashMap<>();
+                function.environment().forEach((name, value) ->
+                        env.put(name, SamTemplate.resolve(value, resourceNames::get)));
+                env.put("AWS_REGION", LocalAws.REGION.id());
+                env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+                env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+                env.put("SLUICE_LOCAL_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
+                env.put("SLUICE_LOCAL_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
+                RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = instantiate(function, env);
+                for (SamTemplate.HttpRoute route : function.routes()) {
+                    bindings.add(new LocalApiGateway.Binding(route, function.logicalId(), handler));
+                }
+            }
+            LocalApiGateway gateway = new LocalApiGateway(settings.host(), settings.port(), bindings);
+            return new LocalStack(lock, s3, dynalite, gateway);
+        } catch (IOException | RuntimeException e) {
+            if (dynalite != null) {
+                dynalite.close();
+            }
+            s3.close();
+            lock.close();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot serve on " + settings.host() + ":" + settings.port()
+                        + " (is the port taken?)", io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** Creates each bucket and table of the template; answers logical id to local name, for {@code Ref}. */
+    private static Map<String, String> createResources(SamTemplate template, URI s3Endpoint, URI dynamoEndpoint) {
+        Map<String, String> names = new HashMap<>();
+        try (S3Client s3 = LocalAws.s3(s3Endpoint, List.of());
+             DynamoDbClient dynamo = LocalAws.dynamo(dynamoEndpoint, List.of())) {
+            for (String bucket : template.buckets()) {
+                String name = "sluice-local-" + bucket.toLowerCase(Locale.ROOT);
+                LocalAws.createBucket(s3, name);
+                names.put(bucket, name);
+            }
+            for (SamTemplate.TableDef table : template.tables()) {
+                String name = "sluice-local-" + table.logicalId();
+                LocalAws.createTable(dynamo, name, table);
+                names.put(table.logicalId(), name);
+            }
+        }
+        return names;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> instantiate(
+            SamTemplate.FunctionDef function, Map<String, String> env) {
+        try {
+            Class<?> type = Class.forName(function.handlerClass());
+            return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>)
+                    type.getConstructor(Map.class).newInstance(env);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException(function.logicalId() + ": cannot create handler "
+                    + function.handlerClass() + " with an environment map: " + e, e);
+        }
+    }
+
+    public URI endpoint() {
+        return gateway.endpoint();
+    }
+
+    @Override
+    public void close() {
+        try {
+            gateway.close();
+        } finally {
+            try {
+                dynalite.close();
+            } finally {
+                try {
+                    s3.close();
+                } finally {
+                    lock.close();
+                }
+            }
+        }
+    }
+}

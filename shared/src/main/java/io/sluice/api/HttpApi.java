@@ -1,0 +1,308 @@
+package io.sluice.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.client.wire.Wire;
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
+import io.sluice.format.LogRecord;
+import io.sluice.format.RecordHeader;
+import io.sluice.log.FetchResult;
+import io.sluice.log.FetchService;
+import io.sluice.log.FetchedRecord;
+import io.sluice.log.LogServices;
+import io.sluice.log.PartitionState;
+import io.sluice.log.ProduceRecord;
+import io.sluice.log.RecordOffset;
+import io.sluice.log.TopicDescription;
+import io.sluice.log.TopicService.CreateTopic;
+import io.sluice.meta.TopicConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The HTTP API over the log services: routing, JSON in and out, validation, and the one mapping from
+ * errors to responses. It knows no Lambda or server type; the Lambda handlers and the local stack both
+ * call {@link #handle}.
+ *
+ * <p>Each Lambda function serves a subset of the routes (so each gets only the permissions its routes
+ * need); a request for a path no route has answers 404 ROUTE_NOT_FOUND, and a known path with the wrong
+ * method answers 405 METHOD_NOT_ALLOWED.
+ */
+public final class HttpApi {
+
+    /** Lambda's synchronous payload limit; larger requests answer 413 REQUEST_TOO_LARGE. */
+    public static final int MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+    /** The most records one fetch returns, which bounds the JSON overhead of tiny records. */
+    public static final int MAX_FETCH_RECORDS = 10_000;
+
+    private static final ObjectMapper JSON = Wire.mapper();
+    private static final Base64.Decoder BASE64_IN = Base64.getDecoder();
+    private static final Base64.Encoder BASE64_OUT = Base64.getEncoder();
+
+    private final LogServices log;
+    private final Set<Route> served;
+    private final ErrorReporter errors;
+
+    /** Where unexpected failures are reported (a log line); the caller only sees INTERNAL_ERROR. */
+    @FunctionalInterface
+    public interface ErrorReporter {
+        void report(String requestId, ApiRequest request, Throwable error);
+    }
+
+    public HttpApi(LogServices log, Set<Route> served, ErrorReporter errors) {
+        this.log = log;
+        this.served = served.isEmpty() ? EnumSet.noneOf(Route.class) : EnumSet.copyOf(served);
+        this.errors = errors;
+    }
+
+    public Set<Route> served() {
+        return EnumSet.copyOf(served.isEmpty() ? EnumSet.noneOf(Route.class) : served);
+    }
+
+    public ApiResponse handle(ApiRequest request) {
+        try {
+            if (request.body().length > MAX_REQUEST_BYTES) {
+                throw new SluiceException(ErrorCode.REQUEST_TOO_LARGE, "request body is " + request.body().length
+                        + " bytes; the limit is " + MAX_REQUEST_BYTES, Map.of("maxRequestBytes", MAX_REQUEST_BYTES));
+            }
+            for (Route route : served) {
+                Map<String, String> parameters = route.match(request.path());
+                if (parameters != null && route.method().equalsIgnoreCase(request.method())) {
+                    return dispatch(route, parameters, request);
+                }
+            }
+            List<String> allowed = Route.methodsFor(request.path());
+            if (allowed.isEmpty()) {
+                throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, "no route for " + request.path());
+            }
+            if (!allowed.contains(request.method())) {
+                throw new SluiceException(ErrorCode.METHOD_NOT_ALLOWED, request.method() + " is not allowed on "
+                        + request.path() + "; allowed: " + String.join(", ", allowed), Map.of("allowed", allowed));
+            }
+            throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, request.method() + " " + request.path()
+                    + " is not served by this function");
+        } catch (SluiceException e) {
+            return error(e);
+        } catch (RuntimeException e) {
+            String requestId = UUID.randomUUID().toString();
+            errors.report(requestId, request, e);
+            return json(ErrorCode.INTERNAL_ERROR.httpStatus(), errorBody(ErrorCode.INTERNAL_ERROR,
+                    "internal error; request id " + requestId, Map.of("requestId", requestId)));
+        }
+    }
+
+    private ApiResponse dispatch(Route route, Map<String, String> path, ApiRequest request) {
+        String topic = path.get("topic");
+        return switch (route) {
+            case CREATE_TOPIC -> {
+                Wire.CreateTopicRequest body = parse(request, Wire.CreateTopicRequest.class);
+                TopicConfig created = log.topics().create(new CreateTopic(body.name(), body.partitions(),
+                        body.retentionMs(), body.retentionBytes(), body.maxRecordBytes()));
+                yield json(201, toWire(created));
+            }
+            case LIST_TOPICS -> json(200, new Wire.TopicList(log.topics().list().stream().map(HttpApi::toWire).toList()));
+            case DESCRIBE_TOPIC -> json(200, toWire(log.topics().describe(topic)));
+            case DELETE_TOPIC -> {
+                log.topics().delete(topic);
+                yield new ApiResponse(204, "");
+            }
+            case PRODUCE -> produce(topic, request);
+            case FETCH -> fetch(topic, partition(path), request);
+            case LIST_OFFSETS -> listOffsets(topic, partition(path), request);
+        };
+    }
+
+    private ApiResponse produce(String topic, ApiRequest request) {
+        TopicConfig.validateName(topic);
+        Wire.ProduceRequest body = parse(request, Wire.ProduceRequest.class);
+        if (body.records() == null || body.records().isEmpty()) {
+            throw new SluiceException(ErrorCode.INVALID_RECORD, "records must be a non-empty array");
+        }
+        List<ProduceRecord> records = new ArrayList<>(body.records().size());
+        for (int i = 0; i < body.records().size(); i++) {
+            Wire.ProduceRecord r = body.records().get(i);
+            String at = "records[" + i + "]";
+            if (r == null) {
+                throw new SluiceException(ErrorCode.INVALID_RECORD, at + " is null");
+            }
+            if (r.value() == null) {
+                throw new SluiceException(ErrorCode.INVALID_RECORD, at + ".value is required (base64)");
+            }
+            records.add(new ProduceRecord(base64(r.key(), at + ".key"), base64(r.value(), at + ".value"),
+                    headers(r.headers(), at), r.partition(), r.timestamp()));
+        }
+        List<RecordOffset> offsets = log.producer().produce(topic, records);
+        return json(200, new Wire.ProduceResponse(
+                offsets.stream().map(o -> new Wire.RecordOffset(o.partition(), o.offset())).toList()));
+    }
+
+    private ApiResponse fetch(String topic, int partition, ApiRequest request) {
+        long offset = longParam(request, "offset", null);
+        long maxBytes = longParam(request, "maxBytes", (long) FetchService.DEFAULT_MAX_BYTES);
+        if (maxBytes < 1 || maxBytes > FetchService.MAX_MAX_BYTES) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST,
+                    "maxBytes must be between 1 and " + FetchService.MAX_MAX_BYTES + ", was " + maxBytes);
+        }
+        FetchResult result = log.fetcher().fetch(topic, partition, offset, (int) maxBytes, MAX_FETCH_RECORDS);
+        List<Wire.Record> records = new ArrayList<>(result.records().size());
+        for (FetchedRecord fetched : result.records()) {
+            LogRecord r = fetched.record();
+            records.add(new Wire.Record(fetched.offset(), r.timestamp(), encode(r.key()), encode(r.value()),
+                    r.headers().stream().map(h -> new Wire.Header(h.key(), encode(h.value()))).toList()));
+        }
+        return json(200, new Wire.FetchResponse(records, result.nextOffset(), result.highWatermark(),
+                result.logStartOffset()));
+    }
+
+    private ApiResponse listOffsets(String topic, int partition, ApiRequest request) {
+        String at = request.query().get("at");
+        if (at == null || at.isEmpty()) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST,
+                    "query parameter 'at' is required: earliest, latest, or a timestamp in epoch millis");
+        }
+        return switch (at) {
+            case "earliest" -> json(200, new Wire.OffsetResponse(topic, partition,
+                    log.fetcher().earliestOffset(topic, partition), null));
+            case "latest" -> json(200, new Wire.OffsetResponse(topic, partition,
+                    log.fetcher().latestOffset(topic, partition), null));
+            default -> {
+                long timestamp = parseLong("at", at);
+                if (timestamp < 0) {
+                    throw new SluiceException(ErrorCode.INVALID_REQUEST, "at must not be a negative timestamp");
+                }
+                yield json(200, new Wire.OffsetResponse(topic, partition,
+                        log.fetcher().offsetForTimestamp(topic, partition, timestamp), timestamp));
+            }
+        };
+    }
+
+    // ---- parsing helpers ----
+
+    private static <T> T parse(ApiRequest request, Class<T> type) {
+        if (request.body().length == 0) {
+            throw new SluiceException(ErrorCode.MALFORMED_JSON, "a JSON body is required");
+        }
+        try {
+            T value = JSON.readValue(request.body(), type);
+            if (value == null) {
+                throw new SluiceException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object, not null");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new SluiceException(ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage()
+                    + location(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
+    }
+
+    private static byte[] base64(String value, String field) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return BASE64_IN.decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new SluiceException(ErrorCode.INVALID_RECORD, field + " is not valid base64: " + e.getMessage());
+        }
+    }
+
+    private static List<RecordHeader> headers(List<Wire.Header> headers, String at) {
+        if (headers == null) {
+            return List.of();
+        }
+        List<RecordHeader> result = new ArrayList<>(headers.size());
+        for (int h = 0; h < headers.size(); h++) {
+            Wire.Header header = headers.get(h);
+            String field = at + ".headers[" + h + "]";
+            if (header == null || header.key() == null) {
+                throw new SluiceException(ErrorCode.INVALID_RECORD, field + ".key is required");
+            }
+            result.add(new RecordHeader(header.key(), base64(header.value(), field + ".value")));
+        }
+        return result;
+    }
+
+    private static int partition(Map<String, String> path) {
+        long partition = parseLong("partition", path.get("partition"));
+        if (partition < 0 || partition > Integer.MAX_VALUE) {
+            throw new SluiceException(ErrorCode.UNKNOWN_PARTITION, "no partition " + partition);
+        }
+        return (int) partition;
+    }
+
+    private static long longParam(ApiRequest request, String name, Long defaultValue) {
+        String raw = request.query().get(name);
+        if (raw == null || raw.isEmpty()) {
+            if (defaultValue == null) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "query parameter '" + name + "' is required");
+            }
+            return defaultValue;
+        }
+        return parseLong(name, raw);
+    }
+
+    private static long parseLong(String name, String raw) {
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, name + " must be an integer, got '"
+                    + (raw.length() > 40 ? raw.substring(0, 40) + "..." : raw) + "'");
+        }
+    }
+
+    private static String encode(byte[] bytes) {
+        return bytes == null ? null : BASE64_OUT.encodeToString(bytes);
+    }
+
+    // ---- responses ----
+
+    private static Wire.Topic toWire(TopicConfig t) {
+        return new Wire.Topic(t.name(), t.topicId(), t.partitions(), t.retentionMs(), t.retentionBytes(),
+                t.maxRecordBytes(), t.createdAt());
+    }
+
+    private static Wire.TopicDescription toWire(TopicDescription d) {
+        TopicConfig t = d.config();
+        List<Wire.PartitionInfo> partitions = new ArrayList<>();
+        for (PartitionState p : d.partitions()) {
+            partitions.add(new Wire.PartitionInfo(p.partition(), p.logStartOffset(), p.highWatermark()));
+        }
+        return new Wire.TopicDescription(t.name(), t.topicId(), t.partitions(), t.retentionMs(), t.retentionBytes(),
+                t.maxRecordBytes(), t.createdAt(), partitions);
+    }
+
+    static ApiResponse error(SluiceException e) {
+        return json(e.code().httpStatus(), errorBody(e.code(), e.getMessage(), e.details()));
+    }
+
+    private static Map<String, Object> errorBody(ErrorCode code, String message, Map<String, Object> details) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code.name());
+        body.put("message", message);
+        body.putAll(details);
+        return body;
+    }
+
+    private static ApiResponse json(int status, Object body) {
+        try {
+            return new ApiResponse(status, JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + body.getClass(), e);
+        }
+    }
+}
