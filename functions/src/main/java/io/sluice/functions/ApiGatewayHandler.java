@@ -19,7 +19,7 @@ import java.util.Set;
  * The whole of a handler: an API Gateway HTTP API (payload format 2.0) event in, {@link HttpApi} called,
  * its response out. Subclasses only name the routes they serve.
  */
-abstract class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class ApiGatewayHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final HttpApi api;
 

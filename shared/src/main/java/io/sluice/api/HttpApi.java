@@ -1,6 +1,9 @@
 package io.sluice.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.client.wire.Wire;
 import io.sluice.error.ErrorCode;
@@ -197,12 +200,47 @@ public final class HttpApi {
                 throw new SluiceException(ErrorCode.MALFORMED_JSON, "the body must be a JSON object, not null");
             }
             return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw new SluiceException(ErrorCode.MALFORMED_JSON, "unknown field '" + e.getPropertyName() + "'"
+                    + at(e) + "; known fields: " + e.getKnownPropertyIds());
+        } catch (MismatchedInputException e) {
+            throw new SluiceException(ErrorCode.MALFORMED_JSON, "wrong JSON type" + at(e) + ": expected "
+                    + describe(e.getTargetType()) + location(e));
         } catch (JsonProcessingException e) {
-            throw new SluiceException(ErrorCode.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage()
+            throw new SluiceException(ErrorCode.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage()
                     + location(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Where in the document the problem is, as {@code records[0].value}; never a class name. */
+    private static String at(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? " at the top level" : " at " + path;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "an integer";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
     }
 
     private static String location(JsonProcessingException e) {
