@@ -1,5 +1,6 @@
 package io.sluice.functions;
 
+import io.sluice.group.DynamoGroupStore;
 import io.sluice.log.LogServices;
 import io.sluice.meta.DynamoMetadataStore;
 import io.sluice.store.S3ObjectStore;
@@ -41,7 +42,9 @@ final class Services {
                 .credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.create());
         config.dynamoEndpoint().ifPresent(dynamo::endpointOverride);
+        DynamoDbClient dynamoClient = dynamo.build();
         return LogServices.create(new S3ObjectStore(s3.build(), config.bucket()),
-                new DynamoMetadataStore(dynamo.build(), config.table()), Clock.systemUTC());
+                new DynamoMetadataStore(dynamoClient, config.table()),
+                new DynamoGroupStore(dynamoClient, config.table()), Clock.systemUTC());
     }
 }

@@ -9,6 +9,8 @@ import io.sluice.client.wire.Wire;
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
 import io.sluice.format.LogRecord;
+import io.sluice.group.GroupService;
+import io.sluice.group.TopicPartition;
 import io.sluice.format.RecordHeader;
 import io.sluice.log.FetchResult;
 import io.sluice.log.FetchService;
@@ -121,6 +123,10 @@ public final class HttpApi {
             case PRODUCE -> produce(topic, request);
             case FETCH -> fetch(topic, partition(path), request);
             case LIST_OFFSETS -> listOffsets(topic, partition(path), request);
+            case HEARTBEAT -> heartbeat(path.get("group"), request);
+            case COMMIT_OFFSETS -> commit(path.get("group"), request);
+            case DESCRIBE_GROUP -> json(200, toWire(log.groups().describe(path.get("group"))));
+            case RESET_GROUP -> reset(path.get("group"), request);
         };
     }
 
@@ -186,6 +192,87 @@ public final class HttpApi {
                         log.fetcher().offsetForTimestamp(topic, partition, timestamp), timestamp));
             }
         };
+    }
+
+    private ApiResponse heartbeat(String group, ApiRequest request) {
+        GroupService.validateGroupName(group);
+        Wire.HeartbeatRequest body = parse(request, Wire.HeartbeatRequest.class);
+        if (body.memberEpoch() == null) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberEpoch is required: 0 to join, -1 to leave");
+        }
+        GroupService.HeartbeatResult result = log.groups().heartbeat(group, new GroupService.Heartbeat(
+                body.memberId(), body.memberEpoch(), body.topics(), body.sessionTimeoutMs()));
+        return json(200, new Wire.HeartbeatResponse(result.memberId(), result.memberEpoch(),
+                result.heartbeatIntervalMs(), byTopic(result.assignment())));
+    }
+
+    private ApiResponse commit(String group, ApiRequest request) {
+        GroupService.validateGroupName(group);
+        Wire.CommitRequest body = parse(request, Wire.CommitRequest.class);
+        if (body.offsets() == null || body.offsets().isEmpty()) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "offsets must list at least one partition");
+        }
+        List<GroupService.OffsetCommit> offsets = new ArrayList<>();
+        for (int i = 0; i < body.offsets().size(); i++) {
+            Wire.OffsetCommit o = body.offsets().get(i);
+            if (o == null || o.topic() == null || o.partition() == null || o.offset() == null) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "offsets[" + i
+                        + "] needs topic, partition and offset");
+            }
+            offsets.add(new GroupService.OffsetCommit(o.topic(), o.partition(), o.offset(), o.metadata()));
+        }
+        if (body.memberId() != null && body.memberEpoch() == null) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberEpoch is required with memberId");
+        }
+        List<GroupService.OffsetCommit> done = log.groups().commit(group, body.memberId(), body.memberEpoch(), offsets);
+        return json(200, new Wire.CommitResponse(done.stream()
+                .map(o -> new Wire.OffsetCommit(o.topic(), o.partition(), o.offset(), o.metadata())).toList()));
+    }
+
+    private ApiResponse reset(String group, ApiRequest request) {
+        GroupService.validateGroupName(group);
+        Wire.ResetRequest body = parse(request, Wire.ResetRequest.class);
+        if (body.topic() == null) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "topic is required");
+        }
+        List<GroupService.OffsetCommit> offsets = log.groups().reset(group, body.topic(), resetTarget(body.to()));
+        return json(200, new Wire.CommitResponse(offsets.stream()
+                .map(o -> new Wire.OffsetCommit(o.topic(), o.partition(), o.offset(), null)).toList()));
+    }
+
+    private static GroupService.ResetTarget resetTarget(com.fasterxml.jackson.databind.JsonNode to) {
+        String expected = "to must be \"earliest\", \"latest\", {\"timestamp\": millis} or {\"offset\": n}";
+        if (to == null || to.isNull()) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, expected);
+        }
+        if (to.isTextual() && to.asText().equals("earliest")) {
+            return new GroupService.Earliest();
+        }
+        if (to.isTextual() && to.asText().equals("latest")) {
+            return new GroupService.Latest();
+        }
+        if (to.isObject() && to.size() == 1 && to.path("timestamp").isIntegralNumber()
+                && to.path("timestamp").asLong() >= 0) {
+            return new GroupService.AtTimestamp(to.path("timestamp").asLong());
+        }
+        if (to.isObject() && to.size() == 1 && to.path("offset").isIntegralNumber()) {
+            return new GroupService.AtOffset(to.path("offset").asLong());
+        }
+        throw new SluiceException(ErrorCode.INVALID_REQUEST, expected);
+    }
+
+    private static List<Wire.TopicPartitions> byTopic(List<TopicPartition> partitions) {
+        Map<String, List<Integer>> grouped = new java.util.TreeMap<>();
+        partitions.forEach(tp -> grouped.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
+        return grouped.entrySet().stream().map(e -> new Wire.TopicPartitions(e.getKey(), e.getValue())).toList();
+    }
+
+    private static Wire.GroupDescription toWire(GroupService.GroupDescription d) {
+        return new Wire.GroupDescription(d.group(), d.groupEpoch(),
+                d.members().stream().map(m -> new Wire.GroupMember(m.memberId(), m.memberEpoch(),
+                        byTopic(m.assignment()))).toList(),
+                d.offsets().stream().map(o -> new Wire.GroupOffset(o.topic(), o.partition(), o.committed(),
+                        o.highWatermark(), o.lag())).toList());
     }
 
     // ---- parsing helpers ----

@@ -16,7 +16,11 @@ public enum Route {
     DELETE_TOPIC("DELETE", "/topics/{topic}"),
     PRODUCE("POST", "/topics/{topic}/records"),
     FETCH("GET", "/topics/{topic}/partitions/{partition}/records"),
-    LIST_OFFSETS("GET", "/topics/{topic}/partitions/{partition}/offsets");
+    LIST_OFFSETS("GET", "/topics/{topic}/partitions/{partition}/offsets"),
+    HEARTBEAT("POST", "/groups/{group}/heartbeat"),
+    COMMIT_OFFSETS("POST", "/groups/{group}/offsets"),
+    DESCRIBE_GROUP("GET", "/groups/{group}"),
+    RESET_GROUP("POST", "/groups/{group}/reset");
 
     private final String method;
     private final String pathTemplate;

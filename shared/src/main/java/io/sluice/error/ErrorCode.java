@@ -13,14 +13,20 @@ public enum ErrorCode {
     INVALID_CONFIG(400),
     INVALID_RECORD(400),
     INVALID_OFFSET(400),
+    INVALID_GROUP_NAME(400),
     /** No route has this path. */
     ROUTE_NOT_FOUND(404),
     UNKNOWN_TOPIC(404),
     UNKNOWN_PARTITION(404),
+    UNKNOWN_GROUP(404),
     /** The path exists but not with this method. */
     METHOD_NOT_ALLOWED(405),
     TOPIC_EXISTS(409),
     CONFLICT(409),
+    /** A zombie: an unknown or expired member, a stale member epoch, or a partition the member does not own. */
+    FENCED(409),
+    /** The operation needs a group without live members (reset, commits without membership). */
+    GROUP_NOT_EMPTY(409),
     RECORD_TOO_LARGE(413),
     REQUEST_TOO_LARGE(413),
     OFFSET_OUT_OF_RANGE(416),

@@ -1,27 +1,32 @@
 package io.sluice.log;
 
 import io.sluice.client.Partitioner;
+import io.sluice.group.GroupService;
+import io.sluice.group.GroupStore;
 import io.sluice.meta.MetadataStore;
 import io.sluice.store.ObjectStore;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The log's services wired over one object store and one metadata store. */
-public record LogServices(TopicService topics, ProduceService producer, FetchService fetcher) {
+/** The log's services wired over one object store, one metadata store and one group store. */
+public record LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups) {
 
     /** How long a topic's configuration is trusted before it is read again. */
     public static final Duration TOPIC_CACHE_TTL = Duration.ofSeconds(30);
 
-    public static LogServices create(ObjectStore objects, MetadataStore metadata, Clock clock, Backoff backoff) {
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
+                                     Backoff backoff) {
         TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
+        FetchService fetcher = new FetchService(objects, metadata, cache);
         return new LogServices(
                 new TopicService(metadata, cache, clock),
                 new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff),
-                new FetchService(objects, metadata, cache));
+                fetcher,
+                new GroupService(groups, cache, fetcher, clock, backoff));
     }
 
     /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */
-    public static LogServices create(ObjectStore objects, MetadataStore metadata, Clock clock) {
-        return create(objects, metadata, clock, Backoff.exponentialJitter(5, 200));
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock) {
+        return create(objects, metadata, groups, clock, Backoff.exponentialJitter(5, 200));
     }
 }

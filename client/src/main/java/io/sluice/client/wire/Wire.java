@@ -91,4 +91,47 @@ public final class Wire {
     /** GET /topics/{topic}/partitions/{p}/offsets. timestamp is set when the query was a timestamp. */
     public record OffsetResponse(String topic, int partition, long offset, Long timestamp) {
     }
+
+    /** POST /groups/{group}/heartbeat. memberEpoch 0 joins (memberId optional), -1 leaves. */
+    public record HeartbeatRequest(String memberId, Long memberEpoch, List<String> topics, Integer sessionTimeoutMs) {
+    }
+
+    /** A topic's partitions in an assignment. */
+    public record TopicPartitions(String topic, List<Integer> partitions) {
+    }
+
+    /** The answer to a heartbeat: echo memberEpoch next time; own exactly these partitions now. */
+    public record HeartbeatResponse(String memberId, long memberEpoch, int heartbeatIntervalMs,
+                                    List<TopicPartitions> assignment) {
+    }
+
+    /** One offset to commit: the next offset the group will read. */
+    public record OffsetCommit(String topic, Integer partition, Long offset, String metadata) {
+    }
+
+    /** POST /groups/{group}/offsets. Without memberId, a commit without membership (Kafka's assign()). */
+    public record CommitRequest(String memberId, Long memberEpoch, List<OffsetCommit> offsets) {
+    }
+
+    /** The offsets now committed. */
+    public record CommitResponse(List<OffsetCommit> offsets) {
+    }
+
+    public record GroupMember(String memberId, long memberEpoch, List<TopicPartitions> assignment) {
+    }
+
+    public record GroupOffset(String topic, int partition, long committed, long highWatermark, long lag) {
+    }
+
+    /** GET /groups/{group}. */
+    public record GroupDescription(String group, long groupEpoch, List<GroupMember> members,
+                                   List<GroupOffset> offsets) {
+    }
+
+    /**
+     * POST /groups/{group}/reset. {@code to} is "earliest", "latest", {"timestamp": millis} or
+     * {"offset": n}.
+     */
+    public record ResetRequest(String topic, com.fasterxml.jackson.databind.JsonNode to) {
+    }
 }

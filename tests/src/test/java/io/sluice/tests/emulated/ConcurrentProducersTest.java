@@ -42,7 +42,7 @@ class ConcurrentProducersTest {
     void everyAcknowledgedRecordIsAtItsOffsetAndOffsetsAreDense(Backends backends) throws Exception {
         RequestCounter counter = new RequestCounter();
         Backends.Stack stack = backends.fresh(counter);
-        LogServices admin = LogServices.create(stack.objects(), stack.metadata(), Clock.systemUTC());
+        LogServices admin = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
         admin.topics().create(new CreateTopic("contended", 1, null, null, null));
 
         Map<RecordOffset, LogRecord> acked = new ConcurrentHashMap<>();
@@ -51,7 +51,7 @@ class ConcurrentProducersTest {
             List<Future<?>> producers = new ArrayList<>();
             for (int p = 0; p < PRODUCERS; p++) {
                 int producer = p;
-                LogServices own = LogServices.create(stack.objects(), stack.metadata(), Clock.systemUTC());
+                LogServices own = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
                 producers.add(pool.submit(() -> {
                     for (int call = 0; call < RECORDS_PER_PRODUCER / RECORDS_PER_CALL; call++) {
                         List<ProduceRecord> records = new ArrayList<>();

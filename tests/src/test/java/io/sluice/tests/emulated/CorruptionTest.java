@@ -28,7 +28,7 @@ class CorruptionTest {
     @Test
     void everyFlippedByteFailsTheFetchWithTheObjectNamed(Backends backends) {
         Backends.Stack stack = backends.fresh();
-        LogServices log = LogServices.create(stack.objects(), stack.metadata(), Clock.systemUTC());
+        LogServices log = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
         log.topics().create(new CreateTopic("t", 1, null, null, null));
         log.producer().produce("t", List.of(
                 new ProduceRecord("key".getBytes(UTF_8), "value-one".getBytes(UTF_8),

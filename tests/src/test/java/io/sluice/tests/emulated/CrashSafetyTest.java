@@ -68,7 +68,7 @@ class CrashSafetyTest {
         Faults faults = new Faults();
         FaultyObjectStore objects = new FaultyObjectStore(stack.objects(), faults);
         FaultyMetadataStore metadata = new FaultyMetadataStore(stack.metadata(), faults);
-        LogServices first = LogServices.create(objects, metadata, Clock.systemUTC(), Backoff.NONE);
+        LogServices first = LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
         first.topics().create(new CreateTopic(TOPIC, PARTITIONS, null, null, null));
 
         Map<RecordOffset, LogRecord> acked = new HashMap<>();
@@ -81,7 +81,7 @@ class CrashSafetyTest {
                 .hasMessageContaining(point.name());
         assertThat(faults.fired()).isEqualTo(1);
 
-        LogServices restarted = LogServices.create(objects, metadata, Clock.systemUTC(), Backoff.NONE);
+        LogServices restarted = LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
         produce(restarted, call(3), acked);
         produce(restarted, call(4), acked);
 

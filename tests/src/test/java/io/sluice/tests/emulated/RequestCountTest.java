@@ -30,7 +30,7 @@ class RequestCountTest {
     @BeforeEach
     void setUp(Backends backends) {
         Backends.Stack stack = backends.fresh(counter);
-        log = LogServices.create(stack.objects(), stack.metadata(), Clock.systemUTC());
+        log = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
         log.topics().create(new CreateTopic("t", 8, null, null, null));
     }
 

@@ -134,7 +134,7 @@ final class TemplateAgreement {
     private static Set<String> servedBy(String handlerClass) {
         try {
             Object handler = Class.forName(handlerClass).getConstructor(LogServices.class).newInstance(
-                    LogServices.create(new InMemoryObjectStore(Clock.systemUTC()), new InMemoryMetadataStore(),
+                    LogServices.create(new InMemoryObjectStore(Clock.systemUTC()), new InMemoryMetadataStore(), new io.sluice.group.InMemoryGroupStore(),
                             Clock.systemUTC()));
             return ((ApiGatewayHandler) handler).routes().stream().map(Route::routeKey)
                     .collect(Collectors.toCollection(TreeSet::new));

@@ -17,6 +17,6 @@ class EmulatedLogServiceTest extends LogServiceContract {
     @Override
     protected Stores newStores() {
         Backends.Stack stack = backends.fresh();
-        return new Stores(stack.objects(), stack.metadata());
+        return new Stores(stack.objects(), stack.metadata(), stack.groups());
     }
 }

@@ -7,6 +7,7 @@ import java.time.Clock;
 class InMemoryLogServiceTest extends LogServiceContract {
     @Override
     protected Stores newStores() {
-        return new Stores(new InMemoryObjectStore(Clock.systemUTC()), new InMemoryMetadataStore());
+        return new Stores(new InMemoryObjectStore(Clock.systemUTC()), new InMemoryMetadataStore(),
+                new io.sluice.group.InMemoryGroupStore());
     }
 }

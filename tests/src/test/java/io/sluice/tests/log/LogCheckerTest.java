@@ -29,7 +29,7 @@ class LogCheckerTest {
 
     @BeforeEach
     void setUp() {
-        log = LogServices.create(new InMemoryObjectStore(Clock.systemUTC()), metadata, Clock.systemUTC());
+        log = LogServices.create(new InMemoryObjectStore(Clock.systemUTC()), metadata, new io.sluice.group.InMemoryGroupStore(), Clock.systemUTC());
         log.topics().create(new CreateTopic("t", 1, null, null, null));
         for (int call = 0; call < 3; call++) {
             ProduceRecord r = new ProduceRecord(null, ("v" + call).getBytes(UTF_8), List.of(), 0, 1_000L + call);

@@ -17,6 +17,7 @@ import io.sluice.log.PartitionState;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicService.CreateTopic;
+import io.sluice.group.GroupStore;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.TopicConfig;
 import io.sluice.store.ObjectStore;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /** Topic administration, produce, fetch and ListOffsets; held the same over in-memory and emulated stores. */
 abstract class LogServiceContract {
 
-    protected record Stores(ObjectStore objects, MetadataStore metadata) {
+    protected record Stores(ObjectStore objects, MetadataStore metadata, GroupStore groups) {
     }
 
     private static final long T0 = 1_700_000_000_000L;
@@ -48,7 +49,7 @@ abstract class LogServiceContract {
     void setUp() {
         Stores stores = newStores();
         metadata = stores.metadata();
-        log = LogServices.create(stores.objects(), metadata, Clock.systemUTC());
+        log = LogServices.create(stores.objects(), metadata, stores.groups(), Clock.systemUTC());
     }
 
     private void create(String name, int partitions) {

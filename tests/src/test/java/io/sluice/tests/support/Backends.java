@@ -2,6 +2,7 @@ package io.sluice.tests.support;
 
 import io.sluice.infra.LocalAws;
 import io.sluice.infra.SamTemplate;
+import io.sluice.group.DynamoGroupStore;
 import io.sluice.meta.DynamoMetadataStore;
 import io.sluice.store.S3ObjectStore;
 import java.net.URI;
@@ -46,6 +47,10 @@ public final class Backends {
 
         public DynamoMetadataStore metadata() {
             return new DynamoMetadataStore(dynamo, table);
+        }
+
+        public DynamoGroupStore groups() {
+            return new DynamoGroupStore(dynamo, table);
         }
     }
 }

@@ -1,0 +1,27 @@
+package io.sluice.functions;
+
+import io.sluice.api.Route;
+import io.sluice.log.LogServices;
+import java.util.EnumSet;
+import java.util.Map;
+
+/** Consumer groups: heartbeat, commit, describe with lag, reset. */
+public final class GroupsHandler extends ApiGatewayHandler {
+
+    static final EnumSet<Route> ROUTES =
+            EnumSet.of(Route.HEARTBEAT, Route.COMMIT_OFFSETS, Route.DESCRIBE_GROUP, Route.RESET_GROUP);
+
+    /** For Lambda: configuration from the environment. */
+    public GroupsHandler() {
+        this(System.getenv());
+    }
+
+    /** For the local stack: the environment template.yaml gives this function, plus emulator endpoints. */
+    public GroupsHandler(Map<String, String> env) {
+        this(Services.create(FunctionConfig.from(env)));
+    }
+
+    public GroupsHandler(LogServices log) {
+        super(log, ROUTES);
+    }
+}

@@ -1,0 +1,181 @@
+package io.sluice.group;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * A {@link GroupStore} in the log's DynamoDB table:
+ *
+ * <pre>
+ * group       pk=G#&lt;group&gt;  sk=META                          version, groupEpoch, state (members and target, JSON)
+ * checkpoint  pk=G#&lt;group&gt;  sk=O#&lt;topic&gt;#&lt;partition, 10 digits&gt;  topicId, committed, ownerEpoch, memberId, metadata, commitTime
+ * </pre>
+ */
+public final class DynamoGroupStore implements GroupStore {
+
+    private static final String META = "META";
+    private static final String CHECKPOINT_PREFIX = "O#";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The stored shape of a group's members and target. */
+    private record Body(Map<String, Member> members, Map<String, List<TopicPartition>> target) {
+    }
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoGroupStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public Optional<GroupState> getGroup(String group) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(group, META))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Body body = JSON.readValue(item.get("state").s(), Body.class);
+            return Optional.of(new GroupState(group, num(item, "version"), num(item, "groupEpoch"),
+                    body.members(), body.target()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("group item " + group + " is unreadable", e);
+        }
+    }
+
+    @Override
+    public boolean compareAndSetGroup(long expectedVersion, GroupState next) {
+        InMemoryGroupStore.requireNextVersion(expectedVersion, next);
+        String state;
+        try {
+            state = JSON.writeValueAsString(new Body(next.members(), next.target()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, AttributeValue> item = new HashMap<>(key(next.group(), META));
+        item.put("version", n(next.version()));
+        item.put("groupEpoch", n(next.groupEpoch()));
+        item.put("state", AttributeValue.fromS(state));
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        String condition;
+        if (expectedVersion == 0) {
+            condition = "attribute_not_exists(#pk)";
+            names.put("#pk", "pk");
+        } else {
+            condition = "#v = :v";
+            names.put("#v", "version");
+            values.put(":v", n(expectedVersion));
+        }
+        try {
+            dynamo.putItem(b -> {
+                b.tableName(table).item(item).conditionExpression(condition).expressionAttributeNames(names);
+                if (!values.isEmpty()) {
+                    b.expressionAttributeValues(values);
+                }
+            });
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public CommitOutcome commit(Checkpoint checkpoint) {
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item(checkpoint))
+                    .conditionExpression("attribute_not_exists(#pk) OR #tid <> :tid OR #oe < :oe"
+                            + " OR (#oe = :oe AND #c <= :c)")
+                    .expressionAttributeNames(Map.of("#pk", "pk", "#tid", "topicId", "#oe", "ownerEpoch",
+                            "#c", "committed"))
+                    .expressionAttributeValues(Map.of(":tid", AttributeValue.fromS(checkpoint.topicId()),
+                            ":oe", n(checkpoint.ownerEpoch()), ":c", n(checkpoint.committed()))));
+            return CommitOutcome.COMMITTED;
+        } catch (ConditionalCheckFailedException e) {
+            // dynalite has no ReturnValuesOnConditionCheckFailure: read the winner to say why.
+            Map<String, AttributeValue> current = dynamo.getItem(b -> b.tableName(table)
+                    .key(key(checkpoint.group(), sk(checkpoint.topic(), checkpoint.partition()))).consistentRead(true))
+                    .item();
+            CommitOutcome why = InMemoryGroupStore.outcome(toCheckpoint(checkpoint.group(), current), checkpoint);
+            return why == CommitOutcome.COMMITTED ? CommitOutcome.FENCED : why;
+        }
+    }
+
+    @Override
+    public void overwrite(Checkpoint checkpoint) {
+        dynamo.putItem(b -> b.tableName(table).item(item(checkpoint)));
+    }
+
+    @Override
+    public List<Checkpoint> checkpoints(String group) {
+        QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk"))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk(group)),
+                        ":prefix", AttributeValue.fromS(CHECKPOINT_PREFIX)))
+                .build();
+        List<Checkpoint> result = new ArrayList<>();
+        dynamo.queryPaginator(request).items().forEach(item -> result.add(toCheckpoint(group, item)));
+        result.sort(Comparator.comparing(Checkpoint::topicPartition));
+        return result;
+    }
+
+    private static Map<String, AttributeValue> item(Checkpoint c) {
+        Map<String, AttributeValue> item = new HashMap<>(key(c.group(), sk(c.topic(), c.partition())));
+        item.put("topic", AttributeValue.fromS(c.topic()));
+        item.put("partition", n(c.partition()));
+        item.put("topicId", AttributeValue.fromS(c.topicId()));
+        item.put("committed", n(c.committed()));
+        item.put("ownerEpoch", n(c.ownerEpoch()));
+        item.put("commitTime", n(c.commitTime()));
+        if (c.memberId() != null) {
+            item.put("memberId", AttributeValue.fromS(c.memberId()));
+        }
+        if (c.metadata() != null) {
+            item.put("metadata", AttributeValue.fromS(c.metadata()));
+        }
+        return item;
+    }
+
+    private static Checkpoint toCheckpoint(String group, Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty()) {
+            return null;
+        }
+        return new Checkpoint(group, item.get("topic").s(), (int) num(item, "partition"), item.get("topicId").s(),
+                num(item, "committed"), num(item, "ownerEpoch"),
+                item.containsKey("memberId") ? item.get("memberId").s() : null,
+                item.containsKey("metadata") ? item.get("metadata").s() : null, num(item, "commitTime"));
+    }
+
+    private static String pk(String group) {
+        return "G#" + group;
+    }
+
+    private static String sk(String topic, int partition) {
+        return CHECKPOINT_PREFIX + topic + "#" + String.format("%010d", partition);
+    }
+
+    private static Map<String, AttributeValue> key(String group, String sk) {
+        return Map.of("pk", AttributeValue.fromS(pk(group)), "sk", AttributeValue.fromS(sk));
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static long num(Map<String, AttributeValue> item, String name) {
+        return Long.parseLong(item.get(name).n());
+    }
+}

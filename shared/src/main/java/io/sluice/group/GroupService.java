@@ -1,0 +1,456 @@
+package io.sluice.group;
+
+import io.sluice.error.ErrorCode;
+import io.sluice.error.OffsetOutOfRangeException;
+import io.sluice.error.SluiceException;
+import io.sluice.log.Backoff;
+import io.sluice.log.FetchService;
+import io.sluice.log.TopicCache;
+import io.sluice.meta.TopicConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Consumer groups with server-side assignment, after Kafka's KIP-848, on one conditionally written group
+ * item per group (docs/architecture.md, "Consumer groups").
+ *
+ * <ul>
+ *   <li>A heartbeat with member epoch 0 joins, -1 leaves; otherwise it must carry the member's current
+ *       epoch (which also acknowledges the last assignment) or the one before (a lost response).</li>
+ *   <li>Members whose session ran out are removed by whichever heartbeat comes next: no timers.</li>
+ *   <li>The target assignment is balanced and sticky ({@link Assignor}). A member gets a partition only
+ *       when no other member may still be working on it: the previous owner must have acknowledged an
+ *       assignment without it, or expired.</li>
+ *   <li>Commits are fenced twice: the member must be live, at its epoch, and own the partition; and the
+ *       checkpoint write is conditional on no later owner having committed.</li>
+ * </ul>
+ */
+public final class GroupService {
+
+    public static final int DEFAULT_SESSION_TIMEOUT_MS = 45_000;
+    public static final int MIN_SESSION_TIMEOUT_MS = 1_000;
+    public static final int MAX_SESSION_TIMEOUT_MS = 300_000;
+    public static final int MAX_TOPICS_PER_MEMBER = 100;
+    static final int MAX_ATTEMPTS = 64;
+
+    /** A member's heartbeat. {@code memberEpoch} 0 joins (memberId may be null), -1 leaves. */
+    public record Heartbeat(String memberId, long memberEpoch, List<String> topics, Integer sessionTimeoutMs) {
+    }
+
+    /** What the member must do: its epoch to echo, when to heartbeat next, and the partitions it owns now. */
+    public record HeartbeatResult(String memberId, long memberEpoch, int heartbeatIntervalMs,
+                                  List<TopicPartition> assignment) {
+    }
+
+    /** One offset to commit: the next offset to read. */
+    public record OffsetCommit(String topic, int partition, long offset, String metadata) {
+    }
+
+    public record MemberDescription(String memberId, long memberEpoch, List<TopicPartition> assignment) {
+    }
+
+    public record OffsetLag(String topic, int partition, long committed, long highWatermark, long lag) {
+    }
+
+    public record GroupDescription(String group, long groupEpoch, List<MemberDescription> members,
+                                   List<OffsetLag> offsets) {
+    }
+
+    /** Where a reset moves a group's committed offsets. */
+    public sealed interface ResetTarget permits Earliest, Latest, AtTimestamp, AtOffset {
+    }
+
+    public record Earliest() implements ResetTarget {
+    }
+
+    public record Latest() implements ResetTarget {
+    }
+
+    public record AtTimestamp(long timestamp) implements ResetTarget {
+    }
+
+    public record AtOffset(long offset) implements ResetTarget {
+    }
+
+    private final GroupStore store;
+    private final TopicCache topics;
+    private final FetchService fetcher;
+    private final Clock clock;
+    private final Backoff backoff;
+
+    public GroupService(GroupStore store, TopicCache topics, FetchService fetcher, Clock clock, Backoff backoff) {
+        this.store = store;
+        this.topics = topics;
+        this.fetcher = fetcher;
+        this.clock = clock;
+        this.backoff = backoff;
+    }
+
+    public static void validateGroupName(String group) {
+        if (group == null || !TopicConfig.NAME.matcher(group).matches()) {
+            throw new SluiceException(ErrorCode.INVALID_GROUP_NAME,
+                    "group names are 1 to 249 characters of [a-zA-Z0-9._-]");
+        }
+    }
+
+    // ---- heartbeat ----
+
+    public HeartbeatResult heartbeat(String group, Heartbeat request) {
+        validateGroupName(group);
+        int sessionTimeout = validate(request);
+        String memberId = request.memberEpoch() == 0 && request.memberId() == null
+                ? UUID.randomUUID().toString() : request.memberId();
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            GroupState current = store.getGroup(group).orElse(GroupState.empty(group));
+            long now = clock.millis();
+            Map<String, Member> members = new TreeMap<>(current.members());
+            boolean changed = members.values().removeIf(m -> m.expiredAt(now));
+            Member member = members.get(memberId);
+
+            if (request.memberEpoch() == -1) {
+                changed |= members.remove(memberId) != null;
+                GroupState next = next(current, members, changed);
+                if (store.compareAndSetGroup(current.version(), next)) {
+                    return new HeartbeatResult(memberId, -1, 0, List.of());
+                }
+                pause(attempt);
+                continue;
+            }
+            List<String> subscription = List.copyOf(new TreeSet<>(request.topics()));
+            if (request.memberEpoch() == 0) {
+                member = new Member(memberId, 0, 0, subscription, sessionTimeout, now, List.of(), List.of());
+                changed = true;
+            } else {
+                if (member == null) {
+                    throw fenced("member " + memberId + " is not in group " + group
+                            + " (it left, or its session expired); rejoin with memberEpoch 0");
+                }
+                List<Owned> owned = member.owned();
+                if (request.memberEpoch() == member.memberEpoch()) {
+                    owned = member.assigned();
+                } else if (request.memberEpoch() != member.previousEpoch()) {
+                    throw fenced("member " + memberId + " sent epoch " + request.memberEpoch()
+                            + " but is at epoch " + member.memberEpoch() + "; rejoin with memberEpoch 0");
+                }
+                changed |= !member.topics().equals(subscription);
+                member = new Member(memberId, member.memberEpoch(), member.previousEpoch(), subscription,
+                        sessionTimeout, now, member.assigned(), owned);
+            }
+            members.put(memberId, member);
+
+            Map<String, List<TopicPartition>> target = target(members, current.target());
+            changed |= !target.equals(current.target());
+            long groupEpoch = changed ? current.groupEpoch() + 1 : current.groupEpoch();
+            member = reconcile(member, target.getOrDefault(memberId, List.of()), members, groupEpoch);
+            members.put(memberId, member);
+
+            GroupState next = new GroupState(group, current.version() + 1, groupEpoch, members, target);
+            if (store.compareAndSetGroup(current.version(), next)) {
+                return new HeartbeatResult(memberId, member.memberEpoch(), heartbeatInterval(sessionTimeout),
+                        member.assigned().stream().map(Owned::topicPartition).sorted().toList());
+            }
+            pause(attempt);
+        }
+        throw new SluiceException(ErrorCode.CONTENTION, "group " + group + " is too busy; retry the heartbeat");
+    }
+
+    private static int validate(Heartbeat request) {
+        if (request.memberEpoch() < -1) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberEpoch must be -1, 0 or a member's epoch");
+        }
+        if (request.memberEpoch() != 0 && (request.memberId() == null || request.memberId().isBlank())) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberId is required unless memberEpoch is 0");
+        }
+        if (request.memberId() != null && request.memberId().length() > 128) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberId is at most 128 characters");
+        }
+        if (request.memberEpoch() != -1) {
+            if (request.topics() == null || request.topics().isEmpty()) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "topics must name at least one topic");
+            }
+            if (request.topics().size() > MAX_TOPICS_PER_MEMBER) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST,
+                        "a member subscribes to at most " + MAX_TOPICS_PER_MEMBER + " topics");
+            }
+            request.topics().forEach(TopicConfig::validateName);
+        }
+        int timeout = request.sessionTimeoutMs() == null ? DEFAULT_SESSION_TIMEOUT_MS : request.sessionTimeoutMs();
+        if (timeout < MIN_SESSION_TIMEOUT_MS || timeout > MAX_SESSION_TIMEOUT_MS) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "sessionTimeoutMs must be between "
+                    + MIN_SESSION_TIMEOUT_MS + " and " + MAX_SESSION_TIMEOUT_MS + ", was " + timeout);
+        }
+        return timeout;
+    }
+
+    /** Heartbeat three times per session, and at least every 5 s, as Kafka's defaults do. */
+    static int heartbeatInterval(int sessionTimeoutMs) {
+        return Math.min(5_000, sessionTimeoutMs / 3);
+    }
+
+    private Map<String, List<TopicPartition>> target(Map<String, Member> members,
+                                                     Map<String, List<TopicPartition>> previous) {
+        SortedMap<String, List<String>> subscriptions = new TreeMap<>();
+        Map<String, Integer> partitions = new HashMap<>();
+        for (Member m : members.values()) {
+            subscriptions.put(m.memberId(), m.topics());
+            for (String topic : m.topics()) {
+                partitions.computeIfAbsent(topic, this::partitionCount);
+            }
+        }
+        return Assignor.assign(subscriptions, partitions, previous);
+    }
+
+    private int partitionCount(String topic) {
+        try {
+            return topics.get(topic).partitions();
+        } catch (SluiceException unknown) {
+            return 0;
+        }
+    }
+
+    /**
+     * Moves a member toward its target: it gives up what it should not have at once, and gets a new
+     * partition only if no other member may still be working on it.
+     */
+    private static Member reconcile(Member member, List<TopicPartition> desired, Map<String, Member> members,
+                                    long groupEpoch) {
+        Set<TopicPartition> want = new LinkedHashSet<>(desired);
+        Set<TopicPartition> heldElsewhere = new TreeSet<>();
+        for (Member other : members.values()) {
+            if (!other.memberId().equals(member.memberId())) {
+                other.owned().forEach(o -> heldElsewhere.add(o.topicPartition()));
+                other.assigned().forEach(o -> heldElsewhere.add(o.topicPartition()));
+            }
+        }
+        List<Owned> assigned = new ArrayList<>();
+        Set<TopicPartition> have = new TreeSet<>();
+        for (Owned o : member.assigned()) {
+            if (want.contains(o.topicPartition())) {
+                assigned.add(o);
+                have.add(o.topicPartition());
+            }
+        }
+        for (TopicPartition tp : want) {
+            if (!have.contains(tp) && !heldElsewhere.contains(tp)) {
+                assigned.add(new Owned(tp.topic(), tp.partition(), groupEpoch));
+            }
+        }
+        boolean same = assigned.size() == member.assigned().size() && have.size() == assigned.size();
+        if (same && member.memberEpoch() > 0) {
+            return member;
+        }
+        Map<TopicPartition, Owned> owned = new TreeMap<>();
+        member.owned().forEach(o -> owned.put(o.topicPartition(), o));
+        assigned.forEach(o -> owned.put(o.topicPartition(), o));
+        return new Member(member.memberId(), groupEpoch, member.memberEpoch(), member.topics(),
+                member.sessionTimeoutMs(), member.lastHeartbeat(), assigned, List.copyOf(owned.values()));
+    }
+
+    private static GroupState next(GroupState current, Map<String, Member> members, boolean changed) {
+        return new GroupState(current.group(), current.version() + 1,
+                changed ? current.groupEpoch() + 1 : current.groupEpoch(), members, current.target());
+    }
+
+    // ---- commits ----
+
+    /**
+     * Commits offsets. With a member id, the member must be live, at its current (or previous) epoch,
+     * and own every partition; without one, the group must have no live members (Kafka's assign()).
+     *
+     * @throws SluiceException FENCED (nothing changed), GROUP_NOT_EMPTY, UNKNOWN_TOPIC, UNKNOWN_PARTITION
+     */
+    public List<OffsetCommit> commit(String group, String memberId, Long memberEpoch, List<OffsetCommit> offsets) {
+        validateGroupName(group);
+        if (offsets == null || offsets.isEmpty()) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "offsets must list at least one partition");
+        }
+        Map<TopicPartition, String> topicIds = new HashMap<>();
+        for (OffsetCommit o : offsets) {
+            if (o == null) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "an offset entry is null");
+            }
+            TopicConfig topic = topics.get(o.topic());
+            if (o.partition() < 0 || o.partition() >= topic.partitions()) {
+                throw new SluiceException(ErrorCode.UNKNOWN_PARTITION, "topic " + o.topic() + " has no partition "
+                        + o.partition());
+            }
+            if (o.offset() < 0) {
+                throw new SluiceException(ErrorCode.INVALID_OFFSET, "a committed offset must not be negative");
+            }
+            if (o.metadata() != null && o.metadata().length() > 4096) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "metadata is at most 4096 characters");
+            }
+            if (topicIds.put(new TopicPartition(o.topic(), o.partition()), topic.topicId()) != null) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "partition " + o.topic() + "/" + o.partition()
+                        + " is listed twice");
+            }
+        }
+        GroupState state = store.getGroup(group).orElse(GroupState.empty(group));
+        long now = clock.millis();
+        Map<TopicPartition, Long> epochs = new HashMap<>();
+        if (memberId == null) {
+            if (state.hasLiveMembers(now)) {
+                throw new SluiceException(ErrorCode.GROUP_NOT_EMPTY, "group " + group
+                        + " has live members; commit as a member (memberId, memberEpoch)");
+            }
+            topicIds.keySet().forEach(tp -> epochs.put(tp, state.groupEpoch()));
+        } else {
+            Member member = state.members().get(memberId);
+            if (member == null || member.expiredAt(now)) {
+                throw fenced("member " + memberId + " is not a live member of group " + group);
+            }
+            if (memberEpoch == null || (memberEpoch != member.memberEpoch() && memberEpoch != member.previousEpoch())) {
+                throw fenced("member " + memberId + " is at epoch " + member.memberEpoch() + ", not " + memberEpoch);
+            }
+            for (TopicPartition tp : topicIds.keySet()) {
+                if (!member.owns(tp)) {
+                    throw fenced("member " + memberId + " does not own " + tp);
+                }
+                epochs.put(tp, member.deliveryEpoch(tp));
+            }
+        }
+        List<OffsetCommit> done = new ArrayList<>();
+        for (OffsetCommit o : offsets) {
+            TopicPartition tp = new TopicPartition(o.topic(), o.partition());
+            GroupStore.CommitOutcome outcome = store.commit(new Checkpoint(group, o.topic(), o.partition(),
+                    topicIds.get(tp), o.offset(), epochs.get(tp), memberId, o.metadata(), now));
+            if (outcome == GroupStore.CommitOutcome.FENCED) {
+                throw new SluiceException(ErrorCode.FENCED, "a later owner of " + tp + " has committed; this commit "
+                        + "is from a zombie", Map.of("committed", describe(done)));
+            }
+            if (outcome == GroupStore.CommitOutcome.REGRESSION) {
+                throw new SluiceException(ErrorCode.CONFLICT, "the committed offset of " + tp
+                        + " is already past " + o.offset() + "; offsets only move backwards by a reset",
+                        Map.of("committed", describe(done)));
+            }
+            done.add(o);
+        }
+        return done;
+    }
+
+    private static List<String> describe(List<OffsetCommit> done) {
+        return done.stream().map(o -> o.topic() + "/" + o.partition() + "@" + o.offset()).toList();
+    }
+
+    // ---- describe and reset ----
+
+    /** Members, their assignments, and committed offsets with lag. */
+    public GroupDescription describe(String group) {
+        validateGroupName(group);
+        GroupState state = store.getGroup(group).orElse(null);
+        List<Checkpoint> checkpoints = store.checkpoints(group);
+        if (state == null && checkpoints.isEmpty()) {
+            throw new SluiceException(ErrorCode.UNKNOWN_GROUP, "unknown group " + group);
+        }
+        long now = clock.millis();
+        List<MemberDescription> members = new ArrayList<>();
+        if (state != null) {
+            for (Member m : state.members().values()) {
+                if (!m.expiredAt(now)) {
+                    members.add(new MemberDescription(m.memberId(), m.memberEpoch(),
+                            m.assigned().stream().map(Owned::topicPartition).sorted().toList()));
+                }
+            }
+        }
+        List<OffsetLag> offsets = new ArrayList<>();
+        for (Checkpoint c : checkpoints) {
+            TopicConfig topic;
+            try {
+                topic = topics.get(c.topic());
+            } catch (SluiceException gone) {
+                continue;
+            }
+            if (!topic.topicId().equals(c.topicId()) || c.partition() >= topic.partitions()) {
+                continue;
+            }
+            long highWatermark = fetcher.latestOffset(c.topic(), c.partition());
+            offsets.add(new OffsetLag(c.topic(), c.partition(), c.committed(), highWatermark,
+                    Math.max(0, highWatermark - c.committed())));
+        }
+        return new GroupDescription(group, state == null ? 0 : state.groupEpoch(), members, offsets);
+    }
+
+    /**
+     * Moves the group's committed offsets of every partition of {@code topic}. Allowed only while the
+     * group has no live members; the group epoch is bumped first, so every earlier member is fenced.
+     *
+     * @return the new committed offsets, by partition
+     */
+    public List<OffsetCommit> reset(String group, String topicName, ResetTarget to) {
+        validateGroupName(group);
+        TopicConfig topic = topics.refresh(topicName);
+        if (to == null) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "to is required");
+        }
+        List<OffsetCommit> targets = new ArrayList<>();
+        for (int p = 0; p < topic.partitions(); p++) {
+            long offset;
+            if (to instanceof Earliest) {
+                offset = fetcher.earliestOffset(topicName, p);
+            } else if (to instanceof Latest) {
+                offset = fetcher.latestOffset(topicName, p);
+            } else if (to instanceof AtTimestamp t) {
+                offset = fetcher.offsetForTimestamp(topicName, p, t.timestamp());
+            } else {
+                long wanted = ((AtOffset) to).offset();
+                long start = fetcher.earliestOffset(topicName, p);
+                long end = fetcher.latestOffset(topicName, p);
+                if (wanted < start || wanted > end) {
+                    throw new OffsetOutOfRangeException(topicName, p, wanted, start, end);
+                }
+                offset = wanted;
+            }
+            targets.add(new OffsetCommit(topicName, p, offset, null));
+        }
+        long epoch = bumpEpochOfEmptyGroup(group);
+        long now = clock.millis();
+        for (OffsetCommit target : targets) {
+            store.overwrite(new Checkpoint(group, topicName, target.partition(), topic.topicId(), target.offset(),
+                    epoch, null, "reset", now));
+        }
+        return targets;
+    }
+
+    private long bumpEpochOfEmptyGroup(String group) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            GroupState current = store.getGroup(group).orElse(GroupState.empty(group));
+            long now = clock.millis();
+            if (current.hasLiveMembers(now)) {
+                throw new SluiceException(ErrorCode.GROUP_NOT_EMPTY, "group " + group
+                        + " has live members; stop them (or wait for their sessions to expire) before a reset",
+                        Map.of("members", current.members().values().stream().filter(m -> !m.expiredAt(now))
+                                .map(Member::memberId).collect(Collectors.toList())));
+            }
+            GroupState next = new GroupState(group, current.version() + 1, current.groupEpoch() + 1, Map.of(),
+                    Map.of());
+            if (store.compareAndSetGroup(current.version(), next)) {
+                return next.groupEpoch();
+            }
+            pause(attempt);
+        }
+        throw new SluiceException(ErrorCode.CONTENTION, "group " + group + " is too busy; retry the reset");
+    }
+
+    private static SluiceException fenced(String message) {
+        return new SluiceException(ErrorCode.FENCED, message);
+    }
+
+    private void pause(int attempt) {
+        try {
+            backoff.pause(attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SluiceException(ErrorCode.CONTENTION, "interrupted while backing off", Map.of(), e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.sluice.group;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where consumer groups live: DynamoDB in AWS, dynalite locally, maps in unit tests. Every change is a
+ * single-item conditional write. Every implementation is held to the same contract test.
+ */
+public interface GroupStore {
+
+    /** The outcome of a conditional checkpoint write. */
+    enum CommitOutcome {
+        COMMITTED,
+        /** A checkpoint with a higher owner epoch is stored: the writer is a zombie. */
+        FENCED,
+        /** The same owner already committed a higher offset. */
+        REGRESSION
+    }
+
+    Optional<GroupState> getGroup(String group);
+
+    /**
+     * Replaces the group item if its version is still {@code expectedVersion} (0: must not exist).
+     * {@code next.version()} must be {@code expectedVersion + 1}.
+     */
+    boolean compareAndSetGroup(long expectedVersion, GroupState next);
+
+    /**
+     * Writes a checkpoint unless a stored one of the same topic incarnation has a higher owner epoch, or
+     * the same owner epoch and a higher offset.
+     */
+    CommitOutcome commit(Checkpoint checkpoint);
+
+    /** Writes a checkpoint whatever is stored: only for an operator's reset. */
+    void overwrite(Checkpoint checkpoint);
+
+    /** Every checkpoint of the group, by topic and partition. */
+    List<Checkpoint> checkpoints(String group);
+}

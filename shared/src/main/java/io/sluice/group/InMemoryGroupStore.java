@@ -1,0 +1,70 @@
+package io.sluice.group;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** A {@link GroupStore} in maps under one lock, for unit tests and as the contract's reference. */
+public final class InMemoryGroupStore implements GroupStore {
+
+    private final Map<String, GroupState> groups = new HashMap<>();
+    private final Map<String, TreeMap<TopicPartition, Checkpoint>> checkpoints = new HashMap<>();
+
+    @Override
+    public synchronized Optional<GroupState> getGroup(String group) {
+        return Optional.ofNullable(groups.get(group));
+    }
+
+    @Override
+    public synchronized boolean compareAndSetGroup(long expectedVersion, GroupState next) {
+        requireNextVersion(expectedVersion, next);
+        GroupState current = groups.get(next.group());
+        if ((current == null ? 0 : current.version()) != expectedVersion) {
+            return false;
+        }
+        groups.put(next.group(), next);
+        return true;
+    }
+
+    static void requireNextVersion(long expectedVersion, GroupState next) {
+        if (next.version() != expectedVersion + 1) {
+            throw new IllegalArgumentException("next group version must be " + (expectedVersion + 1)
+                    + ", was " + next.version());
+        }
+    }
+
+    @Override
+    public synchronized CommitOutcome commit(Checkpoint checkpoint) {
+        TreeMap<TopicPartition, Checkpoint> stored = checkpoints.computeIfAbsent(checkpoint.group(), g -> new TreeMap<>());
+        Checkpoint current = stored.get(checkpoint.topicPartition());
+        CommitOutcome outcome = outcome(current, checkpoint);
+        if (outcome == CommitOutcome.COMMITTED) {
+            stored.put(checkpoint.topicPartition(), checkpoint);
+        }
+        return outcome;
+    }
+
+    /** The commit rule, shared with the DynamoDB store's explanation of a failed condition. */
+    static CommitOutcome outcome(Checkpoint current, Checkpoint next) {
+        if (current == null || !current.topicId().equals(next.topicId()) || current.ownerEpoch() < next.ownerEpoch()) {
+            return CommitOutcome.COMMITTED;
+        }
+        if (current.ownerEpoch() > next.ownerEpoch()) {
+            return CommitOutcome.FENCED;
+        }
+        return current.committed() <= next.committed() ? CommitOutcome.COMMITTED : CommitOutcome.REGRESSION;
+    }
+
+    @Override
+    public synchronized void overwrite(Checkpoint checkpoint) {
+        checkpoints.computeIfAbsent(checkpoint.group(), g -> new TreeMap<>()).put(checkpoint.topicPartition(), checkpoint);
+    }
+
+    @Override
+    public synchronized List<Checkpoint> checkpoints(String group) {
+        return new ArrayList<>(checkpoints.getOrDefault(group, new TreeMap<>()).values());
+    }
+}

@@ -1,0 +1,37 @@
+package io.sluice.group;
+
+import java.util.List;
+
+/**
+ * A member as the group item stores it.
+ *
+ * @param memberEpoch    the epoch of the assignment last delivered to the member
+ * @param previousEpoch  the epoch before that, still accepted from a member that missed the last response
+ * @param assigned       what the last response gave the member
+ * @param owned          what the member may still be working on: {@code assigned} plus, until the member
+ *                       acknowledges the last response by heartbeating with its epoch, what it had before.
+ *                       No partition is given to another member while it is in here.
+ * @param lastHeartbeat  server time of the last heartbeat, epoch millis
+ */
+public record Member(String memberId, long memberEpoch, long previousEpoch, List<String> topics,
+                     int sessionTimeoutMs, long lastHeartbeat, List<Owned> assigned, List<Owned> owned) {
+
+    public Member {
+        topics = List.copyOf(topics);
+        assigned = List.copyOf(assigned);
+        owned = List.copyOf(owned);
+    }
+
+    public boolean expiredAt(long now) {
+        return lastHeartbeat + sessionTimeoutMs < now;
+    }
+
+    public boolean owns(TopicPartition tp) {
+        return owned.stream().anyMatch(o -> o.topicPartition().equals(tp));
+    }
+
+    public long deliveryEpoch(TopicPartition tp) {
+        return owned.stream().filter(o -> o.topicPartition().equals(tp)).mapToLong(Owned::deliveryEpoch)
+                .max().orElseThrow();
+    }
+}
