@@ -235,7 +235,8 @@ public final class HttpApi {
         if (body.topic() == null) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "topic is required");
         }
-        List<GroupService.OffsetCommit> offsets = log.groups().reset(group, body.topic(), resetTarget(body.to()));
+        List<GroupService.OffsetCommit> offsets = log.groups().reset(group, body.topic(), body.partition(),
+                resetTarget(body.to()));
         return json(200, new Wire.CommitResponse(offsets.stream()
                 .map(o -> new Wire.OffsetCommit(o.topic(), o.partition(), o.offset(), null)).toList()));
     }

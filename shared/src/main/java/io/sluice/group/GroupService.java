@@ -380,20 +380,34 @@ public final class GroupService {
         return new GroupDescription(group, state == null ? 0 : state.groupEpoch(), members, offsets);
     }
 
+    /** Resets every partition of {@code topic}; see {@link #reset(String, String, Integer, ResetTarget)}. */
+    public List<OffsetCommit> reset(String group, String topicName, ResetTarget to) {
+        return reset(group, topicName, null, to);
+    }
+
     /**
-     * Moves the group's committed offsets of every partition of {@code topic}. Allowed only while the
-     * group has no live members; the group epoch is bumped first, so every earlier member is fenced.
+     * Moves the group's committed offsets of one partition of {@code topic}, or of all of them when
+     * {@code partition} is null. Allowed only while the group has no live members; the group epoch is
+     * bumped first, so every earlier member is fenced. An explicit offset must lie within the
+     * partition's range when one partition is named; across all partitions it is clamped into each
+     * partition's range, as Kafka's {@code kafka-consumer-groups --to-offset} does.
      *
      * @return the new committed offsets, by partition
      */
-    public List<OffsetCommit> reset(String group, String topicName, ResetTarget to) {
+    public List<OffsetCommit> reset(String group, String topicName, Integer partition, ResetTarget to) {
         validateGroupName(group);
         TopicConfig topic = topics.refresh(topicName);
         if (to == null) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "to is required");
         }
+        if (partition != null && (partition < 0 || partition >= topic.partitions())) {
+            throw new SluiceException(ErrorCode.UNKNOWN_PARTITION, "topic " + topicName + " has no partition "
+                    + partition);
+        }
+        int from = partition == null ? 0 : partition;
+        int until = partition == null ? topic.partitions() : partition + 1;
         List<OffsetCommit> targets = new ArrayList<>();
-        for (int p = 0; p < topic.partitions(); p++) {
+        for (int p = from; p < until; p++) {
             long offset;
             if (to instanceof Earliest) {
                 offset = fetcher.earliestOffset(topicName, p);
@@ -405,10 +419,10 @@ public final class GroupService {
                 long wanted = ((AtOffset) to).offset();
                 long start = fetcher.earliestOffset(topicName, p);
                 long end = fetcher.latestOffset(topicName, p);
-                if (wanted < start || wanted > end) {
+                if (partition != null && (wanted < start || wanted > end)) {
                     throw new OffsetOutOfRangeException(topicName, p, wanted, start, end);
                 }
-                offset = wanted;
+                offset = Math.max(start, Math.min(end, wanted));
             }
             targets.add(new OffsetCommit(topicName, p, offset, null));
         }

@@ -130,8 +130,8 @@ public final class Wire {
 
     /**
      * POST /groups/{group}/reset. {@code to} is "earliest", "latest", {"timestamp": millis} or
-     * {"offset": n}.
+     * {"offset": n}; {@code partition} limits the reset to one partition.
      */
-    public record ResetRequest(String topic, com.fasterxml.jackson.databind.JsonNode to) {
+    public record ResetRequest(String topic, Integer partition, com.fasterxml.jackson.databind.JsonNode to) {
     }
 }
