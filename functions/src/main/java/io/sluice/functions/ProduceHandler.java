@@ -5,10 +5,10 @@ import io.sluice.log.LogServices;
 import java.util.EnumSet;
 import java.util.Map;
 
-/** POST /topics/{topic}/records. */
+/** Produce ({@code POST /topics/{topic}/records}) and idempotent-producer init ({@code POST /producers}). */
 public final class ProduceHandler extends ApiGatewayHandler {
 
-    static final EnumSet<Route> ROUTES = EnumSet.of(Route.PRODUCE);
+    static final EnumSet<Route> ROUTES = EnumSet.of(Route.PRODUCE, Route.INIT_PRODUCER);
 
     /** For Lambda: configuration from the environment. */
     public ProduceHandler() {

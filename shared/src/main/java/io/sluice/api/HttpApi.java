@@ -18,6 +18,8 @@ import io.sluice.log.FetchedRecord;
 import io.sluice.log.LogServices;
 import io.sluice.log.PartitionState;
 import io.sluice.log.ProduceRecord;
+import io.sluice.log.ProduceService;
+import io.sluice.meta.ProducerIdentity;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicDescription;
 import io.sluice.log.TopicService.CreateTopic;
@@ -121,6 +123,7 @@ public final class HttpApi {
                 yield new ApiResponse(204, "");
             }
             case PRODUCE -> produce(topic, request);
+            case INIT_PRODUCER -> initProducer(request);
             case FETCH -> fetch(topic, partition(path), request);
             case LIST_OFFSETS -> listOffsets(topic, partition(path), request);
             case HEARTBEAT -> heartbeat(path.get("group"), request);
@@ -149,9 +152,38 @@ public final class HttpApi {
             records.add(new ProduceRecord(base64(r.key(), at + ".key"), base64(r.value(), at + ".value"),
                     headers(r.headers(), at), r.partition(), r.timestamp()));
         }
-        List<RecordOffset> offsets = log.producer().produce(topic, records);
+        List<RecordOffset> offsets = log.producer().produce(topic, records, idempotence(body));
         return json(200, new Wire.ProduceResponse(
                 offsets.stream().map(o -> new Wire.RecordOffset(o.partition(), o.offset())).toList()));
+    }
+
+    private static ProduceService.Idempotence idempotence(Wire.ProduceRequest body) {
+        if (body.producerId() == null && body.producerEpoch() == null && body.sequences() == null) {
+            return null;
+        }
+        if (body.producerId() == null || body.producerEpoch() == null || body.sequences() == null
+                || body.sequences().isEmpty()) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST,
+                    "an idempotent produce needs producerId, producerEpoch and sequences together");
+        }
+        Map<Integer, Long> sequences = new LinkedHashMap<>();
+        for (Wire.PartitionSequence s : body.sequences()) {
+            if (s == null || s.partition() == null || s.sequence() == null) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "each sequence needs partition and sequence");
+            }
+            if (sequences.put(s.partition(), s.sequence()) != null) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "partition " + s.partition()
+                        + " has two sequences");
+            }
+        }
+        return new ProduceService.Idempotence(body.producerId(), body.producerEpoch(), sequences);
+    }
+
+    private ApiResponse initProducer(ApiRequest request) {
+        Wire.InitProducerRequest body = request.body().length == 0 ? new Wire.InitProducerRequest(null)
+                : parse(request, Wire.InitProducerRequest.class);
+        ProducerIdentity identity = log.producers().init(body.name());
+        return json(200, new Wire.InitProducerResponse(identity.producerId(), identity.producerEpoch()));
     }
 
     private ApiResponse fetch(String topic, int partition, ApiRequest request) {
@@ -161,7 +193,9 @@ public final class HttpApi {
             throw new SluiceException(ErrorCode.INVALID_REQUEST,
                     "maxBytes must be between 1 and " + FetchService.MAX_MAX_BYTES + ", was " + maxBytes);
         }
-        FetchResult result = log.fetcher().fetch(topic, partition, offset, (int) maxBytes, MAX_FETCH_RECORDS);
+        long maxWaitMs = longParam(request, "maxWaitMs", 0L);
+        FetchResult result = log.fetcher().fetch(topic, partition, offset, (int) maxBytes, MAX_FETCH_RECORDS,
+                maxWaitMs);
         List<Wire.Record> records = new ArrayList<>(result.records().size());
         for (FetchedRecord fetched : result.records()) {
             LogRecord r = fetched.record();

@@ -15,6 +15,7 @@ public enum Route {
     DESCRIBE_TOPIC("GET", "/topics/{topic}"),
     DELETE_TOPIC("DELETE", "/topics/{topic}"),
     PRODUCE("POST", "/topics/{topic}/records"),
+    INIT_PRODUCER("POST", "/producers"),
     FETCH("GET", "/topics/{topic}/partitions/{partition}/records"),
     LIST_OFFSETS("GET", "/topics/{topic}/partitions/{partition}/offsets"),
     HEARTBEAT("POST", "/groups/{group}/heartbeat"),

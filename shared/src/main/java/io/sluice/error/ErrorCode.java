@@ -25,6 +25,12 @@ public enum ErrorCode {
     CONFLICT(409),
     /** A zombie: an unknown or expired member, a stale member epoch, or a partition the member does not own. */
     FENCED(409),
+    /** A sequence gap from an idempotent producer: a batch before this one is missing. */
+    OUT_OF_ORDER_SEQUENCE(409),
+    /** An old sequence whose offsets are no longer remembered; the batch was committed long ago. */
+    DUPLICATE_SEQUENCE(409),
+    /** A producer id never initialized, or whose state this partition no longer keeps; call init again. */
+    UNKNOWN_PRODUCER(409),
     /** The operation needs a group without live members (reset, commits without membership). */
     GROUP_NOT_EMPTY(409),
     RECORD_TOO_LARGE(413),

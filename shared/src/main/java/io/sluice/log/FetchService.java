@@ -28,15 +28,59 @@ public final class FetchService {
     /** The most a fetch returns: base64 in a JSON body must stay under Lambda's 6 MB response limit. */
     public static final int MAX_MAX_BYTES = 3 << 20;
     private static final int TIMESTAMP_SCAN_PAGE = 100;
+    /** The longest a fetch waits for records to arrive. */
+    public static final long MAX_WAIT_MS = 20_000;
+    /** A waiting fetch reads the head after 50 ms, then doubles the gap up to this: at most 5 reads a second. */
+    static final long MAX_POLL_INTERVAL_MS = 200;
+    private static final long FIRST_POLL_INTERVAL_MS = 50;
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
     private final Heads heads;
+    private final java.time.Clock clock;
+    private final Sleeper sleeper;
 
-    public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics) {
+    public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
+                        Sleeper sleeper) {
         this.objects = objects;
         this.metadata = metadata;
         this.heads = new Heads(metadata, topics);
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * A long-poll fetch: when there is nothing at {@code offset} yet (it is the high watermark), waits up
+     * to {@code maxWaitMs} and returns as soon as records arrive. While it waits it reads only the
+     * partition head: after 50, 100, then every 200 ms, so at most 5 reads a second and about 100 over
+     * the longest wait; records are returned at most 200 ms after they are committed.
+     */
+    public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords, long maxWaitMs) {
+        if (maxWaitMs < 0 || maxWaitMs > MAX_WAIT_MS) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST,
+                    "maxWaitMs must be between 0 and " + MAX_WAIT_MS + ", was " + maxWaitMs);
+        }
+        FetchResult result = fetch(topic, partition, offset, maxBytes, maxRecords);
+        if (!result.records().isEmpty() || maxWaitMs == 0) {
+            return result;
+        }
+        long deadline = clock.millis() + maxWaitMs;
+        long interval = FIRST_POLL_INTERVAL_MS;
+        for (long now = clock.millis(); now < deadline; now = clock.millis()) {
+            try {
+                sleeper.sleep(Math.min(interval, deadline - now));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return result;
+            }
+            interval = Math.min(interval * 2, MAX_POLL_INTERVAL_MS);
+            PartitionHead head = heads.read(topic, partition).head();
+            if (head.nextOffset() > offset || head.logStartOffset() > offset) {
+                return fetch(topic, partition, offset, maxBytes, maxRecords);
+            }
+            result = new FetchResult(List.of(), offset, head.nextOffset(), head.logStartOffset());
+        }
+        return result;
     }
 
     /**

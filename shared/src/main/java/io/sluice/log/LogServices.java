@@ -9,7 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** The log's services wired over one object store, one metadata store and one group store. */
-public record LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups) {
+public record LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups,
+                          ProducerRegistry producers) {
 
     /** How long a topic's configuration is trusted before it is read again. */
     public static final Duration TOPIC_CACHE_TTL = Duration.ofSeconds(30);
@@ -17,12 +18,13 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
                                      Backoff backoff) {
         TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
-        FetchService fetcher = new FetchService(objects, metadata, cache);
+        FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM);
         return new LogServices(
                 new TopicService(metadata, cache, clock),
                 new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff),
                 fetcher,
-                new GroupService(groups, cache, fetcher, clock, backoff));
+                new GroupService(groups, cache, fetcher, clock, backoff),
+                new ProducerRegistry(metadata, clock, backoff));
     }
 
     /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */

@@ -9,6 +9,7 @@ import io.sluice.format.ObjectFormat.BatchLocation;
 import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
+import io.sluice.meta.ProducerState;
 import io.sluice.meta.TopicConfig;
 import io.sluice.store.ObjectAlreadyExistsException;
 import io.sluice.store.ObjectStore;
@@ -40,6 +41,20 @@ public final class ProduceService {
 
     /** Attempts at one partition's commit before answering CONTENTION. */
     public static final int MAX_COMMIT_ATTEMPTS = 64;
+    /** Producer states a partition head keeps; beyond this the least recently written is evicted. */
+    public static final int MAX_PRODUCERS_PER_PARTITION = 50;
+    /** A producer state not written for this long is evicted from a head. */
+    public static final long PRODUCER_STATE_TTL_MS = 24L * 60 * 60 * 1000;
+
+    /**
+     * Makes a produce idempotent: the producer id and epoch from init, and the sequence of the first
+     * record for each partition the call touches (each partition counts its own sequences from 0).
+     */
+    public record Idempotence(long producerId, long producerEpoch, Map<Integer, Long> baseSequences) {
+        public Idempotence {
+            baseSequences = Map.copyOf(baseSequences);
+        }
+    }
     private static final int MAX_KEY_ATTEMPTS = 3;
 
     private final ObjectStore objects;
@@ -68,12 +83,26 @@ public final class ProduceService {
      *                         written), or CONTENTION (retry)
      */
     public List<RecordOffset> produce(String topicName, List<ProduceRecord> records) {
+        return produce(topicName, records, null);
+    }
+
+    /**
+     * As {@link #produce(String, List)}; with {@code idempotence}, a batch already committed by the same
+     * producer, epoch and sequence is not written again, and its original offsets are answered.
+     *
+     * @throws SluiceException also FENCED (a newer epoch of the producer exists), OUT_OF_ORDER_SEQUENCE,
+     *                         DUPLICATE_SEQUENCE, UNKNOWN_PRODUCER
+     */
+    public List<RecordOffset> produce(String topicName, List<ProduceRecord> records, Idempotence idempotence) {
         TopicConfig topic = topics.get(topicName);
         if (records == null || records.isEmpty()) {
             throw new SluiceException(ErrorCode.INVALID_RECORD, "a produce call needs at least one record");
         }
         long now = clock.millis();
         int[] partitionOf = assignPartitions(topic, records);
+        if (idempotence != null) {
+            checkIdempotence(records, partitionOf, idempotence);
+        }
         Map<Integer, List<LogRecord>> byPartition = new TreeMap<>();
         for (int i = 0; i < records.size(); i++) {
             byPartition.computeIfAbsent(partitionOf[i], p -> new ArrayList<>())
@@ -87,7 +116,7 @@ public final class ProduceService {
 
         Map<Integer, Long> baseOffsets = new TreeMap<>();
         locations.forEach((partition, location) ->
-                baseOffsets.put(partition, commit(topic, partition, objectKey, location).baseOffset()));
+                baseOffsets.put(partition, commit(topic, partition, objectKey, location, idempotence, now)));
 
         Map<Integer, Long> nextOffset = new TreeMap<>(baseOffsets);
         List<RecordOffset> offsets = new ArrayList<>(records.size());
@@ -156,23 +185,134 @@ public final class ProduceService {
         }
     }
 
-    /** Commits one partition's batch; answers the entry that now holds it. */
-    private IndexEntry commit(TopicConfig topic, int partition, String objectKey, BatchLocation location) {
+    /** Commits one partition's batch; answers its base offset (the original one for a duplicate). */
+    private long commit(TopicConfig topic, int partition, String objectKey, BatchLocation location,
+                        Idempotence idempotence, long now) {
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
             PartitionHead head = heads.read(topic.name(), partition).head();
+            Map<Long, ProducerState> producers = head.producers();
+            if (idempotence != null) {
+                long baseSequence = idempotence.baseSequences().get(partition);
+                ProducerState state = producers.get(idempotence.producerId());
+                Long duplicateOf = checkSequence(topic, partition, state, idempotence, baseSequence,
+                        location.recordCount());
+                if (duplicateOf != null) {
+                    return duplicateOf;
+                }
+                producers = nextProducers(producers, idempotence, state, new ProducerState.SequencedBatch(
+                        baseSequence, baseSequence + location.recordCount() - 1, head.nextOffset()), now);
+            }
             if (head.lastNeedsIndexing()) {
                 metadata.putIndexEntryIfAbsent(head.last());
             }
             IndexEntry entry = new IndexEntry(topic.name(), partition, head.topicId(), head.nextOffset(),
                     head.nextOffset() + location.recordCount() - 1, objectKey, location.position(), location.length(),
                     location.maxTimestamp(), 0);
-            if (metadata.compareAndSetHead(head.version(), head.append(entry))) {
-                return entry;
+            if (metadata.compareAndSetHead(head.version(), head.append(entry, producers))) {
+                return entry.baseOffset();
             }
             pause(attempt);
         }
         throw new SluiceException(ErrorCode.CONTENTION, "partition " + topic.name() + "/" + partition + " lost "
                 + MAX_COMMIT_ATTEMPTS + " commit races in a row; nothing was committed there, retry later");
+    }
+
+    private void checkIdempotence(List<ProduceRecord> records, int[] partitionOf, Idempotence idempotence) {
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).partition() == null && records.get(i).key() == null) {
+                throw new SluiceException(ErrorCode.INVALID_RECORD, "record " + i + " has neither partition nor key;"
+                        + " an idempotent produce must know each record's partition in advance");
+            }
+        }
+        java.util.Set<Integer> touched = new java.util.TreeSet<>();
+        for (int p : partitionOf) {
+            touched.add(p);
+        }
+        if (!touched.equals(new java.util.TreeSet<>(idempotence.baseSequences().keySet()))) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "sequences must name exactly the partitions the "
+                    + "records go to: " + touched + ", got " + new java.util.TreeSet<>(idempotence.baseSequences().keySet()));
+        }
+        idempotence.baseSequences().forEach((p, sequence) -> {
+            if (sequence == null || sequence < 0) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "sequence of partition " + p + " must be >= 0");
+            }
+        });
+        long current = metadata.producerEpoch(idempotence.producerId()).orElseThrow(() -> new SluiceException(
+                ErrorCode.UNKNOWN_PRODUCER, "producer id " + idempotence.producerId() + " was never initialized"));
+        if (idempotence.producerEpoch() != current) {
+            throw new SluiceException(ErrorCode.FENCED, "producer " + idempotence.producerId() + " is at epoch "
+                    + current + ", not " + idempotence.producerEpoch() + "; a newer instance has initialized");
+        }
+    }
+
+    /** Null to append; the original base offset for a duplicate; throws for a gap or a fenced epoch. */
+    private static Long checkSequence(TopicConfig topic, int partition, ProducerState state, Idempotence idempotence,
+                                      long baseSequence, int count) {
+        String where = topic.name() + "/" + partition;
+        if (state == null) {
+            if (baseSequence != 0) {
+                throw new SluiceException(ErrorCode.UNKNOWN_PRODUCER, "partition " + where + " has no state for "
+                        + "producer " + idempotence.producerId() + " (never written, or evicted); sequences start "
+                        + "at 0: call init again");
+            }
+            return null;
+        }
+        if (idempotence.producerEpoch() < state.epoch()) {
+            throw new SluiceException(ErrorCode.FENCED, "producer " + idempotence.producerId() + " has written "
+                    + where + " at epoch " + state.epoch() + "; epoch " + idempotence.producerEpoch() + " is fenced");
+        }
+        if (idempotence.producerEpoch() > state.epoch()) {
+            if (baseSequence != 0) {
+                throw new SluiceException(ErrorCode.OUT_OF_ORDER_SEQUENCE, "a new epoch starts at sequence 0 on "
+                        + where + ", got " + baseSequence);
+            }
+            return null;
+        }
+        long lastSequence = baseSequence + count - 1;
+        for (ProducerState.SequencedBatch batch : state.batches()) {
+            if (batch.baseSequence() == baseSequence && batch.lastSequence() == lastSequence) {
+                return batch.baseOffset();
+            }
+        }
+        long expected = state.lastSequence() + 1;
+        if (baseSequence == expected) {
+            return null;
+        }
+        if (baseSequence < expected) {
+            throw new SluiceException(ErrorCode.DUPLICATE_SEQUENCE, "sequence " + baseSequence + " on " + where
+                    + " was committed before the last " + ProducerState.MAX_BATCHES + " batches; expected "
+                    + expected, Map.of("expectedSequence", expected));
+        }
+        throw new SluiceException(ErrorCode.OUT_OF_ORDER_SEQUENCE, "sequence " + baseSequence + " on " + where
+                + " leaves a gap; expected " + expected, Map.of("expectedSequence", expected));
+    }
+
+    /**
+     * The head's producer states after this batch: the producer's newest batches, and eviction of states
+     * older than {@link #PRODUCER_STATE_TTL_MS}, then of the least recently written beyond
+     * {@link #MAX_PRODUCERS_PER_PARTITION}.
+     */
+    static Map<Long, ProducerState> nextProducers(Map<Long, ProducerState> producers, Idempotence idempotence,
+                                                  ProducerState state, ProducerState.SequencedBatch batch, long now) {
+        List<ProducerState.SequencedBatch> batches = new ArrayList<>();
+        if (state != null && state.epoch() == idempotence.producerEpoch()) {
+            batches.addAll(state.batches());
+        }
+        batches.add(batch);
+        if (batches.size() > ProducerState.MAX_BATCHES) {
+            batches = batches.subList(batches.size() - ProducerState.MAX_BATCHES, batches.size());
+        }
+        Map<Long, ProducerState> next = new TreeMap<>(producers);
+        next.put(idempotence.producerId(), new ProducerState(idempotence.producerEpoch(), batches, now));
+        next.values().removeIf(s -> s.lastWrite() < now - PRODUCER_STATE_TTL_MS);
+        while (next.size() > MAX_PRODUCERS_PER_PARTITION) {
+            Long oldest = next.entrySet().stream()
+                    .min(java.util.Comparator.comparingLong((Map.Entry<Long, ProducerState> e) -> e.getValue().lastWrite())
+                            .thenComparing(Map.Entry::getKey))
+                    .orElseThrow().getKey();
+            next.remove(oldest);
+        }
+        return next;
     }
 
     private void pause(int attempt) {

@@ -139,7 +139,9 @@ public final class DynamoMetadataStore implements MetadataStore {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":tid", s(next.topicId()), ":next", n(next.nextOffset()), ":lso", n(next.logStartOffset()),
                 ":nv", n(next.version())));
-        String update = "SET #tid = :tid, #next = :next, #lso = :lso, #v = :nv";
+        names.put("#prod", "producers");
+        values.put(":prod", AttributeValue.fromS(ProducerStates.toJson(next.producers())));
+        String update = "SET #tid = :tid, #next = :next, #lso = :lso, #v = :nv, #prod = :prod";
         if (next.last() == null) {
             update += " REMOVE #last";
         } else {
@@ -238,6 +240,59 @@ public final class DynamoMetadataStore implements MetadataStore {
         }
     }
 
+    // ---- producers ----
+
+    @Override
+    public Optional<Long> producerIdForName(String name) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(key("PNAME#" + name, "META")).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(num(item, "producerId"));
+    }
+
+    @Override
+    public long bindProducerName(String name, long producerId) {
+        Map<String, AttributeValue> item = new HashMap<>(key("PNAME#" + name, "META"));
+        item.put("producerId", n(producerId));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK)));
+            return producerId;
+        } catch (ConditionalCheckFailedException e) {
+            return producerIdForName(name).orElseThrow();
+        }
+    }
+
+    @Override
+    public Optional<Long> producerEpoch(long producerId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(key(producerPk(producerId), "META")).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(num(item, "epoch"));
+    }
+
+    @Override
+    public boolean compareAndSetProducerEpoch(long producerId, long expectedEpoch, long nextEpoch, long now) {
+        Map<String, AttributeValue> item = new HashMap<>(key(producerPk(producerId), "META"));
+        item.put("epoch", n(nextEpoch));
+        item.put("updated", n(now));
+        try {
+            if (expectedEpoch < 0) {
+                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", PK)));
+            } else {
+                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("#e = :e")
+                        .expressionAttributeNames(Map.of("#e", "epoch"))
+                        .expressionAttributeValues(Map.of(":e", n(expectedEpoch))));
+            }
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static String producerPk(long producerId) {
+        return "PID#" + producerId;
+    }
+
     // ---- item mapping ----
 
     static String partitionPk(String topic, int partition) {
@@ -264,9 +319,11 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     private static PartitionHead toHead(String topic, int partition, Map<String, AttributeValue> item) {
         AttributeValue last = item.get("last");
+        AttributeValue producers = item.get("producers");
         return new PartitionHead(topic, partition, item.get("topicId").s(), num(item, "nextOffset"),
                 num(item, "logStartOffset"), num(item, "version"),
-                last == null ? null : toEntry(topic, partition, last.m()));
+                last == null ? null : toEntry(topic, partition, last.m()),
+                producers == null ? Map.of() : ProducerStates.fromJson(producers.s()));
     }
 
     private static Map<String, AttributeValue> entryAttributes(IndexEntry e) {

@@ -19,6 +19,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final NavigableMap<String, TopicConfig> topics = new TreeMap<>();
     private final Map<PartitionKey, PartitionHead> heads = new HashMap<>();
     private final Map<PartitionKey, NavigableMap<Long, IndexEntry>> indexes = new HashMap<>();
+    private final Map<String, Long> producerNames = new HashMap<>();
+    private final Map<Long, Long> producerEpochs = new HashMap<>();
 
     @Override
     public synchronized void createTopic(TopicConfig topic) {
@@ -124,5 +126,31 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     private NavigableMap<Long, IndexEntry> index(String topic, int partition) {
         return indexes.getOrDefault(new PartitionKey(topic, partition), new TreeMap<>());
+    }
+
+    @Override
+    public synchronized Optional<Long> producerIdForName(String name) {
+        return Optional.ofNullable(producerNames.get(name));
+    }
+
+    @Override
+    public synchronized long bindProducerName(String name, long producerId) {
+        return producerNames.computeIfAbsent(name, n -> producerId);
+    }
+
+    @Override
+    public synchronized Optional<Long> producerEpoch(long producerId) {
+        return Optional.ofNullable(producerEpochs.get(producerId));
+    }
+
+    @Override
+    public synchronized boolean compareAndSetProducerEpoch(long producerId, long expectedEpoch, long nextEpoch,
+                                                           long now) {
+        long current = producerEpochs.getOrDefault(producerId, -1L);
+        if (current != expectedEpoch) {
+            return false;
+        }
+        producerEpochs.put(producerId, nextEpoch);
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.meta;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,11 +11,18 @@ import java.util.Objects;
  *
  * @param nextOffset     the high watermark: the offset the next record will get
  * @param logStartOffset the first offset still readable
+ * @param producers      idempotent producers' states, by producer id (bounded, see ProduceService)
  */
 public record PartitionHead(String topic, int partition, String topicId, long nextOffset, long logStartOffset,
-                            long version, IndexEntry last) {
+                            long version, IndexEntry last, Map<Long, ProducerState> producers) {
+
+    public PartitionHead(String topic, int partition, String topicId, long nextOffset, long logStartOffset,
+                         long version, IndexEntry last) {
+        this(topic, partition, topicId, nextOffset, logStartOffset, version, last, Map.of());
+    }
 
     public PartitionHead {
+        producers = producers == null ? Map.of() : Map.copyOf(producers);
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(topicId, "topicId");
         if (nextOffset < 0 || logStartOffset < 0 || logStartOffset > nextOffset) {
@@ -40,10 +48,16 @@ public record PartitionHead(String topic, int partition, String topicId, long ne
 
     /** The head after committing {@code entry}, which must start at {@link #nextOffset()}. */
     public PartitionHead append(IndexEntry entry) {
+        return append(entry, producers);
+    }
+
+    /** The head after committing {@code entry}, with the producer states replaced. */
+    public PartitionHead append(IndexEntry entry, Map<Long, ProducerState> nextProducers) {
         if (entry.baseOffset() != nextOffset) {
             throw new IllegalArgumentException("entry starts at " + entry.baseOffset() + ", head is at " + nextOffset);
         }
-        return new PartitionHead(topic, partition, topicId, entry.lastOffset() + 1, logStartOffset, version + 1, entry);
+        return new PartitionHead(topic, partition, topicId, entry.lastOffset() + 1, logStartOffset, version + 1, entry,
+                nextProducers);
     }
 
     /** True when {@code last} is still within the log and must be in the index before it is replaced. */

@@ -68,8 +68,23 @@ public final class Wire {
     public record ProduceRecord(String key, String value, List<Header> headers, Integer partition, Long timestamp) {
     }
 
-    /** POST /topics/{topic}/records. */
-    public record ProduceRequest(List<ProduceRecord> records) {
+    /** The first sequence of a produce's records for one partition (each partition counts from 0). */
+    public record PartitionSequence(Integer partition, Long sequence) {
+    }
+
+    /**
+     * POST /topics/{topic}/records. producerId, producerEpoch and sequences together make the produce
+     * idempotent; every record then needs a partition or a key.
+     */
+    public record ProduceRequest(List<ProduceRecord> records, Long producerId, Long producerEpoch,
+                                 List<PartitionSequence> sequences) {
+    }
+
+    /** POST /producers. A named producer keeps its id; each init bumps its epoch and fences older instances. */
+    public record InitProducerRequest(String name) {
+    }
+
+    public record InitProducerResponse(long producerId, long producerEpoch) {
     }
 
     /** Where one produced record landed. */

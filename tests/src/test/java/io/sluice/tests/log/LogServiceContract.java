@@ -15,6 +15,8 @@ import io.sluice.log.FetchedRecord;
 import io.sluice.log.LogServices;
 import io.sluice.log.PartitionState;
 import io.sluice.log.ProduceRecord;
+import io.sluice.log.ProduceService;
+import io.sluice.meta.ProducerIdentity;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.group.GroupStore;
@@ -322,5 +324,96 @@ abstract class LogServiceContract {
         }
         assertThat(new LogChecker(log.fetcher(), metadata).check("t", 5, acked)).isEmpty();
         assertThat(acked).hasSize(72);
+    }
+
+    // ---- idempotent producer ----
+
+    private static ProduceService.Idempotence idem(ProducerIdentity id, Map<Integer, Long> sequences) {
+        return new ProduceService.Idempotence(id.producerId(), id.producerEpoch(), sequences);
+    }
+
+    @Test
+    void initBumpsTheEpochOfANamedProducerAndUnnamedOnesGetFreshIds() {
+        ProducerIdentity first = log.producers().init("billing");
+        ProducerIdentity second = log.producers().init("billing");
+        assertThat(second.producerId()).isEqualTo(first.producerId());
+        assertThat(second.producerEpoch()).isEqualTo(first.producerEpoch() + 1);
+        assertThat(log.producers().init(null).producerId()).isNotEqualTo(log.producers().init(null).producerId());
+        assertCode(() -> log.producers().init("bad name"), ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void aRetriedProduceReturnsTheSameOffsetsAndTheRecordIsInTheLogOnce() {
+        create("t", 2);
+        ProducerIdentity id = log.producers().init("p1");
+        List<ProduceRecord> batch = List.of(record("k", "a", 0, T0), record("k", "b", 0, T0), record("k", "c", 1, T0));
+        List<RecordOffset> first = log.producer().produce("t", batch, idem(id, Map.of(0, 0L, 1, 0L)));
+        List<RecordOffset> retry = log.producer().produce("t", batch, idem(id, Map.of(0, 0L, 1, 0L)));
+        assertThat(retry).isEqualTo(first);
+        assertThat(log.fetcher().latestOffset("t", 0)).isEqualTo(2);
+        assertThat(log.fetcher().latestOffset("t", 1)).isEqualTo(1);
+
+        List<RecordOffset> next = log.producer().produce("t", List.of(record("k", "d", 0, T0)),
+                idem(id, Map.of(0, 2L)));
+        assertThat(next).containsExactly(new RecordOffset(0, 2));
+        assertThat(log.producer().produce("t", batch, idem(id, Map.of(0, 0L, 1, 0L))))
+                .as("an older batch still in the window").isEqualTo(first);
+    }
+
+    @Test
+    void gapsStaleEpochsAndUnknownProducersAreRefusedAndChangeNothing() {
+        create("t", 1);
+        ProducerIdentity old = log.producers().init("p2");
+        log.producer().produce("t", List.of(record("k", "a", 0, T0)), idem(old, Map.of(0, 0L)));
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "x", 0, T0)), idem(old, Map.of(0, 5L))),
+                ErrorCode.OUT_OF_ORDER_SEQUENCE);
+        ProducerIdentity current = log.producers().init("p2");
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "x", 0, T0)), idem(old, Map.of(0, 1L))),
+                ErrorCode.FENCED);
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "x", 0, T0)), idem(current, Map.of(0, 1L))),
+                ErrorCode.OUT_OF_ORDER_SEQUENCE);
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "x", 0, T0)),
+                new ProduceService.Idempotence(424242L, 0, Map.of(0, 0L))), ErrorCode.UNKNOWN_PRODUCER);
+        assertCode(() -> log.producer().produce("t", List.of(ProduceRecord.of(null, "v".getBytes(UTF_8))),
+                idem(current, Map.of(0, 0L))), ErrorCode.INVALID_RECORD);
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "x", 0, T0)), idem(current, Map.of(1, 0L))),
+                ErrorCode.INVALID_REQUEST);
+        assertThat(log.fetcher().latestOffset("t", 0)).as("nothing was appended").isEqualTo(1);
+        assertThat(log.producer().produce("t", List.of(record("k", "y", 0, T0)), idem(current, Map.of(0, 0L))))
+                .containsExactly(new RecordOffset(0, 1));
+    }
+
+    @Test
+    void producerStateIsBoundedPerPartition() {
+        create("t", 1);
+        ProducerIdentity evicted = log.producers().init("first");
+        log.producer().produce("t", List.of(record("k", "0", 0, T0)), idem(evicted, Map.of(0, 0L)));
+        for (int i = 0; i < ProduceService.MAX_PRODUCERS_PER_PARTITION; i++) {
+            ProducerIdentity other = log.producers().init("other-" + i);
+            log.producer().produce("t", List.of(record("k", "x", 0, T0)), idem(other, Map.of(0, 0L)));
+        }
+        assertThat(metadata.getHead("t", 0).orElseThrow().producers())
+                .hasSize(ProduceService.MAX_PRODUCERS_PER_PARTITION)
+                .doesNotContainKey(evicted.producerId());
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "1", 0, T0)), idem(evicted, Map.of(0, 1L))),
+                ErrorCode.UNKNOWN_PRODUCER);
+    }
+
+    // ---- long poll ----
+
+    @Test
+    void aWaitingFetchReturnsAsSoonAsRecordsArrive() throws Exception {
+        create("t", 1);
+        java.util.concurrent.CompletableFuture<FetchResult> waiting = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> log.fetcher().fetch("t", 0, 0, 1 << 20, 100, 15_000));
+        Thread.sleep(300);
+        assertThat(waiting).as("nothing to return yet").isNotDone();
+        log.producer().produce("t", List.of(record(null, "late", 0, T0)));
+        FetchResult result = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result.records()).extracting(r -> new String(r.record().value(), UTF_8)).containsExactly("late");
+        assertCode(() -> log.fetcher().fetch("t", 0, 0, 100, 100, 20_001), ErrorCode.INVALID_REQUEST);
+        FetchResult nothing = log.fetcher().fetch("t", 0, 1, 100, 100, 150);
+        assertThat(nothing.records()).isEmpty();
+        assertThat(nothing.highWatermark()).isEqualTo(1);
     }
 }

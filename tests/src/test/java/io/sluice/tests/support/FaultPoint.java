@@ -13,5 +13,13 @@ public enum FaultPoint {
     /** Just before the conditional head update. */
     BEFORE_HEAD_UPDATE,
     /** After the head update succeeded: committed, but the caller never hears of it. */
-    AFTER_HEAD_UPDATE
+    AFTER_HEAD_UPDATE,
+    /** Before a consistent read of a partition head (produce and fetch). */
+    BEFORE_HEAD_READ,
+    /** Before a ranged GET of an object (fetch). */
+    BEFORE_OBJECT_GET;
+
+    /** The points between the steps of a produce's commit, where a crash is injected. */
+    public static final java.util.List<FaultPoint> COMMIT_STEPS = java.util.List.of(BEFORE_OBJECT_PUT,
+            AFTER_OBJECT_PUT, BEFORE_INDEX_WRITE, AFTER_INDEX_WRITE, BEFORE_HEAD_UPDATE, AFTER_HEAD_UPDATE);
 }

@@ -6,13 +6,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One armed fault: the {@code occurrence}-th time the protocol reaches {@code point}, it throws
  * {@link InjectedCrash}. Shared by the store decorators that report the protocol's steps.
  */
-public final class Faults {
+public final class Faults implements FaultInjector {
 
     /** The crash a fault injects. */
     public static final class InjectedCrash extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        InjectedCrash(FaultPoint point) {
+        public InjectedCrash(FaultPoint point) {
             super("injected crash at " + point);
         }
     }
@@ -35,7 +35,8 @@ public final class Faults {
         return fired.get();
     }
 
-    void reached(FaultPoint point) {
+    @Override
+    public void reached(FaultPoint point) {
         if (armed == point && remaining.decrementAndGet() == 0) {
             armed = null;
             fired.incrementAndGet();

@@ -11,9 +11,9 @@ import java.util.Optional;
 public final class FaultyMetadataStore implements MetadataStore {
 
     private final MetadataStore delegate;
-    private final Faults faults;
+    private final FaultInjector faults;
 
-    public FaultyMetadataStore(MetadataStore delegate, Faults faults) {
+    public FaultyMetadataStore(MetadataStore delegate, FaultInjector faults) {
         this.delegate = delegate;
         this.faults = faults;
     }
@@ -58,6 +58,7 @@ public final class FaultyMetadataStore implements MetadataStore {
 
     @Override
     public Optional<PartitionHead> getHead(String topic, int partition) {
+        faults.reached(FaultPoint.BEFORE_HEAD_READ);
         return delegate.getHead(topic, partition);
     }
 
@@ -79,5 +80,25 @@ public final class FaultyMetadataStore implements MetadataStore {
     @Override
     public void deletePartition(String topic, int partition, String topicId) {
         delegate.deletePartition(topic, partition, topicId);
+    }
+
+    @Override
+    public Optional<Long> producerIdForName(String name) {
+        return delegate.producerIdForName(name);
+    }
+
+    @Override
+    public long bindProducerName(String name, long producerId) {
+        return delegate.bindProducerName(name, producerId);
+    }
+
+    @Override
+    public Optional<Long> producerEpoch(long producerId) {
+        return delegate.producerEpoch(producerId);
+    }
+
+    @Override
+    public boolean compareAndSetProducerEpoch(long producerId, long expectedEpoch, long nextEpoch, long now) {
+        return delegate.compareAndSetProducerEpoch(producerId, expectedEpoch, nextEpoch, now);
     }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 public final class FaultyObjectStore implements ObjectStore {
 
     private final ObjectStore delegate;
-    private final Faults faults;
+    private final FaultInjector faults;
 
-    public FaultyObjectStore(ObjectStore delegate, Faults faults) {
+    public FaultyObjectStore(ObjectStore delegate, FaultInjector faults) {
         this.delegate = delegate;
         this.faults = faults;
     }
@@ -29,6 +29,7 @@ public final class FaultyObjectStore implements ObjectStore {
 
     @Override
     public byte[] getRange(String key, long start, int length) {
+        faults.reached(FaultPoint.BEFORE_OBJECT_GET);
         return delegate.getRange(key, start, length);
     }
 
