@@ -25,6 +25,8 @@ import io.sluice.log.TopicDescription;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.meta.TopicConfig;
 import java.io.IOException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -99,12 +101,24 @@ public final class HttpApi {
                     + " is not served by this function");
         } catch (SluiceException e) {
             return error(e);
+        } catch (SdkServiceException e) {
+            if (e.isThrottlingException() || e.statusCode() == 429 || e.statusCode() == 503) {
+                return error(new SluiceException(ErrorCode.THROTTLED, "storage is throttling requests; retry with backoff"));
+            }
+            return unexpected(request, e);
+        } catch (SdkClientException e) {
+            return error(new SluiceException(ErrorCode.UNAVAILABLE,
+                    "storage did not answer in time; the request may have taken effect, retry it"));
         } catch (RuntimeException e) {
-            String requestId = UUID.randomUUID().toString();
-            errors.report(requestId, request, e);
-            return json(ErrorCode.INTERNAL_ERROR.httpStatus(), errorBody(ErrorCode.INTERNAL_ERROR,
-                    "internal error; request id " + requestId, Map.of("requestId", requestId)));
+            return unexpected(request, e);
         }
+    }
+
+    private ApiResponse unexpected(ApiRequest request, RuntimeException e) {
+        String requestId = UUID.randomUUID().toString();
+        errors.report(requestId, request, e);
+        return json(ErrorCode.INTERNAL_ERROR.httpStatus(), errorBody(ErrorCode.INTERNAL_ERROR,
+                "internal error; request id " + requestId, Map.of("requestId", requestId)));
     }
 
     private ApiResponse dispatch(Route route, Map<String, String> path, ApiRequest request) {

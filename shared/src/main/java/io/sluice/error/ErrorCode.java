@@ -38,6 +38,10 @@ public enum ErrorCode {
     OFFSET_OUT_OF_RANGE(416),
     /** Too many concurrent writers to one partition head; the request changed nothing and may be retried. */
     CONTENTION(503),
+    /** AWS throttled a request of ours; nothing was acknowledged, retry with backoff. */
+    THROTTLED(503),
+    /** S3 or DynamoDB failed or timed out; the request may or may not have taken effect, retry it (idempotently). */
+    UNAVAILABLE(503),
     /** A fault of the server; the body never carries its details. */
     INTERNAL_ERROR(500),
     /** Stored data failed its checksum. Never answered with data. */

@@ -8,6 +8,8 @@ import io.sluice.format.LogRecord;
 import io.sluice.log.Backoff;
 import io.sluice.log.LogServices;
 import io.sluice.log.ProduceRecord;
+import io.sluice.log.ProduceService;
+import io.sluice.meta.ProducerIdentity;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.tests.support.Backends;
@@ -115,6 +117,56 @@ class CrashSafetyTest {
 
     private static void produce(LogServices log, List<ProduceRecord> records, Map<RecordOffset, LogRecord> acked) {
         List<RecordOffset> offsets = log.producer().produce(TOPIC, records);
+        for (int i = 0; i < records.size(); i++) {
+            ProduceRecord r = records.get(i);
+            acked.put(offsets.get(i), new LogRecord(r.timestamp(), r.key(), r.value(), r.headers()));
+        }
+    }
+
+    /**
+     * With an idempotent producer the retry after a crash at any point, even after the head update,
+     * appends nothing twice: the log holds exactly the acknowledged records.
+     */
+    @ParameterizedTest(name = "idempotent, {0}, occurrence {1}")
+    @MethodSource("everyFaultPoint")
+    void anIdempotentRetryLeavesExactlyTheAcknowledgedRecords(FaultPoint point, int occurrence, Backends backends) {
+        Backends.Stack stack = backends.fresh();
+        Faults faults = new Faults();
+        FaultyObjectStore objects = new FaultyObjectStore(stack.objects(), faults);
+        FaultyMetadataStore metadata = new FaultyMetadataStore(stack.metadata(), faults);
+        LogServices first = LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
+        first.topics().create(new CreateTopic(TOPIC, PARTITIONS, null, null, null));
+        ProducerIdentity id = first.producers().init("crash-test");
+
+        Map<RecordOffset, LogRecord> acked = new HashMap<>();
+        for (int n = 1; n <= 2; n++) {
+            produce(first, call(n), acked, idempotence(id, n));
+        }
+        faults.arm(point, occurrence);
+        assertThatThrownBy(() -> first.producer().produce(TOPIC, call(3), idempotence(id, 3)))
+                .isInstanceOf(Faults.InjectedCrash.class);
+
+        LogServices restarted = LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
+        produce(restarted, call(3), acked, idempotence(id, 3));
+        produce(restarted, call(4), acked, idempotence(id, 4));
+
+        assertThat(new LogChecker(restarted.fetcher(), stack.metadata()).check(TOPIC, PARTITIONS, acked)).isEmpty();
+        long logSize = 0;
+        for (int p = 0; p < PARTITIONS; p++) {
+            logSize += restarted.fetcher().latestOffset(TOPIC, p);
+        }
+        assertThat(logSize).as("exactly the acknowledged records, nothing twice").isEqualTo(acked.size());
+    }
+
+    /** Call n puts two records in each partition: sequences 2(n-1) and 2(n-1)+1. */
+    private static ProduceService.Idempotence idempotence(ProducerIdentity id, int n) {
+        long base = 2L * (n - 1);
+        return new ProduceService.Idempotence(id.producerId(), id.producerEpoch(), Map.of(0, base, 1, base));
+    }
+
+    private static void produce(LogServices log, List<ProduceRecord> records, Map<RecordOffset, LogRecord> acked,
+                                ProduceService.Idempotence idempotence) {
+        List<RecordOffset> offsets = log.producer().produce(TOPIC, records, idempotence);
         for (int i = 0; i < records.size(); i++) {
             ProduceRecord r = records.get(i);
             acked.put(offsets.get(i), new LogRecord(r.timestamp(), r.key(), r.value(), r.headers()));

@@ -1,0 +1,297 @@
+package io.sluice.tests.reliability;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
+import io.sluice.format.LogRecord;
+import io.sluice.group.GroupService;
+import io.sluice.group.GroupService.Heartbeat;
+import io.sluice.group.GroupService.HeartbeatResult;
+import io.sluice.group.GroupService.OffsetCommit;
+import io.sluice.group.GroupStore;
+import io.sluice.group.TopicPartition;
+import io.sluice.log.Backoff;
+import io.sluice.log.FetchResult;
+import io.sluice.log.LogServices;
+import io.sluice.log.ProduceRecord;
+import io.sluice.log.ProduceService.Idempotence;
+import io.sluice.log.RecordOffset;
+import io.sluice.log.TopicService.CreateTopic;
+import io.sluice.meta.MetadataStore;
+import io.sluice.meta.ProducerIdentity;
+import io.sluice.store.ObjectStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A randomized, bounded run: idempotent producers retry each call through injected faults until it is
+ * acknowledged (a fresh service instance after a crash, as a new Lambda would be), while group members
+ * join, consume, commit and leave. Then {@link ReliabilityChecker} checks the whole history.
+ */
+final class ReliabilityRun {
+
+    /** How big a run is. */
+    record Size(int producers, int callsPerProducer, int consumers, int partitions, double faultProbability,
+                long timeLimitMs) {
+        static final Size SMALL = new Size(4, 20, 3, 4, 0.04, 120_000);
+        static final Size LARGE = new Size(8, 250, 4, 8, 0.04, 1_200_000);
+    }
+
+    /** What a run did and found. */
+    record Outcome(long operations, long faults, long recordsVerified, List<String> violations) {
+        String summary() {
+            return String.format("reliability: operations=%d faults=%d records=%d violations=%d", operations, faults,
+                    recordsVerified, violations.size());
+        }
+    }
+
+    private static final String TOPIC = "reliability";
+    private static final String GROUP = "checkers";
+    private static final int MAX_RETRIES = 200;
+
+    private final Size size;
+    private final long seed;
+    private final ObjectStore objects;
+    private final MetadataStore metadata;
+    private final GroupStore groups;
+    private final RandomFaults faults;
+    private final History history = new History();
+    private final AtomicLong operations = new AtomicLong();
+    private final AtomicBoolean producing = new AtomicBoolean(true);
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<String> harnessProblems = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    ReliabilityRun(Size size, long seed, ObjectStore objects, MetadataStore metadata, GroupStore groups,
+                   RandomFaults faults) {
+        this.size = size;
+        this.seed = seed;
+        this.objects = objects;
+        this.metadata = metadata;
+        this.groups = groups;
+        this.faults = faults;
+    }
+
+    private LogServices freshInstance() {
+        return LogServices.create(objects, metadata, groups, Clock.systemUTC(), Backoff.exponentialJitter(2, 50));
+    }
+
+    Outcome run(MetadataStore cleanMetadata, LogServices cleanReader) throws Exception {
+        cleanReader.topics().create(new CreateTopic(TOPIC, size.partitions(), null, null, null));
+        long deadline = System.currentTimeMillis() + size.timeLimitMs();
+        ExecutorService pool = Executors.newFixedThreadPool(size.producers() + size.consumers() + 1);
+        try {
+            List<Future<?>> producers = new ArrayList<>();
+            for (int i = 0; i < size.producers(); i++) {
+                int index = i;
+                producers.add(pool.submit(() -> {
+                    produce(index, deadline);
+                    return null;
+                }));
+            }
+            List<Future<?>> consumers = new ArrayList<>();
+            for (int i = 0; i < size.consumers(); i++) {
+                int index = i;
+                consumers.add(pool.submit(() -> {
+                    consume(index, deadline);
+                    return null;
+                }));
+            }
+            Future<?> monitor = pool.submit(() -> {
+                monitor(cleanReader.groups(), deadline);
+                return null;
+            });
+            for (Future<?> p : producers) {
+                p.get(size.timeLimitMs() + 60_000, TimeUnit.MILLISECONDS);
+            }
+            producing.set(false);
+            while (!caughtUp(cleanReader) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            stop.set(true);
+            for (Future<?> c : consumers) {
+                c.get(60, TimeUnit.SECONDS);
+            }
+            monitor.get(60, TimeUnit.SECONDS);
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        faults.disable();
+        ReliabilityChecker.Verdict verdict = new ReliabilityChecker(cleanReader.fetcher(), cleanMetadata)
+                .check(TOPIC, size.partitions(), history);
+        List<String> violations = new ArrayList<>(verdict.violations());
+        violations.addAll(harnessProblems);
+        if (!caughtUp(cleanReader)) {
+            violations.add("the group did not commit up to the high watermarks within the time limit");
+        }
+        return new Outcome(operations.get(), faults.total(), verdict.recordsVerified(), violations);
+    }
+
+    /** One idempotent producer: calls of 1 to 4 records over random partitions, each retried until acknowledged. */
+    private void produce(int index, long deadline) {
+        Random random = new Random(seed * 31 + index);
+        String name = "producer-" + index;
+        LogServices service = freshInstance();
+        ProducerIdentity identity = retry(() -> freshInstance().producers().init(name), deadline);
+        Map<Integer, Long> nextSequence = new HashMap<>();
+        for (int call = 0; call < size.callsPerProducer() && System.currentTimeMillis() < deadline; call++) {
+            List<ProduceRecord> records = new ArrayList<>();
+            Map<Integer, Long> sequences = new TreeMap<>();
+            Map<Integer, Long> cursor = new HashMap<>(nextSequence);
+            int count = 1 + random.nextInt(4);
+            for (int i = 0; i < count; i++) {
+                int partition = random.nextInt(size.partitions());
+                long sequence = cursor.getOrDefault(partition, 0L);
+                sequences.putIfAbsent(partition, sequence);
+                cursor.put(partition, sequence + 1);
+                records.add(new ProduceRecord(null, (name + ":" + partition + ":" + sequence).getBytes(UTF_8),
+                        List.of(), partition, 1_700_000_000_000L + call));
+            }
+            Idempotence idempotence = new Idempotence(identity.producerId(), identity.producerEpoch(), sequences);
+            List<RecordOffset> offsets = null;
+            for (int attempt = 0; offsets == null; attempt++) {
+                operations.incrementAndGet();
+                try {
+                    offsets = service.producer().produce(TOPIC, records, idempotence);
+                } catch (SluiceException e) {
+                    if (e.code() != ErrorCode.CONTENTION) {
+                        harnessProblems.add(name + ": produce refused with " + e.code() + ": " + e.getMessage());
+                        return;
+                    }
+                } catch (RuntimeException fault) {
+                    service = freshInstance();
+                }
+                if (offsets == null && (attempt >= MAX_RETRIES || System.currentTimeMillis() > deadline)) {
+                    harnessProblems.add(name + ": a call was never acknowledged");
+                    return;
+                }
+            }
+            nextSequence = cursor;
+            for (int i = 0; i < records.size(); i++) {
+                ProduceRecord r = records.get(i);
+                history.acknowledge(offsets.get(i), new LogRecord(r.timestamp(), null, r.value(), List.of()));
+            }
+        }
+    }
+
+    /** A group member: heartbeat, fetch and commit what it owns; now and then it leaves and rejoins. */
+    private void consume(int index, long deadline) throws InterruptedException {
+        Random random = new Random(seed * 17 + index);
+        LogServices service = freshInstance();
+        GroupService group = service.groups();
+        HeartbeatResult member = null;
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        while (!stop.get() && System.currentTimeMillis() < deadline) {
+            operations.incrementAndGet();
+            try {
+                if (member != null && producing.get() && random.nextInt(40) == 0) {
+                    group.heartbeat(GROUP, new Heartbeat(member.memberId(), -1, null, null));
+                    member = null;
+                    positions.clear();
+                    Thread.sleep(50);
+                    continue;
+                }
+                member = member == null
+                        ? group.heartbeat(GROUP, new Heartbeat(null, 0, List.of(TOPIC), 5_000))
+                        : group.heartbeat(GROUP, new Heartbeat(member.memberId(), member.memberEpoch(), List.of(TOPIC), 5_000));
+                positions.keySet().retainAll(member.assignment());
+                Map<TopicPartition, Long> committed = new HashMap<>();
+                if (!positions.keySet().containsAll(member.assignment())) {
+                    try {
+                        group.describe(GROUP).offsets().forEach(o ->
+                                committed.put(new TopicPartition(o.topic(), o.partition()), o.committed()));
+                    } catch (SluiceException e) {
+                        if (e.code() != ErrorCode.UNKNOWN_GROUP) {
+                            throw e;
+                        }
+                    }
+                }
+                for (TopicPartition tp : member.assignment()) {
+                    positions.computeIfAbsent(tp, p -> committed.getOrDefault(p, 0L));
+                }
+                for (TopicPartition tp : List.copyOf(positions.keySet())) {
+                    FetchResult result = service.fetcher().fetch(TOPIC, tp.partition(), positions.get(tp), 8_192);
+                    if (!result.records().isEmpty()) {
+                        group.commit(GROUP, member.memberId(), member.memberEpoch(),
+                                List.of(new OffsetCommit(TOPIC, tp.partition(), result.nextOffset(), null)));
+                        positions.put(tp, result.nextOffset());
+                    }
+                }
+            } catch (SluiceException e) {
+                if (e.code() == ErrorCode.FENCED) {
+                    member = null;
+                    positions.clear();
+                } else if (e.code() != ErrorCode.CONTENTION) {
+                    harnessProblems.add("consumer " + index + ": " + e.code() + ": " + e.getMessage());
+                    return;
+                }
+            } catch (RuntimeException fault) {
+                service = freshInstance();
+                group = service.groups();
+            }
+            Thread.sleep(20);
+        }
+        if (member != null) {
+            group.heartbeat(GROUP, new Heartbeat(member.memberId(), -1, null, null));
+        }
+    }
+
+    /** Reads the group's committed offsets again and again, in one thread, so their order is real. */
+    private void monitor(GroupService group, long deadline) throws InterruptedException {
+        while (!stop.get() && System.currentTimeMillis() < deadline) {
+            try {
+                group.describe(GROUP).offsets().forEach(o -> history.commitSeen(o.partition(), o.committed()));
+            } catch (SluiceException e) {
+                if (e.code() != ErrorCode.UNKNOWN_GROUP) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private boolean caughtUp(LogServices reader) {
+        try {
+            var offsets = reader.groups().describe(GROUP).offsets();
+            for (int p = 0; p < size.partitions(); p++) {
+                long hw = reader.fetcher().latestOffset(TOPIC, p);
+                int partition = p;
+                long committed = offsets.stream().filter(o -> o.partition() == partition)
+                        .mapToLong(GroupService.OffsetLag::committed).findFirst().orElse(0);
+                if (committed < hw) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (SluiceException e) {
+            return false;
+        }
+    }
+
+    private <T> T retry(java.util.function.Supplier<T> call, long deadline) {
+        while (true) {
+            operations.incrementAndGet();
+            try {
+                return call.get();
+            } catch (SluiceException e) {
+                throw e;
+            } catch (RuntimeException fault) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw fault;
+                }
+            }
+        }
+    }
+}
