@@ -363,11 +363,10 @@ public final class GroupService {
             }
         }
         List<OffsetLag> offsets = new ArrayList<>();
+        Map<String, java.util.Optional<TopicConfig>> current = new HashMap<>();
         for (Checkpoint c : checkpoints) {
-            TopicConfig topic;
-            try {
-                topic = topics.get(c.topic());
-            } catch (SluiceException gone) {
+            TopicConfig topic = current.computeIfAbsent(c.topic(), this::freshTopic).orElse(null);
+            if (topic == null) {
                 continue;
             }
             if (!topic.topicId().equals(c.topicId()) || c.partition() >= topic.partitions()) {
@@ -453,6 +452,15 @@ public final class GroupService {
             pause(attempt);
         }
         throw new SluiceException(ErrorCode.CONTENTION, "group " + group + " is too busy; retry the reset");
+    }
+
+    /** The topic as stored now, not as cached: describe must not show a deleted topic's offsets. */
+    private java.util.Optional<TopicConfig> freshTopic(String name) {
+        try {
+            return java.util.Optional.of(topics.refresh(name));
+        } catch (SluiceException gone) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static SluiceException fenced(String message) {

@@ -11,12 +11,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Starts the local stack in this JVM, on a free port with a temporary data directory, once per test
- * run, and hands tests a {@link HttpApiClient} for it. It is the same stack the README's first command
+ * JVM, and hands tests a {@link HttpApiClient} for it. It is the same stack the README's first command
  * runs: s3proxy and dynalite on disk, template.yaml's routes served by the Lambda handler classes.
  */
 public final class LocalStackExtension implements ParameterResolver {
-
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalStackExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
@@ -25,9 +23,21 @@ public final class LocalStackExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
-        return extension.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class)
-                .client();
+        return shared();
+    }
+
+    private static Running running;
+
+    /**
+     * The one local stack of this test JVM, started on first use and stopped when the JVM exits. Also
+     * for tests that cannot take JUnit parameters (jqwik properties).
+     */
+    public static synchronized HttpApiClient shared() {
+        if (running == null) {
+            running = Running.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(running::close, "local-stack-stop"));
+        }
+        return running.client();
     }
 
     static final class Running implements AutoCloseable {
