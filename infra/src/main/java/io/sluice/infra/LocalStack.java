@@ -3,6 +3,7 @@ package io.sluice.infra;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -31,12 +32,15 @@ public final class LocalStack implements AutoCloseable {
     private final EmbeddedS3 s3;
     private final Dynalite dynalite;
     private final LocalApiGateway gateway;
+    private final LocalScheduler scheduler;
 
-    private LocalStack(DataDirLock lock, EmbeddedS3 s3, Dynalite dynalite, LocalApiGateway gateway) {
+    private LocalStack(DataDirLock lock, EmbeddedS3 s3, Dynalite dynalite, LocalApiGateway gateway,
+                       LocalScheduler scheduler) {
         this.lock = lock;
         this.s3 = s3;
         this.dynalite = dynalite;
         this.gateway = gateway;
+        this.scheduler = scheduler;
     }
 
     public static LocalStack start(Settings settings) {
@@ -60,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
             dynalite = Dynalite.start(settings.infraDir(), dataDir.resolve("dynamodb"), "127.0.0.1", 0);
             Map<String, String> resourceNames = createResources(template, s3.endpoint(), dynalite.endpoint());
             List<LocalApiGateway.Binding> bindings = new ArrayList<>();
+            LocalScheduler scheduler = new LocalScheduler();
             for (SamTemplate.FunctionDef function : template.functions()) {
                 Map<String, String> env = new HashMap<>();
                 function.environment().forEach((name, value) ->
@@ -69,13 +74,16 @@ public final class LocalStack implements AutoCloseable {
                 env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
                 env.put("SLUICE_LOCAL_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
                 env.put("SLUICE_LOCAL_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
-                RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler = instantiate(function, env);
+                Object handler = instantiate(function, env);
                 for (SamTemplate.HttpRoute route : function.routes()) {
-                    bindings.add(new LocalApiGateway.Binding(route, function.logicalId(), handler));
+                    bindings.add(new LocalApiGateway.Binding(route, function.logicalId(), apiHandler(handler)));
+                }
+                for (String schedule : function.schedules()) {
+                    scheduler.every(SamTemplate.rate(schedule), function.logicalId(), scheduledHandler(handler));
                 }
             }
             LocalApiGateway gateway = new LocalApiGateway(settings.host(), settings.port(), bindings);
-            return new LocalStack(lock, s3, dynalite, gateway);
+            return new LocalStack(lock, s3, dynalite, gateway, scheduler);
         } catch (IOException | RuntimeException e) {
             if (dynalite != null) {
                 dynalite.close();
@@ -109,17 +117,23 @@ public final class LocalStack implements AutoCloseable {
         return names;
     }
 
-    @SuppressWarnings("unchecked")
-    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> instantiate(
-            SamTemplate.FunctionDef function, Map<String, String> env) {
+    private static Object instantiate(SamTemplate.FunctionDef function, Map<String, String> env) {
         try {
-            Class<?> type = Class.forName(function.handlerClass());
-            return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>)
-                    type.getConstructor(Map.class).newInstance(env);
-        } catch (ReflectiveOperationException | ClassCastException e) {
+            return Class.forName(function.handlerClass()).getConstructor(Map.class).newInstance(env);
+        } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(function.logicalId() + ": cannot create handler "
                     + function.handlerClass() + " with an environment map: " + e, e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> apiHandler(Object handler) {
+        return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) handler;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<ScheduledEvent, ?> scheduledHandler(Object handler) {
+        return (RequestHandler<ScheduledEvent, ?>) handler;
     }
 
     public URI endpoint() {
@@ -128,6 +142,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.close();
         try {
             gateway.close();
         } finally {

@@ -34,7 +34,8 @@ public final class SamTemplate {
 
     /** An {@code AWS::Serverless::Function}, with the Globals merged in. */
     public record FunctionDef(String logicalId, String handlerClass, String handlerMethod,
-                              Map<String, JsonNode> environment, List<HttpRoute> routes, JsonNode policies) {
+                              Map<String, JsonNode> environment, List<HttpRoute> routes, List<String> schedules,
+                              JsonNode policies) {
     }
 
     /** An {@code AWS::DynamoDB::Table}: the raw properties, for key schema and billing. */
@@ -74,18 +75,41 @@ public final class SamTemplate {
             properties.path("Environment").path("Variables").fields()
                     .forEachRemaining(e -> environment.put(e.getKey(), e.getValue()));
             List<HttpRoute> routes = new ArrayList<>();
+            List<String> schedules = new ArrayList<>();
             properties.path("Events").fields().forEachRemaining(e -> {
                 JsonNode event = e.getValue();
+                JsonNode p = event.path("Properties");
                 if ("HttpApi".equals(event.path("Type").asText())) {
-                    JsonNode p = event.path("Properties");
                     String path = p.path("Path").asText(null);
                     routes.add(new HttpRoute(path == null ? null : p.path("Method").asText("ANY").toUpperCase(), path));
+                } else if ("Schedule".equals(event.path("Type").asText())) {
+                    schedules.add(p.path("Schedule").asText());
                 }
             });
             String[] parts = handler.split("::", 2);
-            functions.add(new FunctionDef(id, parts[0], parts[1], environment, routes, properties.path("Policies")));
+            functions.add(new FunctionDef(id, parts[0], parts[1], environment, routes, schedules,
+                    properties.path("Policies")));
         });
         return functions;
+    }
+
+    /**
+     * The period of a schedule expression {@code rate(N minute|minutes|hour|hours|day|days)}.
+     *
+     * @throws IllegalArgumentException for anything else (cron expressions are not run locally)
+     */
+    public static java.time.Duration rate(String expression) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)").matcher(expression.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("only rate(N unit) schedules run locally, not " + expression);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "minute", "minutes" -> java.time.Duration.ofMinutes(n);
+            case "hour", "hours" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
     }
 
     /** Logical ids of {@code AWS::S3::Bucket} resources. */

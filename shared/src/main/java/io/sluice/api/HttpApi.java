@@ -144,6 +144,11 @@ public final class HttpApi {
             case COMMIT_OFFSETS -> commit(path.get("group"), request);
             case DESCRIBE_GROUP -> json(200, toWire(log.groups().describe(path.get("group"))));
             case RESET_GROUP -> reset(path.get("group"), request);
+            case RUN_MAINTENANCE -> {
+                Wire.MaintenanceRequest body = request.body().length == 0 ? new Wire.MaintenanceRequest(null)
+                        : parse(request, Wire.MaintenanceRequest.class);
+                yield json(200, toWire(log.maintenance().run(body.topic())));
+            }
         };
     }
 
@@ -314,6 +319,20 @@ public final class HttpApi {
         Map<String, List<Integer>> grouped = new java.util.TreeMap<>();
         partitions.forEach(tp -> grouped.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
         return grouped.entrySet().stream().map(e -> new Wire.TopicPartitions(e.getKey(), e.getValue())).toList();
+    }
+
+    /** The JSON form of a maintenance report, also what the scheduled function logs. */
+    public static String reportJson(io.sluice.maintenance.MaintenanceReport r) {
+        try {
+            return JSON.writeValueAsString(toWire(r));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Wire.MaintenanceReport toWire(io.sluice.maintenance.MaintenanceReport r) {
+        return new Wire.MaintenanceReport(r.entriesMerged(), r.segmentsWritten(), r.bytesWritten(), r.entriesDropped(),
+                r.offsetsRetired(), r.objectsMarked(), r.objectsDeleted(), r.bytesReclaimed(), r.durationMs());
     }
 
     private static Wire.GroupDescription toWire(GroupService.GroupDescription d) {

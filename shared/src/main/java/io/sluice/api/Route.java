@@ -21,7 +21,8 @@ public enum Route {
     HEARTBEAT("POST", "/groups/{group}/heartbeat"),
     COMMIT_OFFSETS("POST", "/groups/{group}/offsets"),
     DESCRIBE_GROUP("GET", "/groups/{group}"),
-    RESET_GROUP("POST", "/groups/{group}/reset");
+    RESET_GROUP("POST", "/groups/{group}/reset"),
+    RUN_MAINTENANCE("POST", "/maintenance");
 
     private final String method;
     private final String pathTemplate;

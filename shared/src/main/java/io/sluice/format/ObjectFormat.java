@@ -113,11 +113,14 @@ public final class ObjectFormat {
             return location;
         }
 
-        /** Appends a batch exactly as it was read from another object (compaction copies bytes as they are). */
-        public long addEncodedBatch(byte[] batch) {
+        /**
+         * Appends whole batches exactly as they were read from another object and checked (compaction
+         * copies bytes as they are); answers where they start.
+         */
+        public long addEncodedBatches(byte[] batches) {
             long position = size;
-            batches.add(batch.clone());
-            size += batch.length;
+            this.batches.add(batches.clone());
+            size += batches.length;
             return position;
         }
 

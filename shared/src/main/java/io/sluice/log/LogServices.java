@@ -3,6 +3,7 @@ package io.sluice.log;
 import io.sluice.client.Partitioner;
 import io.sluice.group.GroupService;
 import io.sluice.group.GroupStore;
+import io.sluice.maintenance.Maintenance;
 import io.sluice.meta.MetadataStore;
 import io.sluice.store.ObjectStore;
 import java.time.Clock;
@@ -10,7 +11,7 @@ import java.time.Duration;
 
 /** The log's services wired over one object store, one metadata store and one group store. */
 public record LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups,
-                          ProducerRegistry producers) {
+                          ProducerRegistry producers, Maintenance maintenance) {
 
     /** How long a topic's configuration is trusted before it is read again. */
     public static final Duration TOPIC_CACHE_TTL = Duration.ofSeconds(30);
@@ -24,7 +25,8 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
                 new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff),
                 fetcher,
                 new GroupService(groups, cache, fetcher, clock, backoff),
-                new ProducerRegistry(metadata, clock, backoff));
+                new ProducerRegistry(metadata, clock, backoff),
+                new Maintenance(objects, metadata, cache, clock, Maintenance.Settings.DEFAULT));
     }
 
     /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */

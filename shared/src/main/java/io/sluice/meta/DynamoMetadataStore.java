@@ -37,6 +37,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     static final String TOPICS_PK = "TOPICS";
     static final String HEAD_SK = "HEAD";
     static final String INDEX_PREFIX = "I#";
+    static final String GARBAGE_PK = "GC";
     private static final int BATCH_GET_LIMIT = 100;
 
     private final DynamoDbClient dynamo;
@@ -291,6 +292,91 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     private static String producerPk(long producerId) {
         return "PID#" + producerId;
+    }
+
+    // ---- maintenance ----
+
+    @Override
+    public boolean replaceIndexEntry(IndexEntry expected, IndexEntry replacement) {
+        if (expected.baseOffset() != replacement.baseOffset()) {
+            throw new IllegalArgumentException("a replacement keeps the base offset");
+        }
+        Map<String, AttributeValue> item = new HashMap<>(entryAttributes(replacement));
+        item.putAll(key(partitionPk(replacement.topic(), replacement.partition()), indexSk(replacement.baseOffset())));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("#ok = :ok")
+                    .expressionAttributeNames(Map.of("#ok", "objectKey"))
+                    .expressionAttributeValues(Map.of(":ok", s(expected.objectKey()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean deleteIndexEntry(IndexEntry expected) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table)
+                    .key(key(partitionPk(expected.topic(), expected.partition()), indexSk(expected.baseOffset())))
+                    .conditionExpression("#ok = :ok")
+                    .expressionAttributeNames(Map.of("#ok", "objectKey"))
+                    .expressionAttributeValues(Map.of(":ok", s(expected.objectKey()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** One Scan of the table: a garbage collector's mark phase; its cost grows with the index, not the data. */
+    @Override
+    public java.util.Set<String> referencedObjects() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        software.amazon.awssdk.services.dynamodb.model.ScanRequest request =
+                software.amazon.awssdk.services.dynamodb.model.ScanRequest.builder().tableName(table)
+                        .consistentRead(true)
+                        .filterExpression("begins_with(#pk, :p)")
+                        .projectionExpression("#ok, #last.#ok")
+                        .expressionAttributeNames(Map.of("#pk", PK, "#ok", "objectKey", "#last", "last"))
+                        .expressionAttributeValues(Map.of(":p", s("P#")))
+                        .build();
+        dynamo.scanPaginator(request).items().forEach(item -> {
+            if (item.containsKey("objectKey")) {
+                keys.add(item.get("objectKey").s());
+            }
+            if (item.containsKey("last") && item.get("last").m().containsKey("objectKey")) {
+                keys.add(item.get("last").m().get("objectKey").s());
+            }
+        });
+        return keys;
+    }
+
+    @Override
+    public Map<String, Long> garbageMarks() {
+        QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", PK))
+                .expressionAttributeValues(Map.of(":pk", s(GARBAGE_PK)))
+                .build();
+        Map<String, Long> marks = new java.util.TreeMap<>();
+        dynamo.queryPaginator(request).items().forEach(item -> marks.put(item.get(SK).s(), num(item, "since")));
+        return marks;
+    }
+
+    @Override
+    public void markGarbage(String objectKey, long since) {
+        Map<String, AttributeValue> item = new HashMap<>(key(GARBAGE_PK, objectKey));
+        item.put("since", n(since));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK)));
+        } catch (ConditionalCheckFailedException e) {
+            // already marked: the first sighting counts
+        }
+    }
+
+    @Override
+    public void unmarkGarbage(String objectKey) {
+        dynamo.deleteItem(b -> b.tableName(table).key(key(GARBAGE_PK, objectKey)));
     }
 
     // ---- item mapping ----

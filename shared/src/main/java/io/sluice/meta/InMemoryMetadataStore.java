@@ -21,6 +21,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<PartitionKey, NavigableMap<Long, IndexEntry>> indexes = new HashMap<>();
     private final Map<String, Long> producerNames = new HashMap<>();
     private final Map<Long, Long> producerEpochs = new HashMap<>();
+    private final Map<String, Long> garbage = new TreeMap<>();
 
     @Override
     public synchronized void createTopic(TopicConfig topic) {
@@ -152,5 +153,57 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         producerEpochs.put(producerId, nextEpoch);
         return true;
+    }
+
+    @Override
+    public synchronized boolean replaceIndexEntry(IndexEntry expected, IndexEntry replacement) {
+        if (expected.baseOffset() != replacement.baseOffset()) {
+            throw new IllegalArgumentException("a replacement keeps the base offset");
+        }
+        NavigableMap<Long, IndexEntry> index = indexes.get(new PartitionKey(expected.topic(), expected.partition()));
+        IndexEntry stored = index == null ? null : index.get(expected.baseOffset());
+        if (stored == null || !stored.objectKey().equals(expected.objectKey())) {
+            return false;
+        }
+        index.put(replacement.baseOffset(), replacement);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean deleteIndexEntry(IndexEntry expected) {
+        NavigableMap<Long, IndexEntry> index = indexes.get(new PartitionKey(expected.topic(), expected.partition()));
+        IndexEntry stored = index == null ? null : index.get(expected.baseOffset());
+        if (stored == null || !stored.objectKey().equals(expected.objectKey())) {
+            return false;
+        }
+        index.remove(expected.baseOffset());
+        return true;
+    }
+
+    @Override
+    public synchronized java.util.Set<String> referencedObjects() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        indexes.values().forEach(index -> index.values().forEach(e -> keys.add(e.objectKey())));
+        heads.values().forEach(h -> {
+            if (h.last() != null) {
+                keys.add(h.last().objectKey());
+            }
+        });
+        return keys;
+    }
+
+    @Override
+    public synchronized Map<String, Long> garbageMarks() {
+        return Map.copyOf(garbage);
+    }
+
+    @Override
+    public synchronized void markGarbage(String objectKey, long since) {
+        garbage.putIfAbsent(objectKey, since);
+    }
+
+    @Override
+    public synchronized void unmarkGarbage(String objectKey) {
+        garbage.remove(objectKey);
     }
 }

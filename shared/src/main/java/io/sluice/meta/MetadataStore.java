@@ -74,4 +74,23 @@ public interface MetadataStore {
      * @return false if another init got there first
      */
     boolean compareAndSetProducerEpoch(long producerId, long expectedEpoch, long nextEpoch, long now);
+
+    /**
+     * Replaces the index entry at {@code expected}'s base offset with {@code replacement} (same base
+     * offset) if the stored entry still points at {@code expected}'s object.
+     */
+    boolean replaceIndexEntry(IndexEntry expected, IndexEntry replacement);
+
+    /** Deletes an index entry if it still points at the same object; false if it does not. */
+    boolean deleteIndexEntry(IndexEntry expected);
+
+    /** Every object key an index entry or a head's last entry points at, across all topics. */
+    java.util.Set<String> referencedObjects();
+
+    /** Objects the garbage collector has seen unreferenced, with the time it first saw each so. */
+    java.util.Map<String, Long> garbageMarks();
+
+    void markGarbage(String objectKey, long since);
+
+    void unmarkGarbage(String objectKey);
 }

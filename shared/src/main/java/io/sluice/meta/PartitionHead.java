@@ -64,4 +64,15 @@ public record PartitionHead(String topic, int partition, String topicId, long ne
     public boolean lastNeedsIndexing() {
         return last != null && last.lastOffset() >= logStartOffset;
     }
+
+    /** The head with the log starting at {@code offset}, as a new version. */
+    public PartitionHead withLogStartOffset(long offset) {
+        return new PartitionHead(topic, partition, topicId, nextOffset, offset, version + 1, last, producers);
+    }
+
+    /** The head with {@code replacement} as its last entry (same offsets, another object), as a new version. */
+    public PartitionHead withLast(IndexEntry replacement) {
+        return new PartitionHead(topic, partition, topicId, nextOffset, logStartOffset, version + 1, replacement,
+                producers);
+    }
 }

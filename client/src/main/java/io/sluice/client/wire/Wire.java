@@ -149,4 +149,14 @@ public final class Wire {
      */
     public record ResetRequest(String topic, Integer partition, com.fasterxml.jackson.databind.JsonNode to) {
     }
+
+    /** POST /maintenance: run a pass now, over one topic or (without topic) all of them. */
+    public record MaintenanceRequest(String topic) {
+    }
+
+    /** What a maintenance pass did. */
+    public record MaintenanceReport(long entriesMerged, long segmentsWritten, long bytesWritten, long entriesDropped,
+                                    long offsetsRetired, long objectsMarked, long objectsDeleted,
+                                    long bytesReclaimed, long durationMs) {
+    }
 }

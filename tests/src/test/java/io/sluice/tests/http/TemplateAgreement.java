@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.sluice.api.Route;
 import io.sluice.functions.ApiGatewayHandler;
 import io.sluice.functions.FunctionConfig;
@@ -48,16 +49,31 @@ final class TemplateAgreement {
             if (!Modifier.isPublic(type.getModifiers()) || Modifier.isAbstract(type.getModifiers())) {
                 problems.add(where + ": not a public concrete class");
             }
-            if (!implementsApiGatewayV2Handler(type)) {
-                problems.add(where + ": does not implement RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>");
+            boolean http = !function.routes().isEmpty();
+            boolean scheduled = !function.schedules().isEmpty();
+            if (http == scheduled) {
+                problems.add(where + ": a function takes either HttpApi events or Schedule events");
+                continue;
+            }
+            Class<?> eventType = http ? APIGatewayV2HTTPEvent.class : ScheduledEvent.class;
+            if (!implementsHandlerOf(type, eventType, http ? APIGatewayV2HTTPResponse.class : null)) {
+                problems.add(where + ": does not implement RequestHandler<" + eventType.getSimpleName() + ", ...>");
             }
             try {
-                Method method = type.getMethod(function.handlerMethod(), APIGatewayV2HTTPEvent.class, Context.class);
-                if (method.getReturnType() != APIGatewayV2HTTPResponse.class) {
+                Method method = type.getMethod(function.handlerMethod(), eventType, Context.class);
+                if (http && method.getReturnType() != APIGatewayV2HTTPResponse.class) {
                     problems.add(where + ": returns " + method.getReturnType().getName());
                 }
             } catch (NoSuchMethodException e) {
-                problems.add(where + ": no method " + function.handlerMethod() + "(APIGatewayV2HTTPEvent, Context)");
+                problems.add(where + ": no method " + function.handlerMethod() + "(" + eventType.getSimpleName()
+                        + ", Context)");
+            }
+            for (String schedule : function.schedules()) {
+                try {
+                    SamTemplate.rate(schedule);
+                } catch (IllegalArgumentException e) {
+                    problems.add(where + ": " + e.getMessage());
+                }
             }
             for (Class<?>[] parameters : List.of(new Class<?>[0], new Class<?>[] {Map.class})) {
                 try {
@@ -72,12 +88,12 @@ final class TemplateAgreement {
         return problems;
     }
 
-    private static boolean implementsApiGatewayV2Handler(Class<?> type) {
+    private static boolean implementsHandlerOf(Class<?> type, Class<?> event, Class<?> response) {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             for (Type generic : c.getGenericInterfaces()) {
                 if (generic instanceof ParameterizedType p && p.getRawType() == RequestHandler.class) {
-                    return p.getActualTypeArguments()[0] == APIGatewayV2HTTPEvent.class
-                            && p.getActualTypeArguments()[1] == APIGatewayV2HTTPResponse.class;
+                    return p.getActualTypeArguments()[0] == event
+                            && (response == null || p.getActualTypeArguments()[1] == response);
                 }
             }
         }
@@ -93,6 +109,9 @@ final class TemplateAgreement {
         Set<String> inTemplate = new TreeSet<>();
         int defaults = 0;
         for (SamTemplate.FunctionDef function : template.functions()) {
+            if (function.routes().isEmpty()) {
+                continue;
+            }
             Set<String> served = servedBy(function.handlerClass());
             for (SamTemplate.HttpRoute route : function.routes()) {
                 if (route.isDefault()) {

@@ -90,4 +90,34 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     public boolean compareAndSetProducerEpoch(long producerId, long expectedEpoch, long nextEpoch, long now) {
         return delegate.compareAndSetProducerEpoch(producerId, expectedEpoch, nextEpoch, now);
     }
+
+    @Override
+    public boolean replaceIndexEntry(IndexEntry expected, IndexEntry replacement) {
+        return delegate.replaceIndexEntry(expected, replacement);
+    }
+
+    @Override
+    public boolean deleteIndexEntry(IndexEntry expected) {
+        return delegate.deleteIndexEntry(expected);
+    }
+
+    @Override
+    public java.util.Set<String> referencedObjects() {
+        return delegate.referencedObjects();
+    }
+
+    @Override
+    public java.util.Map<String, Long> garbageMarks() {
+        return delegate.garbageMarks();
+    }
+
+    @Override
+    public void markGarbage(String objectKey, long since) {
+        delegate.markGarbage(objectKey, since);
+    }
+
+    @Override
+    public void unmarkGarbage(String objectKey) {
+        delegate.unmarkGarbage(objectKey);
+    }
 }

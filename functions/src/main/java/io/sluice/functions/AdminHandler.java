@@ -1,0 +1,26 @@
+package io.sluice.functions;
+
+import io.sluice.api.Route;
+import io.sluice.log.LogServices;
+import java.util.EnumSet;
+import java.util.Map;
+
+/** {@code POST /maintenance}: an operator runs a maintenance pass now and reads its report. */
+public final class AdminHandler extends ApiGatewayHandler {
+
+    static final EnumSet<Route> ROUTES = EnumSet.of(Route.RUN_MAINTENANCE);
+
+    /** For Lambda: configuration from the environment. */
+    public AdminHandler() {
+        this(System.getenv());
+    }
+
+    /** For the local stack: the environment template.yaml gives this function, plus emulator endpoints. */
+    public AdminHandler(Map<String, String> env) {
+        this(Services.create(FunctionConfig.from(env)));
+    }
+
+    public AdminHandler(LogServices log) {
+        super(log, ROUTES);
+    }
+}

@@ -1,0 +1,203 @@
+package io.sluice.tests.maintenance;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.error.OffsetOutOfRangeException;
+import io.sluice.format.LogRecord;
+import io.sluice.log.FetchResult;
+import io.sluice.log.FetchedRecord;
+import io.sluice.log.LogServices;
+import io.sluice.log.ProduceRecord;
+import io.sluice.log.RecordOffset;
+import io.sluice.log.TopicCache;
+import io.sluice.log.TopicService.CreateTopic;
+import io.sluice.maintenance.Maintenance;
+import io.sluice.maintenance.MaintenanceReport;
+import io.sluice.store.ObjectStore;
+import io.sluice.tests.support.Backends;
+import io.sluice.tests.support.EmbeddedBackends;
+import io.sluice.tests.support.RequestCounter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Maintenance passes on s3proxy and dynalite while producers and fetchers keep running. */
+@ExtendWith(EmbeddedBackends.class)
+class MaintenanceConcurrencyTest {
+
+    private static final long TARGET = 4_096;
+    private static final long GRACE_MS = 300;
+
+    @Test
+    void passesRunAlongsideProducersAndFetchersAndLoseNothingWithinRetention(Backends backends) throws Exception {
+        Backends.Stack stack = backends.fresh();
+        LogServices log = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
+        Maintenance maintenance = new Maintenance(stack.objects(), stack.metadata(),
+                new TopicCache(stack.metadata(), Clock.systemUTC(), Duration.ZERO), Clock.systemUTC(),
+                new Maintenance.Settings(TARGET, GRACE_MS));
+        log.topics().create(new CreateTopic("kept", 2, null, null, null));
+        log.topics().create(new CreateTopic("bounded", 1, null, 6_000L, null));
+
+        Map<RecordOffset, LogRecord> acked = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger fetchErrors = new AtomicInteger();
+        List<String> danglingAfterPasses = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> producers = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int producer = t;
+                producers.add(pool.submit(() -> {
+                    for (int call = 0; call < 60; call++) {
+                        List<ProduceRecord> records = new ArrayList<>();
+                        for (int i = 0; i < 3; i++) {
+                            records.add(new ProduceRecord(null, ("p" + producer + "-" + call + "-" + i + "-"
+                                    + "x".repeat(40)).getBytes(UTF_8), List.of(), (call + i) % 2, 1_000L + call));
+                        }
+                        List<RecordOffset> offsets = log.producer().produce("kept", records);
+                        for (int i = 0; i < records.size(); i++) {
+                            ProduceRecord r = records.get(i);
+                            acked.put(offsets.get(i), new LogRecord(r.timestamp(), null, r.value(), List.of()));
+                        }
+                        log.producer().produce("bounded", List.of(new ProduceRecord(null,
+                                ("b" + producer + "-" + call).repeat(20).getBytes(UTF_8), List.of(), 0, null)));
+                    }
+                    return null;
+                }));
+            }
+            Future<?> fetcher = pool.submit(() -> {
+                while (!stop.get()) {
+                    for (int p = 0; p < 2; p++) {
+                        long offset = 0;
+                        try {
+                            while (true) {
+                                FetchResult r = log.fetcher().fetch("kept", p, offset, 2_048);
+                                if (r.records().isEmpty()) {
+                                    break;
+                                }
+                                offset = r.nextOffset();
+                            }
+                        } catch (RuntimeException e) {
+                            fetchErrors.incrementAndGet();
+                            System.err.println("fetch failed during maintenance: " + e);
+                        }
+                    }
+                }
+                return null;
+            });
+            Future<?> passes = pool.submit(() -> {
+                while (!stop.get()) {
+                    maintenance.run(null);
+                    List<String> dangling = Dangling.find(stack.metadata(), stack.objects());
+                    danglingAfterPasses.addAll(dangling);
+                }
+                return null;
+            });
+            for (Future<?> p : producers) {
+                p.get(5, TimeUnit.MINUTES);
+            }
+            stop.set(true);
+            fetcher.get(1, TimeUnit.MINUTES);
+            passes.get(5, TimeUnit.MINUTES);
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+
+        Thread.sleep(GRACE_MS + 50);
+        MaintenanceReport marking = maintenance.run(null);
+        Thread.sleep(GRACE_MS + 50);
+        MaintenanceReport last = maintenance.run(null);
+        System.out.println("maintenance: " + marking + " then " + last);
+
+        assertThat(fetchErrors.get()).as("fetches never failed while passes ran").isZero();
+        assertThat(danglingAfterPasses).as("no entry ever pointed at a missing object").isEmpty();
+        assertThat(Dangling.find(stack.metadata(), stack.objects())).isEmpty();
+
+        for (var e : acked.entrySet()) {
+            List<FetchedRecord> got = log.fetcher().fetch("kept", e.getKey().partition(), e.getKey().offset(), 1)
+                    .records();
+            assertThat(got.get(0).offset()).isEqualTo(e.getKey().offset());
+            assertThat(got.get(0).record()).isEqualTo(e.getValue());
+        }
+        assertThat(acked).hasSize(360);
+
+        long logStart = log.fetcher().earliestOffset("bounded", 0);
+        assertThat(logStart).as("retention.bytes moved the start").isPositive();
+        assertThatThrownBy(() -> log.fetcher().fetch("bounded", 0, logStart - 1, 100))
+                .isInstanceOfSatisfying(OffsetOutOfRangeException.class,
+                        e -> assertThat(e.logStartOffset()).isEqualTo(logStart));
+        assertThat(log.fetcher().fetch("bounded", 0, logStart, 1 << 20).records())
+                .hasSize((int) (log.fetcher().latestOffset("bounded", 0) - logStart));
+
+        int walAfter = stack.objects().list("wal/").size();
+        int segments = stack.objects().list("seg/").size();
+        String keptId = stack.metadata().getTopic("kept").orElseThrow().topicId();
+        int keptEntries = stack.metadata().entriesFrom("kept", 0, keptId, 0, 10_000).size()
+                + stack.metadata().entriesFrom("kept", 1, keptId, 0, 10_000).size();
+        long keptBytes = 0;
+        for (int p = 0; p < 2; p++) {
+            for (var entry : stack.metadata().entriesFrom("kept", p, keptId, 0, 10_000)) {
+                keptBytes += entry.byteLength();
+            }
+        }
+        int written = 2 * 60 * 2;
+        System.out.printf("maintenance counts: %d WAL objects written, %d left, %d segments, index entries of 'kept' "
+                + "%d (%d bytes)%n", written, walAfter, segments, keptEntries, keptBytes);
+        assertThat(walAfter).as("compacted and retired WAL objects were collected; at most each head's last stays")
+                .isLessThanOrEqualTo(3);
+        assertThat(walAfter + segments).as("nothing unreferenced is left after two grace periods")
+                .isEqualTo(stack.metadata().referencedObjects().size());
+        assertThat(keptEntries).as("entries merged into segments of ~%d bytes", TARGET)
+                .isLessThanOrEqualTo((int) ((keptBytes + TARGET - 1) / TARGET) + 2);
+    }
+
+    @Test
+    void afterCompactionAWholeRangeFetchMakesAtMostBytesOverTargetGets(Backends backends) {
+        RequestCounter counter = new RequestCounter();
+        Backends.Stack stack = backends.fresh(counter);
+        LogServices log = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
+        Maintenance maintenance = new Maintenance(stack.objects(), stack.metadata(),
+                new TopicCache(stack.metadata(), Clock.systemUTC(), Duration.ZERO), Clock.systemUTC(),
+                new Maintenance.Settings(TARGET, GRACE_MS));
+        log.topics().create(new CreateTopic("t", 1, null, null, null));
+        for (int call = 0; call < 100; call++) {
+            log.producer().produce("t", List.of(new ProduceRecord(null, ("r" + call + "-" + "y".repeat(300))
+                    .getBytes(UTF_8), List.of(), 0, null)));
+        }
+        counter.reset();
+        assertThat(log.fetcher().fetch("t", 0, 0, 3 << 20).records()).hasSize(100);
+        long getsBefore = counter.count("S3:GetObject");
+
+        maintenance.run(null);
+        String id = stack.metadata().getTopic("t").orElseThrow().topicId();
+        long bytes = stack.metadata().entriesFrom("t", 0, id, 0, 1_000).stream().mapToLong(e -> e.byteLength()).sum();
+        var last = stack.metadata().getHead("t", 0).orElseThrow().last();
+        if (stack.metadata().entriesFrom("t", 0, id, 0, 1_000).stream().noneMatch(e -> e.equals(last))) {
+            bytes += last.byteLength();
+        }
+        counter.reset();
+        assertThat(log.fetcher().fetch("t", 0, 0, 3 << 20).records()).hasSize(100);
+        long getsAfter = counter.count("S3:GetObject");
+        long bound = (bytes + TARGET - 1) / TARGET;
+        System.out.printf("whole-range fetch: %d S3 GETs before compaction, %d after (bound ceil(%d / %d) = %d)%n",
+                getsBefore, getsAfter, bytes, TARGET, bound);
+        assertThat(getsBefore).isEqualTo(100);
+        assertThat(getsAfter).isLessThanOrEqualTo(bound);
+        ObjectStore objects = stack.objects();
+        assertThat(objects.list("seg/t/0/")).hasSize((int) getsAfter);
+    }
+}

@@ -1,0 +1,157 @@
+package io.sluice.tests.maintenance;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.error.OffsetOutOfRangeException;
+import io.sluice.group.InMemoryGroupStore;
+import io.sluice.log.Backoff;
+import io.sluice.log.FetchedRecord;
+import io.sluice.log.LogServices;
+import io.sluice.log.ProduceRecord;
+import io.sluice.log.TopicCache;
+import io.sluice.log.TopicService.CreateTopic;
+import io.sluice.maintenance.Maintenance;
+import io.sluice.maintenance.MaintenanceReport;
+import io.sluice.meta.IndexEntry;
+import io.sluice.meta.InMemoryMetadataStore;
+import io.sluice.store.InMemoryObjectStore;
+import io.sluice.tests.support.LogChecker;
+import io.sluice.tests.support.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Compaction, retention and garbage collection with a clock the test moves. */
+class MaintenanceTest {
+
+    private static final long GRACE = 15 * 60_000L;
+    private final MutableClock clock = new MutableClock(1_700_000_000_000L);
+    private final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
+    private final InMemoryObjectStore objects = new InMemoryObjectStore(clock);
+    private LogServices log;
+    private Maintenance maintenance;
+
+    @BeforeEach
+    void setUp() {
+        log = LogServices.create(objects, metadata, new InMemoryGroupStore(), clock, Backoff.NONE);
+        maintenance = new Maintenance(objects, metadata, new TopicCache(metadata, clock, Duration.ZERO), clock,
+                new Maintenance.Settings(1_000, GRACE));
+    }
+
+    private void produce(String topic, int partition, int calls, int recordsPerCall, int valueBytes) {
+        for (int c = 0; c < calls; c++) {
+            List<ProduceRecord> records = new java.util.ArrayList<>();
+            for (int i = 0; i < recordsPerCall; i++) {
+                String value = (c + "-" + i + "-").repeat(valueBytes).substring(0, valueBytes);
+                records.add(new ProduceRecord(null, value.getBytes(UTF_8), List.of(), partition, clock.millis()));
+            }
+            log.producer().produce(topic, records);
+            clock.advance(1_000);
+        }
+    }
+
+    private int entries(String topic, int partition) {
+        String id = metadata.getTopic(topic).orElseThrow().topicId();
+        return metadata.entriesFrom(topic, partition, id, 0, Integer.MAX_VALUE).size();
+    }
+
+    @Test
+    void compactionMergesSmallEntriesIntoSegmentsAndReadsStayIdentical() {
+        log.topics().create(new CreateTopic("t", 1, null, null, null));
+        produce("t", 0, 40, 2, 50);
+        List<FetchedRecord> before = new LogChecker(log.fetcher(), metadata).readAll("t", 0, 1 << 20);
+        assertThat(entries("t", 0)).isEqualTo(39);
+        String id = metadata.getTopic("t").orElseThrow().topicId();
+        long totalBytes = metadata.entriesFrom("t", 0, id, 0, 100).stream().mapToLong(IndexEntry::byteLength).sum()
+                + metadata.getHead("t", 0).orElseThrow().last().byteLength();
+
+        MaintenanceReport report = maintenance.run(null);
+
+        assertThat(report.entriesMerged()).isEqualTo(40);
+        assertThat(report.segmentsWritten()).isBetween(2L, (totalBytes + 999) / 1000);
+        assertThat(report.bytesWritten()).isGreaterThan(totalBytes);
+        assertThat(entries("t", 0)).as("one entry per segment").isEqualTo((int) report.segmentsWritten());
+        assertThat(metadata.getHead("t", 0).orElseThrow().last().level()).as("the head's last entry merged too")
+                .isEqualTo(1);
+        assertThat(new LogChecker(log.fetcher(), metadata).readAll("t", 0, 1 << 20)).isEqualTo(before);
+        assertThat(new LogChecker(log.fetcher(), metadata).check("t", 1, java.util.Map.of())).isEmpty();
+        assertThat(objects.list("seg/t/0/")).hasSize((int) report.segmentsWritten())
+                .allSatisfy(s -> assertThat(s.key()).matches("seg/t/0/\\d{20}-\\d{20}\\.seg"));
+
+        produce("t", 0, 1, 1, 10);
+        assertThat(log.fetcher().fetch("t", 0, 80, 100).records()).hasSize(1);
+        assertThat(Dangling.find(metadata, objects)).isEmpty();
+    }
+
+    @Test
+    void retentionByTimeAdvancesTheLogStartAndOlderOffsetsAnswer416() {
+        log.topics().create(new CreateTopic("t", 1, 10_000L, null, null));
+        produce("t", 0, 20, 1, 20);
+        maintenance.run("t");
+        long logStart = log.fetcher().earliestOffset("t", 0);
+        assertThat(logStart).as("records older than 10 s are retired").isBetween(8L, 12L);
+        assertThatThrownBy(() -> log.fetcher().fetch("t", 0, logStart - 1, 100))
+                .isInstanceOfSatisfying(OffsetOutOfRangeException.class,
+                        e -> assertThat(e.logStartOffset()).isEqualTo(logStart));
+        assertThat(log.fetcher().fetch("t", 0, logStart, 1 << 20).records()).hasSize((int) (20 - logStart));
+        String id = metadata.getTopic("t").orElseThrow().topicId();
+        assertThat(metadata.entriesFrom("t", 0, id, 0, 100)).allMatch(e -> e.lastOffset() >= logStart);
+    }
+
+    @Test
+    void retentionByBytesKeepsAboutThatMuch() {
+        log.topics().create(new CreateTopic("t", 1, null, 500L, null));
+        produce("t", 0, 20, 1, 60);
+        MaintenanceReport report = maintenance.run("t");
+        assertThat(report.offsetsRetired()).isPositive();
+        String id = metadata.getTopic("t").orElseThrow().topicId();
+        List<IndexEntry> left = new java.util.ArrayList<>(metadata.entriesFrom("t", 0, id, 0, 100));
+        long kept = left.stream().filter(e -> e.lastOffset() >= log.fetcher().earliestOffset("t", 0))
+                .mapToLong(IndexEntry::byteLength).sum();
+        assertThat(kept).isGreaterThanOrEqualTo(500);
+    }
+
+    @Test
+    void unreferencedObjectsGoOnlyAfterTheGracePeriodAndSharedObjectsStayWhileReferenced() {
+        log.topics().create(new CreateTopic("t", 2, null, null, null));
+        log.producer().produce("t", List.of(new ProduceRecord(null, "a".getBytes(UTF_8), List.of(), 0, 1L),
+                new ProduceRecord(null, "b".getBytes(UTF_8), List.of(), 1, 1L)));
+        String shared = metadata.getHead("t", 0).orElseThrow().last().objectKey();
+        assertThat(metadata.getHead("t", 1).orElseThrow().last().objectKey()).isEqualTo(shared);
+        objects.putIfAbsent("wal/2026/11/24/20/OLD-ORPHAN.wal", new byte[] {1, 2, 3});
+
+        MaintenanceReport first = maintenance.run(null);
+        assertThat(first.objectsMarked()).isEqualTo(1);
+        assertThat(first.objectsDeleted()).isZero();
+
+        clock.advance(GRACE - 60_000);
+        objects.putIfAbsent("wal/2026/11/24/20/YOUNG-ORPHAN.wal", new byte[] {4});
+        clock.advance(60_000);
+        MaintenanceReport second = maintenance.run(null);
+        assertThat(second.objectsDeleted()).isEqualTo(1);
+        assertThat(second.bytesReclaimed()).isEqualTo(3);
+        assertThat(objects.list("wal/")).extracting(s -> s.key())
+                .contains(shared, "wal/2026/11/24/20/YOUNG-ORPHAN.wal")
+                .doesNotContain("wal/2026/11/24/20/OLD-ORPHAN.wal");
+        assertThat(Dangling.find(metadata, objects)).isEmpty();
+    }
+
+    @Test
+    void compactedWalObjectsAreDeletedOneGracePeriodAfterTheyWereLetGo() {
+        log.topics().create(new CreateTopic("t", 1, null, null, null));
+        produce("t", 0, 10, 1, 10);
+        int before = Dangling.objectCount(objects);
+        assertThat(before).isEqualTo(10);
+        maintenance.run(null);
+        assertThat(Dangling.objectCount(objects)).as("nothing deleted at once").isEqualTo(10 + 1);
+        clock.advance(GRACE);
+        MaintenanceReport later = maintenance.run(null);
+        assertThat(later.objectsDeleted()).isEqualTo(10);
+        assertThat(Dangling.objectCount(objects)).isEqualTo(1);
+        assertThat(Dangling.find(metadata, objects)).isEmpty();
+        assertThat(new LogChecker(log.fetcher(), metadata).readAll("t", 0, 1 << 20)).hasSize(10);
+    }
+}
