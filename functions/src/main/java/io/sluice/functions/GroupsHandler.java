@@ -9,7 +9,7 @@ import java.util.Map;
 public final class GroupsHandler extends ApiGatewayHandler {
 
     static final EnumSet<Route> ROUTES =
-            EnumSet.of(Route.HEARTBEAT, Route.COMMIT_OFFSETS, Route.DESCRIBE_GROUP, Route.RESET_GROUP);
+            EnumSet.of(Route.LIST_GROUPS, Route.HEARTBEAT, Route.COMMIT_OFFSETS, Route.DESCRIBE_GROUP, Route.RESET_GROUP);
 
     /** For Lambda: configuration from the environment. */
     public GroupsHandler() {

@@ -140,6 +140,7 @@ public final class HttpApi {
             case INIT_PRODUCER -> initProducer(request);
             case FETCH -> fetch(topic, partition(path), request);
             case LIST_OFFSETS -> listOffsets(topic, partition(path), request);
+            case LIST_GROUPS -> json(200, new Wire.GroupList(log.groups().list()));
             case HEARTBEAT -> heartbeat(path.get("group"), request);
             case COMMIT_OFFSETS -> commit(path.get("group"), request);
             case DESCRIBE_GROUP -> json(200, toWire(log.groups().describe(path.get("group"))));

@@ -18,6 +18,7 @@ public enum Route {
     INIT_PRODUCER("POST", "/producers"),
     FETCH("GET", "/topics/{topic}/partitions/{partition}/records"),
     LIST_OFFSETS("GET", "/topics/{topic}/partitions/{partition}/offsets"),
+    LIST_GROUPS("GET", "/groups"),
     HEARTBEAT("POST", "/groups/{group}/heartbeat"),
     COMMIT_OFFSETS("POST", "/groups/{group}/offsets"),
     DESCRIBE_GROUP("GET", "/groups/{group}"),

@@ -118,6 +118,20 @@ public final class DynamoGroupStore implements GroupStore {
         dynamo.putItem(b -> b.tableName(table).item(item(checkpoint)));
     }
 
+    /** One Scan of the table: for operators, not for hot paths. */
+    @Override
+    public List<String> listGroups() {
+        var request = software.amazon.awssdk.services.dynamodb.model.ScanRequest.builder().tableName(table)
+                .filterExpression("begins_with(#pk, :g)")
+                .projectionExpression("#pk")
+                .expressionAttributeNames(Map.of("#pk", "pk"))
+                .expressionAttributeValues(Map.of(":g", AttributeValue.fromS("G#")))
+                .build();
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        dynamo.scanPaginator(request).items().forEach(item -> names.add(item.get("pk").s().substring(2)));
+        return List.copyOf(names);
+    }
+
     @Override
     public List<Checkpoint> checkpoints(String group) {
         QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)

@@ -344,6 +344,11 @@ public final class GroupService {
 
     // ---- describe and reset ----
 
+    /** Every group with members or committed offsets. */
+    public List<String> list() {
+        return store.listGroups();
+    }
+
     /** Members, their assignments, and committed offsets with lag. */
     public GroupDescription describe(String group) {
         validateGroupName(group);

@@ -35,6 +35,9 @@ public interface GroupStore {
     /** Writes a checkpoint whatever is stored: only for an operator's reset. */
     void overwrite(Checkpoint checkpoint);
 
+    /** Names of every group that has a group item, in order (an operator's listing; a Scan in DynamoDB). */
+    List<String> listGroups();
+
     /** Every checkpoint of the group, by topic and partition. */
     List<Checkpoint> checkpoints(String group);
 }

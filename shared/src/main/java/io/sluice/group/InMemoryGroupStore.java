@@ -64,6 +64,13 @@ public final class InMemoryGroupStore implements GroupStore {
     }
 
     @Override
+    public synchronized List<String> listGroups() {
+        java.util.Set<String> names = new java.util.TreeSet<>(groups.keySet());
+        names.addAll(checkpoints.keySet());
+        return List.copyOf(names);
+    }
+
+    @Override
     public synchronized List<Checkpoint> checkpoints(String group) {
         return new ArrayList<>(checkpoints.getOrDefault(group, new TreeMap<>()).values());
     }

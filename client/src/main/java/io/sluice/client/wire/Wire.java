@@ -107,6 +107,10 @@ public final class Wire {
     public record OffsetResponse(String topic, int partition, long offset, Long timestamp) {
     }
 
+    /** GET /groups. */
+    public record GroupList(List<String> groups) {
+    }
+
     /** POST /groups/{group}/heartbeat. memberEpoch 0 joins (memberId optional), -1 leaves. */
     public record HeartbeatRequest(String memberId, Long memberEpoch, List<String> topics, Integer sessionTimeoutMs) {
     }

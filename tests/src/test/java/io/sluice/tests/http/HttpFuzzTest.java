@@ -91,7 +91,7 @@ class HttpFuzzTest {
 
     private Arbitrary<String> paths() {
         return Arbitraries.oneOf(
-                Arbitraries.of("/topics", "/producers", "/maintenance", "/", "/nothing", "/topics/", "/groups"),
+                Arbitraries.of("/topics", "/producers", "/maintenance", "/", "/nothing", "/topics/", "/groups", "/groups/"),
                 names().map(n -> "/topics/" + n),
                 names().map(n -> "/topics/" + n + "/records"),
                 Combinators.combine(names(), numbers()).as((n, p) -> "/topics/" + n + "/partitions/" + p + "/records"),

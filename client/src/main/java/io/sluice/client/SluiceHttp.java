@@ -1,0 +1,142 @@
+package io.sluice.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.client.wire.Wire;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * JSON over HTTP to a Sluice endpoint. Requests to AWS are signed with SigV4 for {@code execute-api},
+ * with the SDK's own signer and credentials from the default provider chain; requests to a local
+ * stack (localhost, 127.0.0.1) are not signed.
+ */
+public final class SluiceHttp {
+
+    /** Where and how to connect. */
+    public record Config(URI endpoint, String region, Duration timeout, AwsCredentialsProvider credentials) {
+
+        /** The local stack's default address. */
+        public static final URI LOCAL = URI.create("http://127.0.0.1:7070");
+
+        public static Config of(URI endpoint) {
+            String region = System.getenv().getOrDefault("AWS_REGION",
+                    System.getenv().getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+            return new Config(endpoint, region, Duration.ofSeconds(60), null);
+        }
+
+        /** True for a local stack, which is never signed. */
+        public boolean local() {
+            String host = endpoint.getHost();
+            return host == null || host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
+                    || host.equals("::1");
+        }
+    }
+
+    private static final ObjectMapper JSON = Wire.mapper();
+
+    private final Config config;
+    private final HttpClient http;
+    private final AwsCredentialsProvider credentials;
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+
+    public SluiceHttp(Config config) {
+        this.config = config;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.credentials = config.local() ? null
+                : config.credentials() != null ? config.credentials() : DefaultCredentialsProvider.builder().build();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public <T> T get(String path, Class<T> type) {
+        return send("GET", path, null, type);
+    }
+
+    public <T> T post(String path, Object body, Class<T> type) {
+        return send("POST", path, body, type);
+    }
+
+    public void delete(String path) {
+        send("DELETE", path, null, Void.class);
+    }
+
+    /** Sends one request; a non-2xx answer becomes a {@link SluiceClientException} with its code. */
+    public <T> T send(String method, String path, Object body, Class<T> type) {
+        byte[] payload;
+        try {
+            payload = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialize " + body, e);
+        }
+        URI uri = config.endpoint().resolve(path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.timeout())
+                .method(method, payload.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(payload));
+        if (payload.length > 0) {
+            request.header("content-type", "application/json");
+        }
+        signed(method, uri, payload).forEach(request::header);
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new SluiceClientException(0, "UNREACHABLE", "no answer from " + config.endpoint() + ": " + e, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SluiceClientException(0, "INTERRUPTED", "interrupted", null, e);
+        }
+        try {
+            if (response.statusCode() >= 200 && response.statusCode() < 300) {
+                return type == Void.class || response.body().length == 0 ? null : JSON.readValue(response.body(), type);
+            }
+            JsonNode error = response.body().length == 0 ? null : JSON.readTree(response.body());
+            String code = error == null ? null : error.path("error").asText(null);
+            String message = error == null ? "HTTP " + response.statusCode()
+                    : error.path("message").asText(error.path("Message").asText("HTTP " + response.statusCode()));
+            throw new SluiceClientException(response.statusCode(), code == null ? "HTTP_" + response.statusCode() : code,
+                    message, error, null);
+        } catch (IOException e) {
+            throw new SluiceClientException(response.statusCode(), "BAD_RESPONSE",
+                    "unreadable answer from " + uri + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The SigV4 headers for a request to AWS; none for a local stack. */
+    Map<String, String> signed(String method, URI uri, byte[] payload) {
+        if (credentials == null) {
+            return Map.of();
+        }
+        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
+                .putHeader("content-type", "application/json").build();
+        AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
+        SignedRequest signedRequest = signer.sign(r -> r.identity(identity).request(unsigned)
+                .payload(ContentStreamProvider.fromByteArray(payload))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, config.region()));
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        signedRequest.request().headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")
+                    && !name.equalsIgnoreCase("content-type")) {
+                headers.put(name, String.join(",", values));
+            }
+        });
+        return headers;
+    }
+}

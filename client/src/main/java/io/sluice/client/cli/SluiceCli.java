@@ -1,0 +1,414 @@
+package io.sluice.client.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.client.SluiceAdmin;
+import io.sluice.client.SluiceClientException;
+import io.sluice.client.SluiceConsumer;
+import io.sluice.client.SluiceHttp;
+import io.sluice.client.SluiceProducer;
+import io.sluice.client.wire.Wire;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sluice}: the command-line tool, like kcat and kafka-console-*. Exit codes: 0 success, 1 the
+ * server refused or could not be reached (the error code and message go to stderr), 2 bad usage.
+ */
+@Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
+        description = "Talk to a Sluice log: topics, produce, consume, groups.",
+        subcommands = {SluiceCli.Topics.class, SluiceCli.Produce.class, SluiceCli.Consume.class, SluiceCli.Groups.class})
+public final class SluiceCli {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The endpoint option every command takes. */
+    static final class Endpoint {
+        @Option(names = {"-e", "--endpoint"}, defaultValue = "${env:SLUICE_ENDPOINT:-http://127.0.0.1:7070}",
+                description = "The Sluice API URL (env SLUICE_ENDPOINT). Requests to AWS are signed with SigV4 "
+                        + "using the default credential chain. Default: ${DEFAULT-VALUE}.")
+        URI endpoint;
+
+        SluiceHttp http() {
+            return new SluiceHttp(SluiceHttp.Config.of(endpoint));
+        }
+    }
+
+    // ---- topics ----
+
+    @Command(name = "topics", description = "Create, list, describe and delete topics.",
+            subcommands = {TopicsCreate.class, TopicsList.class, TopicsDescribe.class, TopicsDelete.class})
+    static final class Topics {
+    }
+
+    @Command(name = "create", description = "Create a topic.")
+    static final class TopicsCreate implements Callable<Integer> {
+        @Mixin Endpoint endpoint;
+        @Parameters(index = "0", description = "Topic name, [a-zA-Z0-9._-]{1,249}.") String name;
+        @Option(names = {"-p", "--partitions"}, required = true, description = "1 to 1000.") int partitions;
+        @Option(names = "--retention-ms", description = "Keep records this long (default: forever).") Long retentionMs;
+        @Option(names = "--retention-bytes", description = "Keep this many bytes per partition (default: no limit).")
+        Long retentionBytes;
+        @Option(names = "--max-record-bytes", description = "Largest record (default 1 MiB).") Integer maxRecordBytes;
+
+        @Override
+        public Integer call() throws Exception {
+            Wire.Topic topic = new SluiceAdmin(endpoint.http()).createTopic(name, partitions, retentionMs, retentionBytes,
+                    maxRecordBytes);
+            System.out.println("Created topic " + topic.name() + " with " + topic.partitions() + " partitions.");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List topics.")
+    static final class TopicsList implements Callable<Integer> {
+        @Mixin Endpoint endpoint;
+
+        @Override
+        public Integer call() {
+            new SluiceAdmin(endpoint.http()).listTopics().forEach(t -> System.out.println(t.name()));
+            return 0;
+        }
+    }
+
+    @Command(name = "describe", description = "Show a topic's settings and each partition's offsets.")
+    static final class TopicsDescribe implements Callable<Integer> {
+        @Mixin Endpoint endpoint;
+        @Parameters(index = "0") String name;
+
+        @Override
+        public Integer call() {
+            Wire.TopicDescription d = new SluiceAdmin(endpoint.http()).describeTopic(name);
+            System.out.printf("Topic: %s  partitions: %d  retention.ms: %s  retention.bytes: %s  max.record.bytes: %d%n",
+                    d.name(), d.partitions(), d.retentionMs() < 0 ? "forever" : d.retentionMs(),
+                    d.retentionBytes() < 0 ? "unlimited" : d.retentionBytes(), d.maxRecordBytes());
+            System.out.printf("%-10s %-16s %-16s%n", "PARTITION", "LOG-START", "HIGH-WATERMARK");
+            d.partitionStates().forEach(p -> System.out.printf("%-10d %-16d %-16d%n", p.partition(), p.logStartOffset(),
+                    p.highWatermark()));
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a topic.")
+    static final class TopicsDelete implements Callable<Integer> {
+        @Mixin Endpoint endpoint;
+        @Parameters(index = "0") String name;
+
+        @Override
+        public Integer call() {
+            new SluiceAdmin(endpoint.http()).deleteTopic(name);
+            System.out.println("Deleted topic " + name + ".");
+            return 0;
+        }
+    }
+
+    // ---- produce ----
+
+    @Command(name = "produce", description = "Produce one record per line of stdin, or one record per file. "
+            + "Bytes are sent as they are (binary-safe); lines are split on \\n only.")
+    static final class Produce implements Callable<Integer> {
+        @Mixin Endpoint endpoint;
+        @Parameters(index = "0", description = "Topic.") String topic;
+        @Parameters(index = "1..*", arity = "0..*", description = "Files: each file's bytes are one record's value.")
+        List<Path> files = new ArrayList<>();
+        @Option(names = {"-K", "--key-separator"}, description = "Split each line at the first SEP into key and value.")
+        String keySeparator;
+        @Option(names = {"-p", "--partition"}, description = "Send every record to this partition.") Integer partition;
+        @Option(names = "--linger-ms", defaultValue = "5", description = "Batch for up to this long. Default: ${DEFAULT-VALUE}.")
+        long lingerMs;
+
+        @Override
+        public Integer call() throws Exception {
+            List<CompletableFuture<SluiceProducer.Metadata>> sent = new ArrayList<>();
+            try (SluiceProducer producer = new SluiceProducer(endpoint.http(),
+                    SluiceProducer.Config.defaults().withLinger(Duration.ofMillis(lingerMs)))) {
+                if (!files.isEmpty()) {
+                    for (Path file : files) {
+                        sent.add(producer.send(new SluiceProducer.Record(topic, null, Files.readAllBytes(file), null,
+                                partition, null)));
+                    }
+                } else {
+                    for (byte[] line : lines(System.in)) {
+                        byte[] key = null;
+                        byte[] value = line;
+                        if (keySeparator != null) {
+                            int at = indexOf(line, keySeparator.getBytes(StandardCharsets.UTF_8));
+                            if (at >= 0) {
+                                key = Arrays.copyOfRange(line, 0, at);
+                                value = Arrays.copyOfRange(line, at + keySeparator.getBytes(StandardCharsets.UTF_8).length,
+                                        line.length);
+                            }
+                        }
+                        sent.add(producer.send(new SluiceProducer.Record(topic, key, value, null, partition, null)));
+                    }
+                }
+            }
+            for (CompletableFuture<SluiceProducer.Metadata> future : sent) {
+                future.join();
+            }
+            System.err.println("Produced " + sent.size() + (sent.size() == 1 ? " record" : " records") + " to " + topic + ".");
+            return 0;
+        }
+
+        static List<byte[]> lines(InputStream in) throws IOException {
+            byte[] all = in.readAllBytes();
+            List<byte[]> lines = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] == '\n') {
+                    lines.add(Arrays.copyOfRange(all, start, i));
+                    start = i + 1;
+                }
+            }
+            if (start < all.length) {
+                lines.add(Arrays.copyOfRange(all, start, all.length));
+            }
+            return lines;
+        }
+
+        static int indexOf(byte[] data, byte[] needle) {
+            outer:
+            for (int i = 0; i + needle.length <= data.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (data[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
+        }
+    }
+
+    // ---- consume ----
+
+    @Command(name = "consume", description = "Print records: values one per line (text), or one JSON object per line.")
+    static final class Consume implements Callable<Integer> {
+        @Mixin Endpoint endpoint;
+        @Parameters(index = "0", description = "Topic.") String topic;
+        @ArgGroup(exclusive = true) Start start = new Start();
+        @Option(names = {"-p", "--partition"}, description = "Only this partition.") Integer partition;
+        @Option(names = {"-g", "--group"}, description = "Consume as a member of this group, committing as it goes.")
+        String group;
+        @Option(names = {"-n", "--count"}, description = "Stop after this many records.") Long count;
+        @Option(names = {"-f", "--format"}, defaultValue = "text", description = "text or json. Default: ${DEFAULT-VALUE}.")
+        String format;
+        @Option(names = "--print-key", description = "In text format, print KEY<separator>VALUE.") boolean printKey;
+        @Option(names = {"-K", "--key-separator"}, defaultValue = "\t", description = "Separator for --print-key.")
+        String keySeparator;
+        @Option(names = "--idle-timeout-ms", defaultValue = "3000",
+                description = "Stop when nothing arrives for this long (0: never). Default: ${DEFAULT-VALUE}.")
+        long idleTimeoutMs;
+        @Option(names = "--progress", description = "Show rate and lag on stderr (default: when stderr is a terminal).")
+        Boolean progress;
+
+        static final class Start {
+            @Option(names = "--from-beginning", description = "Start at the earliest offset (the default without a group).")
+            boolean fromBeginning;
+            @Option(names = "--offset", description = "Start at this offset (needs --partition).") Long offset;
+            @Option(names = "--from-timestamp", description = "Start at the first record at or after this epoch-millis time.")
+            Long fromTimestamp;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (!format.equals("text") && !format.equals("json")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--format must be text or json");
+            }
+            if (start.offset != null && partition == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--offset needs --partition");
+            }
+            SluiceHttp http = endpoint.http();
+            Wire.TopicDescription topicInfo = new SluiceAdmin(http).describeTopic(topic);
+            SluiceConsumer.Config config = group == null
+                    ? new SluiceConsumer.Config(null, 10_000, false, Duration.ofSeconds(5), 1 << 20, "earliest")
+                    : SluiceConsumer.Config.forGroup(group);
+            PrintStream out = System.out;
+            boolean showProgress = progress != null ? progress : System.console() != null;
+            long printed = 0;
+            long started = System.currentTimeMillis();
+            long lastProgress = started;
+            try (SluiceConsumer consumer = new SluiceConsumer(http, config)) {
+                List<SluiceConsumer.TopicPartition> partitions = new ArrayList<>();
+                for (int p = 0; p < topicInfo.partitions(); p++) {
+                    if (partition == null || partition == p) {
+                        partitions.add(new SluiceConsumer.TopicPartition(topic, p));
+                    }
+                }
+                if (group == null || start.offset != null || start.fromTimestamp != null || start.fromBeginning) {
+                    consumer.assign(partitions);
+                    for (SluiceConsumer.TopicPartition tp : partitions) {
+                        if (start.offset != null) {
+                            consumer.seek(tp, start.offset);
+                        } else if (start.fromTimestamp != null) {
+                            consumer.seekToTimestamp(tp, start.fromTimestamp);
+                        } else if (start.fromBeginning || group == null) {
+                            consumer.seekToBeginning(tp);
+                        }
+                    }
+                } else {
+                    consumer.subscribe(List.of(topic));
+                }
+                long idleSince = System.currentTimeMillis();
+                while (count == null || printed < count) {
+                    List<SluiceConsumer.Record> records = consumer.poll(Duration.ofMillis(200));
+                    for (SluiceConsumer.Record r : records) {
+                        if (count != null && printed >= count) {
+                            break;
+                        }
+                        print(out, r);
+                        printed++;
+                    }
+                    out.flush();
+                    if (group != null && !records.isEmpty()) {
+                        consumer.commitSync();
+                    }
+                    long now = System.currentTimeMillis();
+                    if (!records.isEmpty()) {
+                        idleSince = now;
+                    } else if (idleTimeoutMs > 0 && now - idleSince >= idleTimeoutMs) {
+                        break;
+                    }
+                    if (showProgress && now - lastProgress >= 500) {
+                        lastProgress = now;
+                        progress(http, consumer, printed, now - started);
+                    }
+                }
+            }
+            if (showProgress) {
+                System.err.printf("%nConsumed %d records in %.1f s.%n", printed, (System.currentTimeMillis() - started) / 1000.0);
+            }
+            return 0;
+        }
+
+        private void print(PrintStream out, SluiceConsumer.Record r) throws IOException {
+            if (format.equals("json")) {
+                ObjectNode node = JsonNodeFactory.instance.objectNode();
+                node.put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset())
+                        .put("timestamp", r.timestamp());
+                node.put("key", r.key() == null ? null : Base64.getEncoder().encodeToString(r.key()));
+                node.put("value", Base64.getEncoder().encodeToString(r.value()));
+                out.println(JSON.writeValueAsString(node));
+                return;
+            }
+            if (printKey) {
+                if (r.key() != null) {
+                    out.write(r.key());
+                }
+                out.write(keySeparator.getBytes(StandardCharsets.UTF_8));
+            }
+            out.write(r.value());
+            out.write('\n');
+        }
+
+        private void progress(SluiceHttp http, SluiceConsumer consumer, long printed, long elapsedMs) {
+            long lag = 0;
+            for (SluiceConsumer.TopicPartition tp : consumer.assignment()) {
+                lag += Math.max(0, new SluiceAdmin(http).offset(tp.topic(), tp.partition(), "latest")
+                        - consumer.position(tp));
+            }
+            System.err.printf("\r%,d records  %,.0f records/s  lag %,d   ", printed,
+                    printed * 1000.0 / Math.max(1, elapsedMs), lag);
+        }
+    }
+
+    // ---- groups ----
+
+    @Command(name = "groups", description = "List, describe and reset consumer groups.",
+            subcommands = {GroupsList.class, GroupsDescribe.class, GroupsReset.class})
+    static final class Groups {
+    }
+
+    @Command(name = "list", description = "List consumer groups.")
+    static final class GroupsList implements Callable<Integer> {
+        @Mixin Endpoint endpoint;
+
+        @Override
+        public Integer call() {
+            new SluiceAdmin(endpoint.http()).listGroups().forEach(System.out::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "describe", description = "Show a group's members, committed offsets and lag.")
+    static final class GroupsDescribe implements Callable<Integer> {
+        @Mixin Endpoint endpoint;
+        @Parameters(index = "0") String group;
+
+        @Override
+        public Integer call() {
+            Wire.GroupDescription d = new SluiceAdmin(endpoint.http()).describeGroup(group);
+            System.out.printf("Group: %s  epoch: %d  members: %d%n", d.group(), d.groupEpoch(), d.members().size());
+            d.members().forEach(m -> System.out.printf("  member %s (epoch %d): %s%n", m.memberId(), m.memberEpoch(),
+                    m.assignment().stream().map(a -> a.topic() + a.partitions()).toList()));
+            System.out.printf("%-24s %-10s %-12s %-16s %-10s%n", "TOPIC", "PARTITION", "COMMITTED", "HIGH-WATERMARK", "LAG");
+            d.offsets().forEach(o -> System.out.printf("%-24s %-10d %-12d %-16d %-10d%n", o.topic(), o.partition(),
+                    o.committed(), o.highWatermark(), o.lag()));
+            return 0;
+        }
+    }
+
+    @Command(name = "reset", description = "Move a group's committed offsets (the group must have no live members).")
+    static final class GroupsReset implements Callable<Integer> {
+        @Mixin Endpoint endpoint;
+        @Parameters(index = "0") String group;
+        @Option(names = {"-t", "--topic"}, required = true) String topic;
+        @Option(names = {"-p", "--partition"}, description = "Only this partition.") Integer partition;
+        @ArgGroup(exclusive = true, multiplicity = "1") To to;
+
+        static final class To {
+            @Option(names = "--to-earliest") boolean earliest;
+            @Option(names = "--to-latest") boolean latest;
+            @Option(names = "--to-timestamp", description = "Epoch millis.") Long timestamp;
+            @Option(names = "--to-offset") Long offset;
+        }
+
+        @Override
+        public Integer call() {
+            com.fasterxml.jackson.databind.JsonNode target = to.earliest ? JsonNodeFactory.instance.textNode("earliest")
+                    : to.latest ? JsonNodeFactory.instance.textNode("latest")
+                    : to.timestamp != null ? JsonNodeFactory.instance.objectNode().put("timestamp", to.timestamp)
+                    : JsonNodeFactory.instance.objectNode().put("offset", to.offset);
+            new SluiceAdmin(endpoint.http()).resetGroup(group, topic, partition, target).forEach(o ->
+                    System.out.printf("%s/%d -> %d%n", o.topic(), o.partition(), o.offset()));
+            return 0;
+        }
+    }
+
+    /** Runs the tool; answers its exit code. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new SluiceCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof SluiceClientException s) {
+                cmd.getErr().println("sluice: " + s.getMessage());
+            } else {
+                cmd.getErr().println("sluice: " + e);
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}
