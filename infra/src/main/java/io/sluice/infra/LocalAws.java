@@ -35,11 +35,15 @@ public final class LocalAws {
      * 3.0.0 answers 400 to the SDK's default trailing checksums).
      */
     public static S3Client s3(URI endpoint, List<ExecutionInterceptor> interceptors) {
+        return s3(endpoint, EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, interceptors);
+    }
+
+    /** An S3 client for any S3-compatible endpoint (s3proxy, LocalStack) with these credentials. */
+    public static S3Client s3(URI endpoint, String accessKey, String secretKey, List<ExecutionInterceptor> interceptors) {
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(REGION)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -49,10 +53,16 @@ public final class LocalAws {
     }
 
     public static DynamoDbClient dynamo(URI endpoint, List<ExecutionInterceptor> interceptors) {
+        return dynamo(endpoint, "local", "local", interceptors);
+    }
+
+    /** A DynamoDB client for any DynamoDB-compatible endpoint (dynalite, LocalStack) with these credentials. */
+    public static DynamoDbClient dynamo(URI endpoint, String accessKey, String secretKey,
+                                        List<ExecutionInterceptor> interceptors) {
         return DynamoDbClient.builder()
                 .endpointOverride(endpoint)
                 .region(REGION)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.executionInterceptors(interceptors))
                 .build();

@@ -24,8 +24,18 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class LocalStack implements AutoCloseable {
 
-    /** Where and how to run. */
-    public record Settings(String host, int port, Path dataDir, Path template, Path infraDir) {
+    /**
+     * Where and how to run. With {@code external}, S3 and DynamoDB are not started here but reached at
+     * those endpoints (LocalStack, say); the data directory then only holds the lock.
+     */
+    public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
+        public Settings(String host, int port, Path dataDir, Path template, Path infraDir) {
+            this(host, port, dataDir, template, infraDir, null);
+        }
+    }
+
+    /** S3 and DynamoDB endpoints run elsewhere, with the credentials they take. */
+    public record External(URI s3, URI dynamo, String accessKey, String secretKey) {
     }
 
     private final DataDirLock lock;
@@ -52,17 +62,23 @@ public final class LocalStack implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
         }
         DataDirLock lock = DataDirLock.acquire(dataDir);
-        EmbeddedS3 s3;
+        External external = settings.external();
+        EmbeddedS3 s3 = null;
         try {
-            s3 = EmbeddedS3.onDisk(dataDir.resolve("s3"), "127.0.0.1", 0);
+            if (external == null) {
+                s3 = EmbeddedS3.onDisk(dataDir.resolve("s3"), "127.0.0.1", 0);
+            }
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
         Dynalite dynalite = null;
         try {
-            dynalite = Dynalite.start(settings.infraDir(), dataDir.resolve("dynamodb"), "127.0.0.1", 0);
-            Map<String, String> resourceNames = createResources(template, s3.endpoint(), dynalite.endpoint());
+            if (external == null) {
+                dynalite = Dynalite.start(settings.infraDir(), dataDir.resolve("dynamodb"), "127.0.0.1", 0);
+                external = new External(s3.endpoint(), dynalite.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+            }
+            Map<String, String> resourceNames = createResources(template, external);
             List<LocalApiGateway.Binding> bindings = new ArrayList<>();
             LocalScheduler scheduler = new LocalScheduler();
             for (SamTemplate.FunctionDef function : template.functions()) {
@@ -70,10 +86,10 @@ public final class LocalStack implements AutoCloseable {
                 function.environment().forEach((name, value) ->
                         env.put(name, SamTemplate.resolve(value, resourceNames::get)));
                 env.put("AWS_REGION", LocalAws.REGION.id());
-                env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-                env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
-                env.put("SLUICE_LOCAL_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
-                env.put("SLUICE_LOCAL_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
+                env.put("AWS_ENDPOINT_URL_S3", external.s3().toString());
+                env.put("AWS_ENDPOINT_URL_DYNAMODB", external.dynamo().toString());
+                env.put("SLUICE_LOCAL_ACCESS_KEY_ID", external.accessKey());
+                env.put("SLUICE_LOCAL_SECRET_ACCESS_KEY", external.secretKey());
                 Object handler = instantiate(function, env);
                 for (SamTemplate.HttpRoute route : function.routes()) {
                     bindings.add(new LocalApiGateway.Binding(route, function.logicalId(), apiHandler(handler)));
@@ -88,7 +104,9 @@ public final class LocalStack implements AutoCloseable {
             if (dynalite != null) {
                 dynalite.close();
             }
-            s3.close();
+            if (s3 != null) {
+                s3.close();
+            }
             lock.close();
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot serve on " + settings.host() + ":" + settings.port()
@@ -99,10 +117,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Creates each bucket and table of the template; answers logical id to local name, for {@code Ref}. */
-    private static Map<String, String> createResources(SamTemplate template, URI s3Endpoint, URI dynamoEndpoint) {
+    private static Map<String, String> createResources(SamTemplate template, External backing) {
         Map<String, String> names = new HashMap<>();
-        try (S3Client s3 = LocalAws.s3(s3Endpoint, List.of());
-             DynamoDbClient dynamo = LocalAws.dynamo(dynamoEndpoint, List.of())) {
+        try (S3Client s3 = LocalAws.s3(backing.s3(), backing.accessKey(), backing.secretKey(), List.of());
+             DynamoDbClient dynamo = LocalAws.dynamo(backing.dynamo(), backing.accessKey(), backing.secretKey(),
+                     List.of())) {
             for (String bucket : template.buckets()) {
                 String name = "sluice-local-" + bucket.toLowerCase(Locale.ROOT);
                 LocalAws.createBucket(s3, name);
@@ -147,10 +166,14 @@ public final class LocalStack implements AutoCloseable {
             gateway.close();
         } finally {
             try {
-                dynalite.close();
+                if (dynalite != null) {
+                    dynalite.close();
+                }
             } finally {
                 try {
-                    s3.close();
+                    if (s3 != null) {
+                        s3.close();
+                    }
                 } finally {
                     lock.close();
                 }

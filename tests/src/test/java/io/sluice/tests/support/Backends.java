@@ -21,10 +21,20 @@ public final class Backends {
 
     private final URI s3Endpoint;
     private final URI dynamoEndpoint;
+    private final String accessKey;
+    private final String secretKey;
 
-    Backends(URI s3Endpoint, URI dynamoEndpoint) {
+    public Backends(URI s3Endpoint, URI dynamoEndpoint, String accessKey, String secretKey) {
         this.s3Endpoint = s3Endpoint;
         this.dynamoEndpoint = dynamoEndpoint;
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+    }
+
+    /** The backends of a LocalStack container (S3 and DynamoDB share its one endpoint). */
+    public static Backends of(org.testcontainers.localstack.LocalStackContainer localStack) {
+        return new Backends(localStack.getEndpoint(), localStack.getEndpoint(), localStack.getAccessKey(),
+                localStack.getSecretKey());
     }
 
     /** A new empty bucket and table, with clients that pass every request through {@code interceptors}. */
@@ -32,8 +42,8 @@ public final class Backends {
         int n = SEQUENCE.incrementAndGet();
         String bucket = "sluice-test-" + n;
         String table = "sluice-test-" + n;
-        S3Client s3 = LocalAws.s3(s3Endpoint, List.of(interceptors));
-        DynamoDbClient dynamo = LocalAws.dynamo(dynamoEndpoint, List.of(interceptors));
+        S3Client s3 = LocalAws.s3(s3Endpoint, accessKey, secretKey, List.of(interceptors));
+        DynamoDbClient dynamo = LocalAws.dynamo(dynamoEndpoint, accessKey, secretKey, List.of(interceptors));
         LocalAws.createBucket(s3, bucket);
         LocalAws.createTable(dynamo, table, TEMPLATE.tables().get(0));
         return new Stack(s3, dynamo, bucket, table);

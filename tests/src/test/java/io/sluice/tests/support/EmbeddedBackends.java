@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * The one JUnit 5 extension for every test that needs S3 and DynamoDB: s3proxy in-process (in memory)
- * and dynalite as a Node child process (in memory), each on a free loopback port. They start once per
+ * and dynalite as a Node child process (in memory), each on a free loopback port; or, with
+ * {@code -Dsluice.backend=localstack}, a LocalStack container (see {@link Backend}). They start once per
  * test run, on first use, and are stopped when the run ends. Tests ask for a {@link Backends} parameter
  * and take a fresh bucket and table from it, so no test sees another's data.
  */
@@ -34,9 +35,17 @@ public final class EmbeddedBackends implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext extension) {
-        return extension.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Emulators.class, key -> Emulators.start(), Emulators.class)
-                .backends();
+        switch (Backend.selected()) {
+            case LOCALSTACK:
+                return Backends.of(Backend.localStack());
+            case AWS:
+                throw new org.opentest4j.TestAbortedException(
+                        "sluice.backend=aws runs only the real-AWS end-to-end suite (profile aws-e2e)");
+            default:
+                return extension.getRoot().getStore(NAMESPACE)
+                        .getOrComputeIfAbsent(Emulators.class, key -> Emulators.start(), Emulators.class)
+                        .backends();
+        }
     }
 
     /** The running emulators; closed by JUnit when the root context closes. */
@@ -48,7 +57,8 @@ public final class EmbeddedBackends implements ParameterResolver {
         private Emulators(EmbeddedS3 s3, Dynalite dynalite) {
             this.s3 = s3;
             this.dynalite = dynalite;
-            this.backends = new Backends(s3.endpoint(), dynalite.endpoint());
+            this.backends = new Backends(s3.endpoint(), dynalite.endpoint(), io.sluice.infra.EmbeddedS3.ACCESS_KEY,
+                    io.sluice.infra.EmbeddedS3.SECRET_KEY);
         }
 
         static Emulators start() {

@@ -52,8 +52,14 @@ public final class LocalStackExtension implements ParameterResolver {
         static Running start() {
             try {
                 Path dataDir = Files.createTempDirectory("sluice-local-test");
+                LocalStack.External external = null;
+                if (Backend.selected() == Backend.LOCALSTACK) {
+                    var container = Backend.localStack();
+                    external = new LocalStack.External(container.getEndpoint(), container.getEndpoint(),
+                            container.getAccessKey(), container.getSecretKey());
+                }
                 return new Running(LocalStack.start(new LocalStack.Settings("127.0.0.1", 0, dataDir,
-                        EmbeddedBackends.projectRoot().resolve("template.yaml"), EmbeddedBackends.infraDir())));
+                        EmbeddedBackends.projectRoot().resolve("template.yaml"), EmbeddedBackends.infraDir(), external)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
