@@ -49,6 +49,12 @@ public final class Backends {
         return new Stack(s3, dynamo, bucket, table);
     }
 
+    /** New clients, through {@code interceptors}, on an existing stack's bucket and table. */
+    public Stack attach(Stack stack, ExecutionInterceptor... interceptors) {
+        return new Stack(LocalAws.s3(s3Endpoint, accessKey, secretKey, List.of(interceptors)),
+                LocalAws.dynamo(dynamoEndpoint, accessKey, secretKey, List.of(interceptors)), stack.bucket(), stack.table());
+    }
+
     /** One bucket and one table, their clients, and Sluice's stores over them. */
     public record Stack(S3Client s3, DynamoDbClient dynamo, String bucket, String table) {
         public S3ObjectStore objects() {

@@ -1,0 +1,233 @@
+package io.sluice.tests.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.api.Route;
+import io.sluice.functions.ApiGatewayHandler;
+import io.sluice.infra.SamTemplate;
+import io.sluice.log.LogServices;
+import io.sluice.log.TopicCache;
+import io.sluice.maintenance.Maintenance;
+import io.sluice.tests.support.Backends;
+import io.sluice.tests.support.EmbeddedBackends;
+import io.sluice.tests.support.OperationRecorder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Least privilege, proved rather than asserted: every function's handler runs a scenario that uses all
+ * of its routes, on clients that record each IAM action it needs and each S3 prefix it touches. The
+ * template must grant each function exactly those actions, on exactly those resources.
+ */
+@ExtendWith(EmbeddedBackends.class)
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+class LeastPrivilegeTest {
+
+    private static final SamTemplate TEMPLATE = SamTemplate.load(EmbeddedBackends.projectRoot().resolve("template.yaml"));
+
+    private record Step(String method, String path, String body) {
+    }
+
+    /** A scenario that reaches every route, in an order where each one has something to work on. */
+    private static final Step SCHEDULED = new Step("SCHEDULE", "", null);
+
+    private static Step produce(String topic, int partition, long timestamp) {
+        return new Step("POST", "/topics/" + topic + "/records", "{\"records\":[{\"value\":\"AA==\",\"partition\":"
+                + partition + ",\"timestamp\":" + timestamp + "}]}");
+    }
+
+    private static final List<Step> SCENARIO = List.of(
+            new Step("POST", "/topics", "{\"name\":\"lp\",\"partitions\":2}"),
+            new Step("POST", "/topics", "{\"name\":\"lpr\",\"partitions\":1,\"retentionBytes\":100}"),
+            new Step("POST", "/topics", "{\"name\":\"lpc\",\"partitions\":1}"),
+            new Step("GET", "/topics", null),
+            new Step("GET", "/topics/lp", null),
+            new Step("POST", "/producers", "{\"name\":\"lp-producer\"}"),
+            new Step("POST", "/topics/lp/records", "{\"records\":[{\"value\":\"AA==\",\"partition\":0,\"timestamp\":1000},"
+                    + "{\"value\":\"AQ==\",\"partition\":1,\"timestamp\":1000}]}"),
+            produce("lp", 0, 2000), produce("lp", 0, 3000), produce("lpr", 0, 1000), produce("lpr", 0, 1000),
+            new Step("GET", "/topics/lp/partitions/0/records?offset=0", null),
+            new Step("GET", "/topics/lp/partitions/0/offsets?at=earliest", null),
+            new Step("GET", "/topics/lp/partitions/0/offsets?at=latest", null),
+            new Step("GET", "/topics/lp/partitions/0/offsets?at=1500", null),
+            new Step("POST", "/groups/lpg/heartbeat", "{\"memberEpoch\":0,\"topics\":[\"lp\"]}"),
+            new Step("GET", "/groups/lpg", null),
+            new Step("GET", "/groups", null),
+            new Step("POST", "/groups/manual/offsets", "{\"offsets\":[{\"topic\":\"lp\",\"partition\":0,\"offset\":1}]}"),
+            new Step("POST", "/groups/other/reset", "{\"topic\":\"lp\",\"to\":{\"timestamp\":1500}}"),
+            SCHEDULED, SCHEDULED,
+            produce("lp", 0, 4000), produce("lp", 0, 5000), produce("lpc", 0, 1000), produce("lpc", 0, 1000),
+            produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000),
+            new Step("POST", "/maintenance", null),
+            new Step("POST", "/maintenance", null),
+            produce("lp", 0, 6000), produce("lp", 0, 7000), produce("lpc", 0, 2000), produce("lpc", 0, 2000),
+            produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000),
+            SCHEDULED, SCHEDULED,
+            new Step("GET", "/topics/lp/partitions/0/records?offset=0", null),
+            new Step("GET", "/topics/lp/partitions/0/offsets?at=1500", null),
+            new Step("POST", "/groups/other/reset", "{\"topic\":\"lp\",\"to\":{\"timestamp\":1500}}"),
+            new Step("DELETE", "/topics/lp", null));
+
+    private Map<String, Map<String, Set<String>>> used;
+
+    /** Runs the scenario once: function logical id to the actions (and S3 prefixes) its handler used. */
+    @org.junit.jupiter.api.BeforeAll
+    void runScenario(Backends backends) throws Exception {
+        Backends.Stack shared = backends.fresh();
+        Map<String, OperationRecorder> recorders = new LinkedHashMap<>();
+        Map<Route, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new TreeMap<>();
+        RequestHandler<ScheduledEvent, ?> scheduled = null;
+        for (SamTemplate.FunctionDef function : TEMPLATE.functions()) {
+            OperationRecorder recorder = new OperationRecorder();
+            recorders.put(function.logicalId(), recorder);
+            Backends.Stack stack = backends.attach(shared, recorder);
+            LogServices base = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
+            LogServices log = new LogServices(base.topics(), base.producer(), base.fetcher(), base.groups(),
+                    base.producers(), new Maintenance(stack.objects(), stack.metadata(),
+                    new TopicCache(stack.metadata(), Clock.systemUTC(), Duration.ZERO), Clock.systemUTC(),
+                    new Maintenance.Settings(200, 0)));
+            Object handler = Class.forName(function.handlerClass()).getConstructor(LogServices.class).newInstance(log);
+            if (handler instanceof ApiGatewayHandler api) {
+                api.routes().forEach(r -> routes.put(r, api));
+            } else {
+                @SuppressWarnings("unchecked")
+                RequestHandler<ScheduledEvent, ?> h = (RequestHandler<ScheduledEvent, ?>) handler;
+                scheduled = h;
+            }
+        }
+        Set<Route> exercised = new TreeSet<>();
+        for (Step step : SCENARIO) {
+            if (step == SCHEDULED) {
+                scheduled.handleRequest(new ScheduledEvent(), null);
+                continue;
+            }
+            String path = step.path().contains("?") ? step.path().substring(0, step.path().indexOf('?')) : step.path();
+            Route route = List.of(Route.values()).stream()
+                    .filter(r -> r.method().equals(step.method()) && r.match(path) != null).findFirst().orElseThrow();
+            exercised.add(route);
+            APIGatewayV2HTTPResponse response = routes.get(route).handleRequest(event(step), null);
+            assertThat(response.getStatusCode()).as("%s %s: %s", step.method(), step.path(), response.getBody())
+                    .isBetween(200, 299);
+        }
+        assertThat(exercised).as("the scenario reaches every route").containsExactlyInAnyOrder(Route.values());
+        used = new TreeMap<>();
+        recorders.forEach((id, recorder) -> used.put(id, recorder.actions()));
+    }
+
+    @Test
+    void everyFunctionIsGrantedExactlyWhatItUses() {
+        assertThat(problems(TEMPLATE)).isEmpty();
+    }
+
+    @Test
+    void aMissingOrAnExtraPermissionIsCaught(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String yaml = java.nio.file.Files.readString(EmbeddedBackends.projectRoot().resolve("template.yaml"))
+                .replace("                - dynamodb:BatchGetItem\n", "")
+                .replace("                - s3:PutObject\n              Resource:\n                Fn::Sub: arn:${AWS::Partition}:s3:::${DataBucket}/wal/*",
+                        "                - s3:PutObject\n                - s3:DeleteObject\n              Resource:\n                Fn::Sub: arn:${AWS::Partition}:s3:::${DataBucket}/wal/*");
+        java.nio.file.Path doctored = java.nio.file.Files.writeString(dir.resolve("template.yaml"), yaml);
+        List<String> problems = problems(SamTemplate.load(doctored));
+        assertThat(problems).anyMatch(p -> p.startsWith("TopicsFunction is granted"));
+        assertThat(problems).anyMatch(p -> p.startsWith("ProduceFunction is granted"));
+    }
+
+    private List<String> problems(SamTemplate template) {
+        List<String> problems = new ArrayList<>();
+        for (SamTemplate.FunctionDef function : template.functions()) {
+            Map<String, Set<String>> granted = granted(function, problems);
+            Map<String, Set<String>> used = this.used.get(function.logicalId());
+            if (!granted.keySet().equals(used.keySet())) {
+                problems.add(function.logicalId() + " is granted " + granted.keySet() + " but uses " + used.keySet());
+                continue;
+            }
+            used.forEach((action, prefixes) -> {
+                if (!prefixes.isEmpty() && !granted.get(action).equals(prefixes)) {
+                    problems.add(function.logicalId() + " " + action + " is granted on " + granted.get(action)
+                            + " but touches " + prefixes);
+                }
+            });
+        }
+        return problems;
+    }
+
+    /** Action to the S3 prefixes its resources allow ({@code wal/}); empty for bucket and table resources. */
+    private static Map<String, Set<String>> granted(SamTemplate.FunctionDef function, List<String> problems) {
+        Map<String, Set<String>> granted = new TreeMap<>();
+        for (JsonNode policy : function.policies()) {
+            for (JsonNode statement : policy.path("Statement")) {
+                if (!"Allow".equals(statement.path("Effect").asText())) {
+                    problems.add(function.logicalId() + ": only Allow statements are expected");
+                }
+                List<JsonNode> resources = new ArrayList<>();
+                JsonNode resource = statement.path("Resource");
+                if (resource.isArray()) {
+                    resource.forEach(resources::add);
+                } else {
+                    resources.add(resource);
+                }
+                for (JsonNode action : statement.path("Action")) {
+                    String name = action.asText();
+                    if (name.contains("*")) {
+                        problems.add(function.logicalId() + ": wildcard action " + name);
+                    }
+                    Set<String> prefixes = granted.computeIfAbsent(name, a -> new TreeSet<>());
+                    for (JsonNode r : resources) {
+                        String text = r.toString();
+                        if (name.startsWith("dynamodb:") && !text.equals("{\"Fn::GetAtt\":[\"MetadataTable\",\"Arn\"]}")) {
+                            problems.add(function.logicalId() + ": " + name + " must be on the table only, not " + text);
+                        }
+                        if (name.startsWith("s3:")) {
+                            String arn = r.path("Fn::Sub").asText();
+                            String bucket = "arn:${AWS::Partition}:s3:::${DataBucket}";
+                            if (name.equals("s3:ListBucket")) {
+                                if (!arn.equals(bucket)) {
+                                    problems.add(function.logicalId() + ": s3:ListBucket must be on the bucket, not " + text);
+                                }
+                            } else if (!arn.startsWith(bucket + "/") || !arn.endsWith("/*") || arn.equals(bucket + "/*")) {
+                                problems.add(function.logicalId() + ": " + name + " must be on a key prefix, not " + text);
+                            } else {
+                                prefixes.add(arn.substring(bucket.length() + 1, arn.length() - 1));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return granted;
+    }
+
+    private static APIGatewayV2HTTPEvent event(Step step) {
+        String path = step.path();
+        String query = "";
+        if (path.contains("?")) {
+            query = path.substring(path.indexOf('?') + 1);
+            path = path.substring(0, path.indexOf('?'));
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String pair : query.split("&")) {
+            if (!pair.isEmpty()) {
+                parameters.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        return APIGatewayV2HTTPEvent.builder().withRawPath(path).withQueryStringParameters(parameters)
+                .withBody(step.body()).withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(step.method()).build())
+                        .build())
+                .build();
+    }
+}
