@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param s3Endpoint      {@code AWS_ENDPOINT_URL_S3}, only for emulators
  * @param dynamoEndpoint  {@code AWS_ENDPOINT_URL_DYNAMODB}, only for emulators
  * @param accessKeyId     static credentials, only for emulators; in Lambda the default provider chain is used
+ * @param emfMetrics      whether to write CloudWatch EMF metrics ({@code SLUICE_METRICS}, default on)
  */
 public record FunctionConfig(String bucket, String table, String region, Optional<URI> s3Endpoint,
                              Optional<URI> dynamoEndpoint, Optional<String> accessKeyId,
-                             Optional<String> secretAccessKey) {
+                             Optional<String> secretAccessKey, boolean emfMetrics) {
 
     public static final String BUCKET_NAME = "BUCKET_NAME";
     public static final String TABLE_NAME = "TABLE_NAME";
@@ -31,6 +32,8 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
     static final String DYNAMODB_ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB";
     static final String LOCAL_ACCESS_KEY_ID = "SLUICE_LOCAL_ACCESS_KEY_ID";
     static final String LOCAL_SECRET_ACCESS_KEY = "SLUICE_LOCAL_SECRET_ACCESS_KEY";
+    /** {@code emf} (default) writes CloudWatch EMF metrics to stdout; {@code none} turns them off (local stack). */
+    static final String METRICS = "SLUICE_METRICS";
 
     /** Reads the configuration; a missing required variable is an error naming it. */
     public static FunctionConfig from(Map<String, String> env) {
@@ -44,6 +47,7 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
                 Optional.ofNullable(env.get(S3_ENDPOINT)).map(URI::create),
                 Optional.ofNullable(env.get(DYNAMODB_ENDPOINT)).map(URI::create),
                 Optional.ofNullable(env.get(LOCAL_ACCESS_KEY_ID)),
-                Optional.ofNullable(env.get(LOCAL_SECRET_ACCESS_KEY)));
+                Optional.ofNullable(env.get(LOCAL_SECRET_ACCESS_KEY)),
+                !"none".equals(env.getOrDefault(METRICS, "emf")));
     }
 }

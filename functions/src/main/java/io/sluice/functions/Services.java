@@ -1,7 +1,10 @@
 package io.sluice.functions;
 
 import io.sluice.group.DynamoGroupStore;
+import io.sluice.log.Backoff;
 import io.sluice.log.LogServices;
+import io.sluice.metrics.EmfMetrics;
+import io.sluice.metrics.Metrics;
 import io.sluice.meta.DynamoMetadataStore;
 import io.sluice.store.S3ObjectStore;
 import java.time.Clock;
@@ -45,6 +48,7 @@ final class Services {
         DynamoDbClient dynamoClient = dynamo.build();
         return LogServices.create(new S3ObjectStore(s3.build(), config.bucket()),
                 new DynamoMetadataStore(dynamoClient, config.table()),
-                new DynamoGroupStore(dynamoClient, config.table()), Clock.systemUTC());
+                new DynamoGroupStore(dynamoClient, config.table()), Clock.systemUTC(),
+                Backoff.exponentialJitter(5, 200), config.emfMetrics() ? new EmfMetrics(System.out, Clock.systemUTC()) : Metrics.NOOP);
     }
 }

@@ -90,6 +90,7 @@ public final class LocalStack implements AutoCloseable {
                 env.put("AWS_ENDPOINT_URL_DYNAMODB", external.dynamo().toString());
                 env.put("SLUICE_LOCAL_ACCESS_KEY_ID", external.accessKey());
                 env.put("SLUICE_LOCAL_SECRET_ACCESS_KEY", external.secretKey());
+                env.put("SLUICE_METRICS", "none");
                 Object handler = instantiate(function, env);
                 for (SamTemplate.HttpRoute route : function.routes()) {
                     bindings.add(new LocalApiGateway.Binding(route, function.logicalId(), apiHandler(handler)));

@@ -87,13 +87,20 @@ public final class GroupService {
     private final FetchService fetcher;
     private final Clock clock;
     private final Backoff backoff;
+    private final io.sluice.metrics.Metrics metrics;
 
     public GroupService(GroupStore store, TopicCache topics, FetchService fetcher, Clock clock, Backoff backoff) {
+        this(store, topics, fetcher, clock, backoff, io.sluice.metrics.Metrics.NOOP);
+    }
+
+    public GroupService(GroupStore store, TopicCache topics, FetchService fetcher, Clock clock, Backoff backoff,
+                        io.sluice.metrics.Metrics metrics) {
         this.store = store;
         this.topics = topics;
         this.fetcher = fetcher;
         this.clock = clock;
         this.backoff = backoff;
+        this.metrics = metrics;
     }
 
     public static void validateGroupName(String group) {
@@ -378,8 +385,10 @@ public final class GroupService {
                 continue;
             }
             long highWatermark = fetcher.latestOffset(c.topic(), c.partition());
-            offsets.add(new OffsetLag(c.topic(), c.partition(), c.committed(), highWatermark,
-                    Math.max(0, highWatermark - c.committed())));
+            long lag = Math.max(0, highWatermark - c.committed());
+            offsets.add(new OffsetLag(c.topic(), c.partition(), c.committed(), highWatermark, lag));
+            metrics.record("ConsumerLag", lag, io.sluice.metrics.Metrics.Unit.Count,
+                    Map.of("Group", group, "Topic", c.topic()));
         }
         return new GroupDescription(group, state == null ? 0 : state.groupEpoch(), members, offsets);
     }

@@ -39,14 +39,21 @@ public final class FetchService {
     private final Heads heads;
     private final java.time.Clock clock;
     private final Sleeper sleeper;
+    private final io.sluice.metrics.Metrics metrics;
 
     public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
                         Sleeper sleeper) {
+        this(objects, metadata, topics, clock, sleeper, io.sluice.metrics.Metrics.NOOP);
+    }
+
+    public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
+                        Sleeper sleeper, io.sluice.metrics.Metrics metrics) {
         this.objects = objects;
         this.metadata = metadata;
         this.heads = new Heads(metadata, topics);
         this.clock = clock;
         this.sleeper = sleeper;
+        this.metrics = metrics;
     }
 
     /**
@@ -130,6 +137,9 @@ public final class FetchService {
             if (full) {
                 break;
             }
+        }
+        if (!records.isEmpty()) {
+            metrics.record("BytesFetched", bytes, io.sluice.metrics.Metrics.Unit.Bytes, Map.of("Topic", topic));
         }
         return new FetchResult(List.copyOf(records), want, head.nextOffset(), head.logStartOffset());
     }

@@ -5,6 +5,7 @@ import io.sluice.group.GroupService;
 import io.sluice.group.GroupStore;
 import io.sluice.maintenance.Maintenance;
 import io.sluice.meta.MetadataStore;
+import io.sluice.metrics.Metrics;
 import io.sluice.store.ObjectStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,13 +19,19 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
 
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
                                      Backoff backoff) {
+        return create(objects, metadata, groups, clock, backoff, Metrics.NOOP);
+    }
+
+    /** With metrics: records and bytes produced, commit retries, bytes fetched, consumer lag. */
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
+                                     Backoff backoff, Metrics metrics) {
         TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
-        FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM);
+        FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM, metrics);
         return new LogServices(
                 new TopicService(metadata, cache, clock),
-                new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff),
+                new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics),
                 fetcher,
-                new GroupService(groups, cache, fetcher, clock, backoff),
+                new GroupService(groups, cache, fetcher, clock, backoff, metrics),
                 new ProducerRegistry(metadata, clock, backoff),
                 new Maintenance(objects, metadata, cache, clock, Maintenance.Settings.DEFAULT));
     }

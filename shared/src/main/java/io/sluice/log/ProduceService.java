@@ -11,6 +11,7 @@ import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import io.sluice.meta.ProducerState;
 import io.sluice.meta.TopicConfig;
+import io.sluice.metrics.Metrics;
 import io.sluice.store.ObjectAlreadyExistsException;
 import io.sluice.store.ObjectStore;
 import java.time.Clock;
@@ -64,9 +65,15 @@ public final class ProduceService {
     private final Partitioner partitioner;
     private final Clock clock;
     private final Backoff backoff;
+    private final Metrics metrics;
 
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff) {
+        this(objects, metadata, topics, partitioner, clock, backoff, Metrics.NOOP);
+    }
+
+    public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
+                          Clock clock, Backoff backoff, Metrics metrics) {
         this.objects = objects;
         this.metadata = metadata;
         this.topics = topics;
@@ -74,6 +81,7 @@ public final class ProduceService {
         this.partitioner = partitioner;
         this.clock = clock;
         this.backoff = backoff;
+        this.metrics = metrics;
     }
 
     /**
@@ -112,12 +120,16 @@ public final class ProduceService {
         ObjectFormat.Builder object = new ObjectFormat.Builder();
         Map<Integer, BatchLocation> locations = new TreeMap<>();
         byPartition.forEach((partition, batch) -> locations.put(partition, object.addBatch(batch)));
-        String objectKey = putWalObject(object.build(), now);
+        byte[] walObject = object.build();
+        String objectKey = putWalObject(walObject, now);
 
         Map<Integer, Long> baseOffsets = new TreeMap<>();
         locations.forEach((partition, location) ->
                 baseOffsets.put(partition, commit(topic, partition, objectKey, location, idempotence, now)));
 
+        Map<String, String> dimension = Map.of("Topic", topic.name());
+        metrics.record("RecordsProduced", records.size(), Metrics.Unit.Count, dimension);
+        metrics.record("BytesProduced", walObject.length, Metrics.Unit.Bytes, dimension);
         Map<Integer, Long> nextOffset = new TreeMap<>(baseOffsets);
         List<RecordOffset> offsets = new ArrayList<>(records.size());
         for (int partition : partitionOf) {
@@ -209,6 +221,7 @@ public final class ProduceService {
                     head.nextOffset() + location.recordCount() - 1, objectKey, location.position(), location.length(),
                     location.maxTimestamp(), 0);
             if (metadata.compareAndSetHead(head.version(), head.append(entry, producers))) {
+                metrics.record("CommitRetries", attempt, Metrics.Unit.Count, Map.of("Topic", topic.name()));
                 return entry.baseOffset();
             }
             pause(attempt);
