@@ -1,0 +1,381 @@
+package io.sluice.tests.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.group.DynamoGroupStore;
+import io.sluice.infra.Dynalite;
+import io.sluice.infra.EmbeddedS3;
+import io.sluice.infra.LocalAws;
+import io.sluice.infra.LocalStack;
+import io.sluice.infra.SamTemplate;
+import io.sluice.log.FetchResult;
+import io.sluice.log.LogServices;
+import io.sluice.log.ProduceRecord;
+import io.sluice.log.TopicService.CreateTopic;
+import io.sluice.meta.DynamoMetadataStore;
+import io.sluice.store.S3ObjectStore;
+import io.sluice.tests.support.HttpApiClient;
+import io.sluice.tests.support.RequestCounter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The benchmark: raw S3 against Sluice's produce and fetch, on the same embedded emulators in the same
+ * run, so every figure is a ratio against its baseline. Prints one JSON line per measurement, then a
+ * markdown table; with {@code --docs DIR} it also writes {@code DIR/benchmarks.md} and a PNG chart.
+ * Run it with {@code tests/bin/benchmark} (see the README). It is not part of the test suite.
+ */
+public final class Benchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int KIB = 1024;
+    private static final int MIB = 1024 * KIB;
+    static final long RECORD_BYTES = KIB;
+
+    private final List<Map<String, Object>> results = new ArrayList<>();
+    private final Path work;
+    private final S3Client s3;
+    private final DynamoDbClient dynamo;
+    private final RequestCounter counter = new RequestCounter();
+    private final EmbeddedS3 s3Server;
+    private final Dynalite dynalite;
+    private final String table = "bench";
+    private final String bucket = "bench";
+    private final boolean quick;
+    private final Path infraDir;
+    private int topics;
+
+    private Benchmark(Path infraDir, boolean quick) throws Exception {
+        this.quick = quick;
+        this.infraDir = infraDir;
+        this.work = Files.createTempDirectory("sluice-bench");
+        this.s3Server = EmbeddedS3.onDisk(work.resolve("s3"), "127.0.0.1", 0);
+        this.dynalite = Dynalite.start(infraDir, null, "127.0.0.1", 0);
+        this.s3 = LocalAws.s3(s3Server.endpoint(), List.of(counter));
+        this.dynamo = LocalAws.dynamo(dynalite.endpoint(), List.of(counter));
+        LocalAws.createBucket(s3, bucket);
+        LocalAws.createTable(dynamo, table, SamTemplate.load(infraDir.resolve("../template.yaml")).tables().get(0));
+    }
+
+    private LogServices log() {
+        return LogServices.create(new S3ObjectStore(s3, bucket), new DynamoMetadataStore(dynamo, table),
+                new DynamoGroupStore(dynamo, table), Clock.systemUTC());
+    }
+
+    private Map<String, Object> emit(String name, Map<String, Object> fields) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("measurement", name);
+        line.putAll(fields);
+        results.add(line);
+        try {
+            System.out.println(JSON.writeValueAsString(line));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return line;
+    }
+
+    private static double mibPerSecond(long bytes, long nanos) {
+        return bytes / (double) MIB / (nanos / 1e9);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    // ---- 1. raw S3 ----
+
+    private double[] rawS3(int objectBytes, int count) {
+        byte[] data = new byte[objectBytes];
+        new Random(1).nextBytes(data);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            String key = "raw/" + objectBytes + "/" + i;
+            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data));
+        }
+        long put = System.nanoTime() - start;
+        start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key("raw/" + objectBytes + "/" + n)).asByteArray();
+        }
+        long get = System.nanoTime() - start;
+        double putRate = mibPerSecond((long) objectBytes * count, put);
+        double getRate = mibPerSecond((long) objectBytes * count, get);
+        emit("raw_s3", Map.of("objectBytes", objectBytes, "objects", count, "putMiBps", round(putRate),
+                "getMiBps", round(getRate)));
+        return new double[] {putRate, getRate};
+    }
+
+    // ---- 2. produce through the service layer ----
+
+    private static List<ProduceRecord> batch(int batchBytes, int partitions, int seed) {
+        int records = (int) (batchBytes / RECORD_BYTES);
+        List<ProduceRecord> batch = new ArrayList<>(records);
+        byte[] value = new byte[(int) RECORD_BYTES];
+        new Random(seed).nextBytes(value);
+        for (int i = 0; i < records; i++) {
+            batch.add(new ProduceRecord(null, value, List.of(), i % partitions, null));
+        }
+        return batch;
+    }
+
+    private Map<String, Object> produce(int batchBytes, int partitions, int producers, int callsPerProducer,
+                                        double rawPut) throws Exception {
+        String topic = "t" + (++topics);
+        LogServices admin = log();
+        admin.topics().create(new CreateTopic(topic, partitions, null, null, null));
+        counter.reset();
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int seed = p;
+                running.add(pool.submit(() -> {
+                    LogServices own = log();
+                    List<ProduceRecord> records = batch(batchBytes, partitions, seed);
+                    for (int c = 0; c < callsPerProducer; c++) {
+                        own.producer().produce(topic, records);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long nanos = System.nanoTime() - start;
+        long calls = (long) producers * callsPerProducer;
+        long bytes = calls * (batchBytes / RECORD_BYTES) * RECORD_BYTES;
+        double rate = mibPerSecond(bytes, nanos);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("topic", topic);
+        fields.put("batchBytes", batchBytes);
+        fields.put("partitions", partitions);
+        fields.put("producers", producers);
+        fields.put("calls", calls);
+        fields.put("MiBps", round(rate));
+        fields.put("ratioToRawPut", round(rate / rawPut));
+        fields.put("s3PutsPerCall", round(counter.count("S3:PutObject") / (double) calls));
+        fields.put("dynamoReadsPerCall", round(counter.count("DynamoDb", "GetItem", "Query") / (double) calls));
+        fields.put("dynamoWritesPerCall", round(counter.count("DynamoDb", "PutItem", "UpdateItem") / (double) calls));
+        fields.put("s3PutsPerMiB", round(counter.count("S3:PutObject") / (bytes / (double) MIB)));
+        fields.put("dynamoReadsPerMiB", round(counter.count("DynamoDb", "GetItem", "Query") / (bytes / (double) MIB)));
+        fields.put("dynamoWritesPerMiB", round(counter.count("DynamoDb", "PutItem", "UpdateItem") / (bytes / (double) MIB)));
+        return emit("produce_service", fields);
+    }
+
+    // ---- 3. produce through the local HTTP API ----
+
+    private Map<String, Object> produceHttp(int batchBytes, int calls, double rawPut) throws Exception {
+        try (LocalStack stack = LocalStack.start(new LocalStack.Settings("127.0.0.1", 0, work.resolve("http"),
+                infraDir.resolve("../template.yaml").normalize(), infraDir,
+                new LocalStack.External(s3Server.endpoint(), dynalite.endpoint(), EmbeddedS3.ACCESS_KEY,
+                        EmbeddedS3.SECRET_KEY)))) {
+            HttpApiClient api = new HttpApiClient(stack.endpoint());
+            String topic = "h" + (++topics);
+            api.post("/topics", "{\"name\":\"" + topic + "\",\"partitions\":1}");
+            byte[] value = new byte[(int) RECORD_BYTES];
+            new Random(7).nextBytes(value);
+            String b64 = Base64.getEncoder().encodeToString(value);
+            StringBuilder body = new StringBuilder("{\"records\":[");
+            int records = (int) (batchBytes / RECORD_BYTES);
+            for (int i = 0; i < records; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"value\":\"").append(b64).append("\",\"partition\":0}");
+            }
+            byte[] payload = body.append("]}").toString().getBytes(UTF_8);
+            long start = System.nanoTime();
+            for (int c = 0; c < calls; c++) {
+                HttpApiClient.Response response = api.send("POST", "/topics/" + topic + "/records", payload);
+                if (response.status() != 200) {
+                    throw new IllegalStateException(response.body());
+                }
+            }
+            long nanos = System.nanoTime() - start;
+            double rate = mibPerSecond((long) calls * records * RECORD_BYTES, nanos);
+            return emit("produce_http", Map.of("batchBytes", batchBytes, "calls", calls, "MiBps", round(rate),
+                    "ratioToRawPut", round(rate / rawPut)));
+        }
+    }
+
+    // ---- 4. fetch ----
+
+    private Map<String, Object> replay(String topic, double rawGet) {
+        LogServices log = log();
+        counter.reset();
+        long offset = 0;
+        long bytes = 0;
+        long calls = 0;
+        long start = System.nanoTime();
+        while (true) {
+            FetchResult r = log.fetcher().fetch(topic, 0, offset, 3 * MIB);
+            calls++;
+            if (r.records().isEmpty()) {
+                break;
+            }
+            for (var rec : r.records()) {
+                bytes += rec.record().value().length;
+            }
+            offset = r.nextOffset();
+        }
+        long nanos = System.nanoTime() - start;
+        double rate = mibPerSecond(bytes, nanos);
+        double mib = bytes / (double) MIB;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("topic", topic);
+        fields.put("records", offset);
+        fields.put("MiBps", round(rate));
+        fields.put("ratioToRawGet", round(rate / rawGet));
+        fields.put("fetchCallsPerMiB", round(calls / mib));
+        fields.put("s3GetsPerMiB", round(counter.count("S3:GetObject") / mib));
+        fields.put("dynamoReadsPerMiB", round(counter.count("DynamoDb", "GetItem", "Query") / mib));
+        return emit("fetch_replay", fields);
+    }
+
+    private Map<String, Object> randomFetches(String name, String topic, long from, long to, int fetches) {
+        LogServices log = log();
+        Random random = new Random(3);
+        List<Long> micros = new ArrayList<>();
+        for (int i = 0; i < fetches; i++) {
+            long offset = from + (long) (random.nextDouble() * (to - from));
+            long start = System.nanoTime();
+            log.fetcher().fetch(topic, 0, offset, 64 * KIB);
+            micros.add((System.nanoTime() - start) / 1_000);
+        }
+        micros.sort(Long::compare);
+        return emit(name, Map.of("topic", topic, "fetches", fetches, "fromOffset", from, "toOffset", to,
+                "p50ms", round(micros.get(micros.size() / 2) / 1000.0),
+                "p90ms", round(micros.get(micros.size() * 9 / 10) / 1000.0)));
+    }
+
+    // ---- 6. scale ----
+
+    private void scale() {
+        LogServices log = log();
+        String topic = "scale";
+        log.topics().create(new CreateTopic(topic, 1, null, null, null));
+        int records = quick ? 100_000 : 1_000_000;
+        int perCall = 1_000;
+        byte[] value = new byte[100];
+        List<ProduceRecord> call = new ArrayList<>();
+        for (int i = 0; i < perCall; i++) {
+            call.add(new ProduceRecord(null, value, List.of(), 0, null));
+        }
+        long start = System.nanoTime();
+        for (int c = 0; c < records / perCall; c++) {
+            log.producer().produce(topic, call);
+        }
+        emit("scale_fill", Map.of("records", records, "recordBytes", value.length,
+                "seconds", round((System.nanoTime() - start) / 1e9)));
+        Map<String, Object> first = randomFetches("fetch_latency_start", topic, 0, perCall * 10L, 200);
+        Map<String, Object> last = randomFetches("fetch_latency_end", topic, records - perCall * 10L, records - 1, 200);
+        emit("scale", Map.of("records", records, "ratioEndToStartP50",
+                round((double) last.get("p50ms") / (double) first.get("p50ms"))));
+    }
+
+    // ---- 8. cold start ----
+
+    private void coldStarts(Path root) throws Exception {
+        Path jar = root.resolve("functions/target/sluice-functions.jar");
+        emit("functions_jar", Map.of("bytes", Files.size(jar), "MiB", round(Files.size(jar) / (double) MIB)));
+        String classes = root.resolve("tests/target/test-classes").toString();
+        Map<String, String[]> handlers = new LinkedHashMap<>();
+        handlers.put("io.sluice.functions.TopicsHandler", new String[] {"/topics", "GET"});
+        handlers.put("io.sluice.functions.ProduceHandler", new String[] {"/topics/cold/records", "POST",
+                "{\"records\":[{\"value\":\"AA==\"}]}"});
+        handlers.put("io.sluice.functions.FetchHandler", new String[] {"/topics/cold/partitions/0/records", "GET"});
+        handlers.put("io.sluice.functions.GroupsHandler", new String[] {"/groups", "GET"});
+        handlers.put("io.sluice.functions.AdminHandler", new String[] {"/maintenance", "POST"});
+        handlers.put("io.sluice.functions.MaintenanceHandler", new String[] {"", ""});
+        log().topics().create(new CreateTopic("cold", 1, null, null, null));
+        for (var h : handlers.entrySet()) {
+            List<String> command = new ArrayList<>(List.of("java", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                    "-cp", jar + java.io.File.pathSeparator + classes, ColdStart.class.getName(), h.getKey()));
+            command.addAll(List.of(h.getValue()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("BUCKET_NAME", bucket);
+            builder.environment().put("TABLE_NAME", table);
+            builder.environment().put("AWS_REGION", "us-east-1");
+            builder.environment().put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
+            builder.environment().put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+            builder.environment().put("SLUICE_LOCAL_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
+            builder.environment().put("SLUICE_LOCAL_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
+            builder.environment().put("SLUICE_METRICS", "none");
+            Process process = builder.start();
+            String out = new String(process.getInputStream().readAllBytes(), UTF_8);
+            process.waitFor();
+            String ms = out.lines().filter(l -> l.startsWith("COLD_START_MS=")).findFirst()
+                    .map(l -> l.substring("COLD_START_MS=".length())).orElseThrow(() -> new IllegalStateException(out));
+            emit("cold_start", Map.of("handler", h.getKey().substring(h.getKey().lastIndexOf('.') + 1),
+                    "msFromJvmStartToFirstEvent", Long.parseLong(ms)));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        int docsAt = List.of(args).indexOf("--docs");
+        Path infra = Path.of(System.getProperty("sluice.infra.dir", "infra")).toAbsolutePath().normalize();
+        Path root = infra.getParent();
+        Benchmark bench = new Benchmark(infra, quick);
+        try {
+            bench.runAll(root);
+            Report report = new Report(bench.results);
+            System.out.println();
+            System.out.println(report.markdown());
+            if (docsAt >= 0) {
+                Path docs = Path.of(args[docsAt + 1]);
+                report.writeDocs(docs, String.join(" ", args));
+            }
+        } finally {
+            bench.s3Server.close();
+            bench.dynalite.close();
+        }
+        System.exit(0);
+    }
+
+    private void runAll(Path root) throws Exception {
+        int[] sizes = {64 * KIB, 256 * KIB, MIB};
+        int target = quick ? 16 * MIB : 64 * MIB;
+        Map<Integer, double[]> raw = new LinkedHashMap<>();
+        for (int size : sizes) {
+            raw.put(size, rawS3(size, Math.max(8, target / size)));
+        }
+        String replayTopic = null;
+        for (int size : sizes) {
+            Map<String, Object> r = produce(size, 1, 1, Math.max(8, target / size), raw.get(size)[0]);
+            if (size == MIB) {
+                replayTopic = (String) r.get("topic");
+            }
+        }
+        for (int partitions : new int[] {1, 4, 16}) {
+            for (int producers : new int[] {1, 8}) {
+                produce(MIB, partitions, producers, Math.max(2, (target / MIB) / producers), raw.get(MIB)[0]);
+            }
+        }
+        for (int size : new int[] {256 * KIB, MIB}) {
+            produceHttp(size, Math.max(8, target / size / 2), raw.get(size)[0]);
+        }
+        replay(replayTopic, raw.get(MIB)[1]);
+        randomFetches("fetch_random", replayTopic, 0, (long) (target / RECORD_BYTES) - 1, 100);
+        scale();
+        coldStarts(root);
+        Pricing.emitCosts(this::emit, results);
+    }
+}

@@ -1,0 +1,165 @@
+package io.sluice.tests.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/** The benchmark's markdown table, its targets, and its chart. */
+final class Report {
+
+    private final List<Map<String, Object>> results;
+
+    Report(List<Map<String, Object>> results) {
+        this.results = results;
+    }
+
+    private List<Map<String, Object>> of(String measurement) {
+        return results.stream().filter(r -> r.get("measurement").equals(measurement)).toList();
+    }
+
+    private Map<String, Object> produceAt(int batch, int partitions, int producers) {
+        return of("produce_service").stream().filter(r -> r.get("batchBytes").equals(batch)
+                && r.get("partitions").equals(partitions) && r.get("producers").equals(producers)).findFirst().orElseThrow();
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("| measurement | parameters | result |\n|---|---|---|\n");
+        for (Map<String, Object> r : results) {
+            Map<String, Object> params = new LinkedHashMap<>(r);
+            params.remove("measurement");
+            md.append("| ").append(r.get("measurement")).append(" | ");
+            List<String> parts = new ArrayList<>();
+            params.forEach((k, v) -> parts.add(k + "=" + v));
+            md.append(String.join(", ", parts)).append(" |  |\n");
+        }
+        md.append("\n").append(targets());
+        return md.toString().replace(" |  |\n", " |\n").replace("| measurement | parameters | result |\n|---|---|---|",
+                "| measurement | figures |\n|---|---|");
+    }
+
+    String targets() {
+        Map<String, Object> produce = produceAt(1 << 20, 1, 1);
+        Map<String, Object> replay = of("fetch_replay").get(0);
+        Map<String, Object> cost = of("cost").get(0);
+        Map<String, Object> scale = of("scale").get(0);
+        StringBuilder t = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
+        row(t, "produce at 1 MiB batches >= 0.7 x raw S3 PUT", (double) produce.get("ratioToRawPut"), 0.7, true);
+        row(t, "replay >= 0.8 x raw S3 GET", (double) replay.get("ratioToRawGet"), 0.8, true);
+        row(t, "S3 PUTs per produce call <= 1", (double) produce.get("s3PutsPerCall"), 1, false);
+        row(t, "$/GiB ingested <= 1/8 of Kinesis on-demand (ratio <= 0.125)", (double) cost.get("ratioToKinesisIn"),
+                0.125, false);
+        row(t, "fetch p50 at the end of the log <= 1.2 x at the start", (double) scale.get("ratioEndToStartP50"), 1.2,
+                false);
+        return t.toString();
+    }
+
+    private static void row(StringBuilder t, String target, double value, double bound, boolean atLeast) {
+        boolean met = atLeast ? value >= bound : value <= bound;
+        t.append("| ").append(target).append(" | ").append(value).append(" | ").append(met ? "yes" : "**no**")
+                .append(" |\n");
+    }
+
+    void writeDocs(Path docs, String args) throws IOException {
+        Files.createDirectories(docs);
+        chart(docs.resolve("benchmark-throughput.png"));
+        String md = "# Benchmarks\n\n"
+                + "Measured on this project's CI-class machine (2 cores), embedded emulators: s3proxy 3.0.0 on the\n"
+                + "filesystem and dynalite 4.0.0 in memory, in one JVM. Every throughput is divided by a baseline\n"
+                + "measured in the same run (raw S3 PUT or GET of the same bytes on the same emulator). Emulators are\n"
+                + "not AWS: the ratios and request counts carry over, the absolute MiB/s do not.\n\n"
+                + "Command: `tests/bin/benchmark " + args + "`\n\n"
+                + "![throughput](benchmark-throughput.png)\n\n## Targets\n\n" + targets()
+                + "\n## All measurements\n\n" + markdown().substring(0, markdown().indexOf("\n| target |"))
+                + "\nCosts use the prices in [pricing.md](pricing.md); Lambda duration is assumed (100 ms at 1 GB per\n"
+                + "invocation), everything else is counted. The Kafka peer comparison is not implemented yet.\n";
+        Files.writeString(docs.resolve("benchmarks.md"), md);
+    }
+
+    /** Two panels: MiB/s against batch size, and against partition count (1 and 8 producers). */
+    void chart(Path png) throws IOException {
+        int w = 1000;
+        int h = 420;
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        List<Map<String, Object>> raw = of("raw_s3");
+        Map<String, List<double[]>> bySize = new LinkedHashMap<>();
+        bySize.put("raw S3 PUT", raw.stream().map(r -> new double[] {(int) r.get("objectBytes") / 1024.0,
+                (double) r.get("putMiBps")}).toList());
+        bySize.put("produce (service)", of("produce_service").stream().filter(r -> r.get("partitions").equals(1)
+                && r.get("producers").equals(1)).map(r -> new double[] {(int) r.get("batchBytes") / 1024.0,
+                (double) r.get("MiBps")}).toList());
+        bySize.put("produce (HTTP)", of("produce_http").stream().map(r -> new double[] {(int) r.get("batchBytes") / 1024.0,
+                (double) r.get("MiBps")}).toList());
+        panel(g, 60, 40, 400, 300, "MiB/s by batch size (KiB)", bySize, true);
+        Map<String, List<double[]>> byPartitions = new LinkedHashMap<>();
+        for (int producers : new int[] {1, 8}) {
+            byPartitions.put(producers + " producer" + (producers > 1 ? "s" : ""), of("produce_service").stream()
+                    .filter(r -> r.get("batchBytes").equals(1 << 20) && r.get("producers").equals(producers))
+                    .map(r -> new double[] {(int) r.get("partitions"), (double) r.get("MiBps")}).toList());
+        }
+        panel(g, 560, 40, 400, 300, "MiB/s by partitions (1 MiB batches)", byPartitions, true);
+        g.dispose();
+        ImageIO.write(image, "png", png.toFile());
+    }
+
+    private static void panel(Graphics2D g, int x, int y, int w, int h, String title, Map<String, List<double[]>> series,
+                              boolean logX) {
+        double maxX = 1;
+        double minX = Double.MAX_VALUE;
+        double maxY = 1;
+        for (List<double[]> points : series.values()) {
+            for (double[] p : points) {
+                maxX = Math.max(maxX, p[0]);
+                minX = Math.min(minX, p[0]);
+                maxY = Math.max(maxY, p[1]);
+            }
+        }
+        double lo = Math.log(minX);
+        double span = Math.max(1e-9, Math.log(maxX) - lo);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, x, y - 10);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.drawRect(x, y, w, h);
+        for (int i = 0; i <= 4; i++) {
+            int yy = y + h - i * h / 4;
+            g.setColor(new Color(230, 230, 230));
+            g.drawLine(x + 1, yy, x + w - 1, yy);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(String.format("%.0f", maxY * i / 4), x - 40, yy + 4);
+        }
+        Color[] colors = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44)};
+        int s = 0;
+        for (var e : series.entrySet()) {
+            g.setColor(colors[s % colors.length]);
+            g.setStroke(new BasicStroke(2.5f));
+            int[] px = new int[e.getValue().size()];
+            int[] py = new int[e.getValue().size()];
+            for (int i = 0; i < px.length; i++) {
+                double[] p = e.getValue().get(i);
+                px[i] = x + (int) ((Math.log(p[0]) - lo) / span * (w - 40)) + 20;
+                py[i] = y + h - (int) (p[1] / maxY * h);
+                g.fillOval(px[i] - 4, py[i] - 4, 8, 8);
+                g.drawString(String.format("%.0f", p[0]), px[i] - 8, y + h + 15);
+            }
+            g.drawPolyline(px, py, px.length);
+            g.drawString(e.getKey(), x + 10, y + 18 + 16 * s);
+            s++;
+        }
+    }
+}
