@@ -35,6 +35,11 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** An S3 whose buckets are directories under {@code dataDir}. */
     public static EmbeddedS3 onDisk(Path dataDir, String host, int port) {
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + dataDir, e);
+        }
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
         return start("filesystem-nio2", properties, host, port);

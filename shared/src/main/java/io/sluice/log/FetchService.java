@@ -28,6 +28,8 @@ public final class FetchService {
     /** The most a fetch returns: base64 in a JSON body must stay under Lambda's 6 MB response limit. */
     public static final int MAX_MAX_BYTES = 3 << 20;
     private static final int TIMESTAMP_SCAN_PAGE = 100;
+    /** Entries a fetch that reads past one entry looks up ahead with one Query. */
+    static final int READ_AHEAD = 16;
     /** The longest a fetch waits for records to arrive. */
     public static final long MAX_WAIT_MS = 20_000;
     /** A waiting fetch reads the head after 50 ms, then doubles the gap up to this: at most 5 reads a second. */
@@ -116,10 +118,13 @@ public final class FetchService {
         PartitionHead head = heads.read(topic, partition).head();
         checkRange(head, offset);
         List<FetchedRecord> records = new ArrayList<>();
+        java.util.ArrayDeque<IndexEntry> ahead = new java.util.ArrayDeque<>();
         long want = offset;
         long bytes = 0;
+        boolean first = true;
         while (want < head.nextOffset() && bytes < maxBytes && records.size() < maxRecords) {
-            IndexEntry entry = entryFor(head, want);
+            IndexEntry entry = first ? entryFor(head, want) : nextEntry(head, want, ahead);
+            first = false;
             boolean full = false;
             for (FetchedRecord record : read(entry)) {
                 if (record.offset() < want) {
@@ -192,6 +197,27 @@ public final class FetchService {
             throw new OffsetOutOfRangeException(head.topic(), head.partition(), offset, head.logStartOffset(),
                     head.nextOffset());
         }
+    }
+
+    /**
+     * The entry after the one just read: from a page of the following entries (one Query per
+     * {@value #READ_AHEAD} entries), or by a floor lookup when entries overlap during a compaction.
+     */
+    private IndexEntry nextEntry(PartitionHead head, long offset, java.util.ArrayDeque<IndexEntry> ahead) {
+        IndexEntry last = head.last();
+        if (last != null && offset >= last.baseOffset()) {
+            return last;
+        }
+        while (!ahead.isEmpty() && ahead.peek().baseOffset() < offset) {
+            ahead.poll();
+        }
+        if (ahead.isEmpty()) {
+            ahead.addAll(metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), offset, READ_AHEAD));
+        }
+        if (!ahead.isEmpty() && ahead.peek().baseOffset() == offset) {
+            return ahead.poll();
+        }
+        return entryFor(head, offset);
     }
 
     /** The committed entry that holds {@code offset}, which must be in [logStartOffset, nextOffset). */

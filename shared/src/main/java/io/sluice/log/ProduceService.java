@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -28,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * commits each partition with single-item conditional writes (docs/architecture.md, "Commit protocol"):
  *
  * <ol>
- *   <li>read the head, strongly consistent;</li>
+ *   <li>read the head, strongly consistent (done while the object is written);</li>
  *   <li>if the head's {@code last} entry is still in the log, put it in the index (an idempotent
  *       conditional put);</li>
  *   <li>replace the head with {@code nextOffset + count}, the new {@code last} and {@code version + 1},
@@ -57,6 +60,12 @@ public final class ProduceService {
         }
     }
     private static final int MAX_KEY_ATTEMPTS = 3;
+    /** Threads that read heads while the calling thread writes the object. */
+    private static final ExecutorService PREPARE = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "sluice-produce-prepare");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
@@ -121,11 +130,25 @@ public final class ProduceService {
         Map<Integer, BatchLocation> locations = new TreeMap<>();
         byPartition.forEach((partition, batch) -> locations.put(partition, object.addBatch(batch)));
         byte[] walObject = object.build();
-        String objectKey = putWalObject(walObject, now);
+        // The heads are read, and their last entries indexed, while the object is written: neither step
+        // depends on the other, and nothing is committed until both are done.
+        CompletableFuture<Map<Integer, PartitionHead>> prepared = CompletableFuture.supplyAsync(() -> {
+            Map<Integer, PartitionHead> heads = new TreeMap<>();
+            locations.keySet().forEach(partition -> heads.put(partition, prepare(topic, partition)));
+            return heads;
+        }, PREPARE);
+        String objectKey;
+        try {
+            objectKey = putWalObject(walObject, now);
+        } catch (RuntimeException e) {
+            prepared.handle((heads, error) -> null).join();
+            throw e;
+        }
+        Map<Integer, PartitionHead> firstHeads = join(prepared);
 
         Map<Integer, Long> baseOffsets = new TreeMap<>();
-        locations.forEach((partition, location) ->
-                baseOffsets.put(partition, commit(topic, partition, objectKey, location, idempotence, now)));
+        locations.forEach((partition, location) -> baseOffsets.put(partition,
+                commit(topic, partition, objectKey, location, idempotence, now, firstHeads.get(partition))));
 
         Map<String, String> dimension = Map.of("Topic", topic.name());
         metrics.record("RecordsProduced", records.size(), Metrics.Unit.Count, dimension);
@@ -197,11 +220,37 @@ public final class ProduceService {
         }
     }
 
-    /** Commits one partition's batch; answers its base offset (the original one for a duplicate). */
+    /** Steps 1 and 2 of a partition's commit: read the head, and put its last entry in the index. */
+    private PartitionHead prepare(TopicConfig topic, int partition) {
+        PartitionHead head = heads.read(topic.name(), partition).head();
+        if (head.lastNeedsIndexing()) {
+            metadata.putIndexEntryIfAbsent(head.last());
+        }
+        return head;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Commits one partition's batch, starting from the head {@code prepared} read (and indexed); answers
+     * its base offset (the original one for a duplicate).
+     */
     private long commit(TopicConfig topic, int partition, String objectKey, BatchLocation location,
-                        Idempotence idempotence, long now) {
+                        Idempotence idempotence, long now, PartitionHead prepared) {
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-            PartitionHead head = heads.read(topic.name(), partition).head();
+            PartitionHead head = attempt == 0 ? prepared : prepare(topic, partition);
             Map<Long, ProducerState> producers = head.producers();
             if (idempotence != null) {
                 long baseSequence = idempotence.baseSequences().get(partition);
@@ -213,9 +262,6 @@ public final class ProduceService {
                 }
                 producers = nextProducers(producers, idempotence, state, new ProducerState.SequencedBatch(
                         baseSequence, baseSequence + location.recordCount() - 1, head.nextOffset()), now);
-            }
-            if (head.lastNeedsIndexing()) {
-                metadata.putIndexEntryIfAbsent(head.last());
             }
             IndexEntry entry = new IndexEntry(topic.name(), partition, head.topicId(), head.nextOffset(),
                     head.nextOffset() + location.recordCount() - 1, objectKey, location.position(), location.length(),

@@ -302,7 +302,7 @@ public final class Benchmark {
                 "{\"records\":[{\"value\":\"AA==\"}]}"});
         handlers.put("io.sluice.functions.FetchHandler", new String[] {"/topics/cold/partitions/0/records", "GET"});
         handlers.put("io.sluice.functions.GroupsHandler", new String[] {"/groups", "GET"});
-        handlers.put("io.sluice.functions.AdminHandler", new String[] {"/maintenance", "POST"});
+        handlers.put("io.sluice.functions.AdminHandler", new String[] {"/maintenance", "POST", "{\"topic\":\"cold\"}"});
         handlers.put("io.sluice.functions.MaintenanceHandler", new String[] {"", ""});
         log().topics().create(new CreateTopic("cold", 1, null, null, null));
         for (var h : handlers.entrySet()) {
@@ -351,6 +351,7 @@ public final class Benchmark {
     }
 
     private void runAll(Path root) throws Exception {
+        coldStarts(root);
         int[] sizes = {64 * KIB, 256 * KIB, MIB};
         int target = quick ? 16 * MIB : 64 * MIB;
         Map<Integer, double[]> raw = new LinkedHashMap<>();
@@ -375,7 +376,6 @@ public final class Benchmark {
         replay(replayTopic, raw.get(MIB)[1]);
         randomFetches("fetch_random", replayTopic, 0, (long) (target / RECORD_BYTES) - 1, 100);
         scale();
-        coldStarts(root);
         Pricing.emitCosts(this::emit, results);
     }
 }

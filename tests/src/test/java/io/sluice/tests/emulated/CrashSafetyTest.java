@@ -101,15 +101,15 @@ class CrashSafetyTest {
 
     /**
      * Records the crashed call committed before its caller saw the crash: none before a head update
-     * succeeds; after the first partition's head update, that partition's two records; after the
-     * second's, all four. Without an idempotent producer the retry appends them again.
+     * succeeds (every partition's head is read and its last entry indexed before any head update);
+     * after the first partition's head update, that partition's two records; after the second's, all
+     * four. Without an idempotent producer the retry appends them again.
      */
     private static long committedBeforeCrash(FaultPoint point, int occurrence) {
         if (point == FaultPoint.AFTER_HEAD_UPDATE) {
             return 2L * occurrence;
         }
-        if (occurrence == 2 && (point == FaultPoint.BEFORE_INDEX_WRITE || point == FaultPoint.AFTER_INDEX_WRITE
-                || point == FaultPoint.BEFORE_HEAD_UPDATE)) {
+        if (occurrence == 2 && point == FaultPoint.BEFORE_HEAD_UPDATE) {
             return 2;
         }
         return 0;
