@@ -46,6 +46,7 @@ final class Services {
                 .httpClient(UrlConnectionHttpClient.create());
         config.dynamoEndpoint().ifPresent(dynamo::endpointOverride);
         DynamoDbClient dynamoClient = dynamo.build();
+        Priming.register(dynamoClient, config.table());
         return LogServices.create(new S3ObjectStore(s3.build(), config.bucket()),
                 new DynamoMetadataStore(dynamoClient, config.table()),
                 new DynamoGroupStore(dynamoClient, config.table()), Clock.systemUTC(),
