@@ -130,7 +130,7 @@ public final class GroupService {
                 if (store.compareAndSetGroup(current.version(), next)) {
                     return new HeartbeatResult(memberId, -1, 0, List.of());
                 }
-                pause(attempt);
+                backoff.beforeRetry(attempt);
                 continue;
             }
             List<String> subscription = List.copyOf(new TreeSet<>(request.topics()));
@@ -166,7 +166,7 @@ public final class GroupService {
                 return new HeartbeatResult(memberId, member.memberEpoch(), heartbeatInterval(sessionTimeout),
                         member.assigned().stream().map(Owned::topicPartition).sorted().toList());
             }
-            pause(attempt);
+            backoff.beforeRetry(attempt);
         }
         throw new SluiceException(ErrorCode.CONTENTION, "group " + group + " is too busy; retry the heartbeat");
     }
@@ -463,7 +463,7 @@ public final class GroupService {
             if (store.compareAndSetGroup(current.version(), next)) {
                 return next.groupEpoch();
             }
-            pause(attempt);
+            backoff.beforeRetry(attempt);
         }
         throw new SluiceException(ErrorCode.CONTENTION, "group " + group + " is too busy; retry the reset");
     }
@@ -479,14 +479,5 @@ public final class GroupService {
 
     private static SluiceException fenced(String message) {
         return new SluiceException(ErrorCode.FENCED, message);
-    }
-
-    private void pause(int attempt) {
-        try {
-            backoff.pause(attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SluiceException(ErrorCode.CONTENTION, "interrupted while backing off", Map.of(), e);
-        }
     }
 }

@@ -8,6 +8,20 @@ public interface Backoff {
 
     void pause(int attempt) throws InterruptedException;
 
+    /**
+     * Waits before retry {@code attempt} of a lost race; an interrupt ends the retries as CONTENTION
+     * (nothing was committed by the lost attempt), keeping the thread's interrupt status.
+     */
+    default void beforeRetry(int attempt) {
+        try {
+            pause(attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.sluice.error.SluiceException(io.sluice.error.ErrorCode.CONTENTION,
+                    "interrupted while backing off", java.util.Map.of(), e);
+        }
+    }
+
     /** No waiting, for tests that drive contention by hand. */
     Backoff NONE = attempt -> { };
 

@@ -270,7 +270,7 @@ public final class ProduceService {
                 metrics.record("CommitRetries", attempt, Metrics.Unit.Count, Map.of("Topic", topic.name()));
                 return entry.baseOffset();
             }
-            pause(attempt);
+            backoff.beforeRetry(attempt);
         }
         throw new SluiceException(ErrorCode.CONTENTION, "partition " + topic.name() + "/" + partition + " lost "
                 + MAX_COMMIT_ATTEMPTS + " commit races in a row; nothing was committed there, retry later");
@@ -372,14 +372,5 @@ public final class ProduceService {
             next.remove(oldest);
         }
         return next;
-    }
-
-    private void pause(int attempt) {
-        try {
-            backoff.pause(attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SluiceException(ErrorCode.CONTENTION, "interrupted while backing off", Map.of(), e);
-        }
     }
 }

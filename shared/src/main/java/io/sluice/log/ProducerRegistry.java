@@ -6,7 +6,6 @@ import io.sluice.meta.MetadataStore;
 import io.sluice.meta.ProducerIdentity;
 import io.sluice.meta.TopicConfig;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -47,12 +46,7 @@ public final class ProducerRegistry {
             if (metadata.compareAndSetProducerEpoch(producerId, current, current + 1, clock.millis())) {
                 return new ProducerIdentity(producerId, current + 1);
             }
-            try {
-                backoff.pause(attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SluiceException(ErrorCode.CONTENTION, "interrupted", Map.of(), e);
-            }
+            backoff.beforeRetry(attempt);
         }
         throw new SluiceException(ErrorCode.CONTENTION, "producer " + name + " is being initialized concurrently");
     }
