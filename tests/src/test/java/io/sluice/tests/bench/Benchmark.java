@@ -377,5 +377,25 @@ public final class Benchmark {
         randomFetches("fetch_random", replayTopic, 0, (long) (target / RECORD_BYTES) - 1, 100);
         scale();
         Pricing.emitCosts(this::emit, results);
+        String kafkaClasspath = System.getProperty("sluice.kafka.classpath");
+        if (kafkaClasspath != null) {
+            kafkaPeer(Path.of(kafkaClasspath), target);
+        }
+    }
+
+    /** The peer: an Apache Kafka broker on this machine with the same record size and batching. */
+    private void kafkaPeer(Path classpath, int bytes) throws Exception {
+        try (KafkaPeer kafka = new KafkaPeer(classpath, work.resolve("kafka"))) {
+            Map<String, Object> measured = kafka.measure((int) (bytes / RECORD_BYTES), (int) RECORD_BYTES, MIB);
+            Map<String, Object> produce = results.stream().filter(r -> r.get("measurement").equals("produce_service")
+                    && r.get("batchBytes").equals(MIB) && r.get("partitions").equals(1)
+                    && r.get("producers").equals(1)).findFirst().orElseThrow();
+            Map<String, Object> replay = results.stream().filter(r -> r.get("measurement").equals("fetch_replay"))
+                    .findFirst().orElseThrow();
+            Map<String, Object> fields = new LinkedHashMap<>(measured);
+            fields.put("sluiceProduceToKafka", round((double) produce.get("MiBps") / (double) measured.get("produceMiBps")));
+            fields.put("sluiceReplayToKafka", round((double) replay.get("MiBps") / (double) measured.get("consumeMiBps")));
+            emit("kafka_peer", fields);
+        }
     }
 }
