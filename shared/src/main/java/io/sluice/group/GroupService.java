@@ -286,11 +286,7 @@ public final class GroupService {
             if (o == null) {
                 throw new SluiceException(ErrorCode.INVALID_REQUEST, "an offset entry is null");
             }
-            TopicConfig topic = topics.get(o.topic());
-            if (o.partition() < 0 || o.partition() >= topic.partitions()) {
-                throw new SluiceException(ErrorCode.UNKNOWN_PARTITION, "topic " + o.topic() + " has no partition "
-                        + o.partition());
-            }
+            TopicConfig topic = topics.get(o.topic()).requirePartition(o.partition());
             if (o.offset() < 0) {
                 throw new SluiceException(ErrorCode.INVALID_OFFSET, "a committed offset must not be negative");
             }
@@ -413,9 +409,8 @@ public final class GroupService {
         if (to == null) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "to is required");
         }
-        if (partition != null && (partition < 0 || partition >= topic.partitions())) {
-            throw new SluiceException(ErrorCode.UNKNOWN_PARTITION, "topic " + topicName + " has no partition "
-                    + partition);
+        if (partition != null) {
+            topic.requirePartition(partition);
         }
         int from = partition == null ? 0 : partition;
         int until = partition == null ? topic.partitions() : partition + 1;

@@ -1,7 +1,5 @@
 package io.sluice.log;
 
-import io.sluice.error.ErrorCode;
-import io.sluice.error.SluiceException;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import io.sluice.meta.TopicConfig;
@@ -26,12 +24,12 @@ final class Heads {
         this.topics = topics;
     }
 
-    /** @throws SluiceException UNKNOWN_TOPIC, UNKNOWN_PARTITION */
+    /** @throws io.sluice.error.SluiceException UNKNOWN_TOPIC, UNKNOWN_PARTITION */
     Resolved read(String topicName, int partition) {
-        TopicConfig topic = checkPartition(topics.get(topicName), partition);
+        TopicConfig topic = topics.get(topicName).requirePartition(partition);
         Optional<PartitionHead> stored = metadata.getHead(topicName, partition);
         if (stored.isPresent() && !stored.get().topicId().equals(topic.topicId())) {
-            topic = checkPartition(topics.refresh(topicName), partition);
+            topic = topics.refresh(topicName).requirePartition(partition);
         }
         if (stored.isEmpty()) {
             return new Resolved(topic, PartitionHead.empty(topicName, partition, topic.topicId(), 0));
@@ -41,13 +39,5 @@ final class Heads {
             head = PartitionHead.empty(topicName, partition, topic.topicId(), head.version());
         }
         return new Resolved(topic, head);
-    }
-
-    static TopicConfig checkPartition(TopicConfig topic, int partition) {
-        if (partition < 0 || partition >= topic.partitions()) {
-            throw new SluiceException(ErrorCode.UNKNOWN_PARTITION, "topic " + topic.name() + " has partitions 0 to "
-                    + (topic.partitions() - 1) + ", not " + partition);
-        }
-        return topic;
     }
 }

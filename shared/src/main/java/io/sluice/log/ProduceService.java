@@ -170,7 +170,7 @@ public final class ProduceService {
                 throw new SluiceException(ErrorCode.INVALID_RECORD, "record " + i + " is null");
             }
             if (record.partition() != null) {
-                Heads.checkPartition(topic, record.partition());
+                topic.requirePartition(record.partition());
                 partitionOf[i] = record.partition();
             } else if (record.key() != null) {
                 partitionOf[i] = Partitioner.partitionForKey(record.key(), topic.partitions());

@@ -44,6 +44,19 @@ public record TopicConfig(String name, String topicId, int partitions, long rete
         }
     }
 
+    /**
+     * This topic, if it has {@code partition}.
+     *
+     * @throws SluiceException UNKNOWN_PARTITION
+     */
+    public TopicConfig requirePartition(int partition) {
+        if (partition < 0 || partition >= partitions) {
+            throw new SluiceException(ErrorCode.UNKNOWN_PARTITION, "topic " + name + " has partitions 0 to "
+                    + (partitions - 1) + ", not " + partition);
+        }
+        return this;
+    }
+
     public static void validateName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new SluiceException(ErrorCode.INVALID_TOPIC_NAME,
