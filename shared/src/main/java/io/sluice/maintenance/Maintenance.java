@@ -91,7 +91,8 @@ public final class Maintenance {
         if (head == null || head.nextOffset() == head.logStartOffset()) {
             return;
         }
-        List<IndexEntry> chain = chain(head, report);
+        List<IndexEntry> entries = entries(head, report);
+        List<IndexEntry> chain = from(entries, head.logStartOffset());
         long now = clock.millis();
         long logStart = head.logStartOffset();
         if (topic.retentionMs() > 0) {
@@ -118,7 +119,7 @@ public final class Maintenance {
             }
             report.logStartAdvanced(logStart - head.logStartOffset());
         }
-        for (IndexEntry entry : metadata.entriesFrom(topic.name(), partition, head.topicId(), 0, Integer.MAX_VALUE)) {
+        for (IndexEntry entry : entries) {
             if (entry.lastOffset() < logStart && !entry.equals(head.last()) && metadata.deleteIndexEntry(entry)) {
                 report.entryDropped();
             }
@@ -132,7 +133,7 @@ public final class Maintenance {
         if (head == null || head.nextOffset() == head.logStartOffset()) {
             return;
         }
-        List<IndexEntry> chain = chain(head, report);
+        List<IndexEntry> chain = from(entries(head, report), head.logStartOffset());
         List<IndexEntry> run = new ArrayList<>();
         long runBytes = 0;
         for (IndexEntry entry : chain) {
@@ -193,10 +194,10 @@ public final class Maintenance {
     }
 
     /**
-     * The entries that hold the log from logStartOffset, in order, without overlaps. Entries made
+     * The partition's entries (the index and the head's last), in order, without overlaps. Entries made
      * redundant by an interrupted compaction (covered by an earlier, larger entry) are deleted here.
      */
-    private List<IndexEntry> chain(PartitionHead head, MaintenanceReport.Builder report) {
+    private List<IndexEntry> entries(PartitionHead head, MaintenanceReport.Builder report) {
         List<IndexEntry> entries = new ArrayList<>(metadata.entriesFrom(head.topic(), head.partition(), head.topicId(),
                 0, Integer.MAX_VALUE));
         if (head.last() != null && entries.stream().noneMatch(e -> e.baseOffset() == head.last().baseOffset())) {
@@ -213,11 +214,14 @@ public final class Maintenance {
                 continue;
             }
             covered = entry.lastOffset();
-            if (entry.lastOffset() >= head.logStartOffset()) {
-                chain.add(entry);
-            }
+            chain.add(entry);
         }
         return chain;
+    }
+
+    /** The entries that hold offsets from {@code logStart} on. */
+    private static List<IndexEntry> from(List<IndexEntry> entries, long logStart) {
+        return entries.stream().filter(e -> e.lastOffset() >= logStart).toList();
     }
 
     private Optional<PartitionHead> head(TopicConfig topic, int partition) {
