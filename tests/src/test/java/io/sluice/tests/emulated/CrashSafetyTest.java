@@ -54,6 +54,22 @@ class CrashSafetyTest {
         return cases.stream();
     }
 
+    /** Real stores behind fault-injecting decorators; each {@link #instance} is a fresh service, as a new Lambda. */
+    private record Faulty(Backends.Stack stack, Faults faults, FaultyObjectStore objects, FaultyMetadataStore metadata) {
+        Faulty(Backends.Stack stack) {
+            this(stack, new Faults());
+        }
+
+        private Faulty(Backends.Stack stack, Faults faults) {
+            this(stack, faults, new FaultyObjectStore(stack.objects(), faults),
+                    new FaultyMetadataStore(stack.metadata(), faults));
+        }
+
+        LogServices instance() {
+            return LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
+        }
+    }
+
     private static List<ProduceRecord> call(int n) {
         List<ProduceRecord> records = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -66,11 +82,10 @@ class CrashSafetyTest {
     @ParameterizedTest(name = "{0}, occurrence {1}")
     @MethodSource("everyFaultPoint")
     void noAcknowledgedRecordIsLostAndTheLogStaysDense(FaultPoint point, int occurrence, Backends backends) {
-        Backends.Stack stack = backends.fresh();
-        Faults faults = new Faults();
-        FaultyObjectStore objects = new FaultyObjectStore(stack.objects(), faults);
-        FaultyMetadataStore metadata = new FaultyMetadataStore(stack.metadata(), faults);
-        LogServices first = LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
+        Faulty faulty = new Faulty(backends.fresh());
+        Backends.Stack stack = faulty.stack();
+        Faults faults = faulty.faults();
+        LogServices first = faulty.instance();
         first.topics().create(new CreateTopic(TOPIC, PARTITIONS, null, null, null));
 
         Map<RecordOffset, LogRecord> acked = new HashMap<>();
@@ -83,7 +98,7 @@ class CrashSafetyTest {
                 .hasMessageContaining(point.name());
         assertThat(faults.fired()).isEqualTo(1);
 
-        LogServices restarted = LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
+        LogServices restarted = faulty.instance();
         produce(restarted, call(3), acked);
         produce(restarted, call(4), acked);
 
@@ -116,11 +131,7 @@ class CrashSafetyTest {
     }
 
     private static void produce(LogServices log, List<ProduceRecord> records, Map<RecordOffset, LogRecord> acked) {
-        List<RecordOffset> offsets = log.producer().produce(TOPIC, records);
-        for (int i = 0; i < records.size(); i++) {
-            ProduceRecord r = records.get(i);
-            acked.put(offsets.get(i), new LogRecord(r.timestamp(), r.key(), r.value(), r.headers()));
-        }
+        produce(log, records, acked, null);
     }
 
     /**
@@ -130,11 +141,10 @@ class CrashSafetyTest {
     @ParameterizedTest(name = "idempotent, {0}, occurrence {1}")
     @MethodSource("everyFaultPoint")
     void anIdempotentRetryLeavesExactlyTheAcknowledgedRecords(FaultPoint point, int occurrence, Backends backends) {
-        Backends.Stack stack = backends.fresh();
-        Faults faults = new Faults();
-        FaultyObjectStore objects = new FaultyObjectStore(stack.objects(), faults);
-        FaultyMetadataStore metadata = new FaultyMetadataStore(stack.metadata(), faults);
-        LogServices first = LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
+        Faulty faulty = new Faulty(backends.fresh());
+        Backends.Stack stack = faulty.stack();
+        Faults faults = faulty.faults();
+        LogServices first = faulty.instance();
         first.topics().create(new CreateTopic(TOPIC, PARTITIONS, null, null, null));
         ProducerIdentity id = first.producers().init("crash-test");
 
@@ -146,7 +156,7 @@ class CrashSafetyTest {
         assertThatThrownBy(() -> first.producer().produce(TOPIC, call(3), idempotence(id, 3)))
                 .isInstanceOf(Faults.InjectedCrash.class);
 
-        LogServices restarted = LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
+        LogServices restarted = faulty.instance();
         produce(restarted, call(3), acked, idempotence(id, 3));
         produce(restarted, call(4), acked, idempotence(id, 4));
 
