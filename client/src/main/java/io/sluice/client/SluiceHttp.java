@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -23,20 +24,42 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 /**
  * JSON over HTTP to a Sluice endpoint. Requests to AWS are signed with SigV4 for {@code execute-api},
  * with the SDK's own signer and credentials from the default provider chain; requests to a local
- * stack (localhost, 127.0.0.1) are not signed.
+ * stack (localhost, 127.0.0.1) are not signed. With a bearer token (the JWT-authorized API of a
+ * stack deployed with {@code JwtIssuer}), requests carry {@code Authorization: Bearer} instead.
  */
 public final class SluiceHttp {
 
     /** Where and how to connect. */
-    public record Config(URI endpoint, String region, Duration timeout, AwsCredentialsProvider credentials) {
+    public record Config(URI endpoint, String region, Duration timeout, AwsCredentialsProvider credentials,
+                         Supplier<String> bearerToken) {
 
         /** The local stack's default address. */
         public static final URI LOCAL = URI.create("http://127.0.0.1:7070");
+
+        /** SigV4 with these credentials (null: the default chain), or nothing for a local stack. */
+        public Config(URI endpoint, String region, Duration timeout, AwsCredentialsProvider credentials) {
+            this(endpoint, region, timeout, credentials, null);
+        }
 
         public static Config of(URI endpoint) {
             String region = System.getenv().getOrDefault("AWS_REGION",
                     System.getenv().getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
             return new Config(endpoint, region, Duration.ofSeconds(60), null);
+        }
+
+        /**
+         * Authenticate with a bearer token instead of SigV4. The supplier is asked before every request,
+         * so it can hand out a refreshed token; surrounding whitespace is dropped.
+         */
+        public Config withBearerToken(Supplier<String> token) {
+            return new Config(endpoint, region, timeout, credentials, token);
+        }
+
+        public Config withBearerToken(String token) {
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("the bearer token is empty");
+            }
+            return withBearerToken(() -> token);
         }
 
         /** True for a local stack, which is never signed. */
@@ -57,7 +80,7 @@ public final class SluiceHttp {
     public SluiceHttp(Config config) {
         this.config = config;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        this.credentials = config.local() ? null
+        this.credentials = config.local() || config.bearerToken() != null ? null
                 : config.credentials() != null ? config.credentials() : DefaultCredentialsProvider.builder().build();
     }
 
@@ -92,7 +115,7 @@ public final class SluiceHttp {
         if (payload.length > 0) {
             request.header("content-type", "application/json");
         }
-        signed(method, uri, payload).forEach(request::header);
+        authorization(method, uri, payload).forEach(request::header);
         HttpResponse<byte[]> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -118,8 +141,15 @@ public final class SluiceHttp {
         }
     }
 
-    /** The SigV4 headers for a request to AWS; none for a local stack. */
-    Map<String, String> signed(String method, URI uri, byte[] payload) {
+    /** The bearer token, or else the SigV4 headers for a request to AWS; none for a local stack. */
+    Map<String, String> authorization(String method, URI uri, byte[] payload) {
+        if (config.bearerToken() != null) {
+            String token = config.bearerToken().get();
+            if (token == null || token.isBlank()) {
+                throw new SluiceClientException(0, "NO_TOKEN", "the bearer token supplier gave no token", null, null);
+            }
+            return Map.of("Authorization", "Bearer " + token.strip());
+        }
         if (credentials == null) {
             return Map.of();
         }

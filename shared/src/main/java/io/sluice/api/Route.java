@@ -10,28 +10,39 @@ import java.util.Map;
  * this list and the template to each other.
  */
 public enum Route {
-    CREATE_TOPIC("POST", "/topics"),
-    LIST_TOPICS("GET", "/topics"),
-    DESCRIBE_TOPIC("GET", "/topics/{topic}"),
-    DELETE_TOPIC("DELETE", "/topics/{topic}"),
-    PRODUCE("POST", "/topics/{topic}/records"),
-    INIT_PRODUCER("POST", "/producers"),
-    FETCH("GET", "/topics/{topic}/partitions/{partition}/records"),
-    LIST_OFFSETS("GET", "/topics/{topic}/partitions/{partition}/offsets"),
-    LIST_GROUPS("GET", "/groups"),
-    HEARTBEAT("POST", "/groups/{group}/heartbeat"),
-    COMMIT_OFFSETS("POST", "/groups/{group}/offsets"),
-    DESCRIBE_GROUP("GET", "/groups/{group}"),
-    RESET_GROUP("POST", "/groups/{group}/reset"),
-    RUN_MAINTENANCE("POST", "/maintenance");
+    CREATE_TOPIC("POST", "/topics", Access.OPERATOR),
+    LIST_TOPICS("GET", "/topics", Access.CLIENT),
+    DESCRIBE_TOPIC("GET", "/topics/{topic}", Access.CLIENT),
+    DELETE_TOPIC("DELETE", "/topics/{topic}", Access.OPERATOR),
+    PRODUCE("POST", "/topics/{topic}/records", Access.CLIENT),
+    INIT_PRODUCER("POST", "/producers", Access.CLIENT),
+    FETCH("GET", "/topics/{topic}/partitions/{partition}/records", Access.CLIENT),
+    LIST_OFFSETS("GET", "/topics/{topic}/partitions/{partition}/offsets", Access.CLIENT),
+    LIST_GROUPS("GET", "/groups", Access.OPERATOR),
+    HEARTBEAT("POST", "/groups/{group}/heartbeat", Access.CLIENT),
+    COMMIT_OFFSETS("POST", "/groups/{group}/offsets", Access.CLIENT),
+    DESCRIBE_GROUP("GET", "/groups/{group}", Access.CLIENT),
+    RESET_GROUP("POST", "/groups/{group}/reset", Access.OPERATOR),
+    RUN_MAINTENANCE("POST", "/maintenance", Access.OPERATOR);
+
+    /**
+     * Who a route is for. Producers and consumers need only {@link #CLIENT} routes; {@link #OPERATOR}
+     * routes change or reveal state that every client shares (topics, group positions, storage), and
+     * the JWT API of template.yaml requires its admin scope for them.
+     */
+    public enum Access {
+        CLIENT, OPERATOR
+    }
 
     private final String method;
     private final String pathTemplate;
+    private final Access access;
     private final List<String> segments;
 
-    Route(String method, String pathTemplate) {
+    Route(String method, String pathTemplate, Access access) {
         this.method = method;
         this.pathTemplate = pathTemplate;
+        this.access = access;
         this.segments = List.of(pathTemplate.substring(1).split("/"));
     }
 
@@ -41,6 +52,10 @@ public enum Route {
 
     public String pathTemplate() {
         return pathTemplate;
+    }
+
+    public Access access() {
+        return access;
     }
 
     /** API Gateway's route key, such as {@code POST /topics}. */

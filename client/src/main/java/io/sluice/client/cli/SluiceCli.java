@@ -48,8 +48,17 @@ public final class SluiceCli {
                         + "using the default credential chain. Default: ${DEFAULT-VALUE}.")
         URI endpoint;
 
+        @Option(names = "--token", defaultValue = "${env:SLUICE_TOKEN}", paramLabel = "JWT",
+                description = "A bearer token for a stack's JWT API (JwtApiUrl), sent instead of a SigV4 signature. "
+                        + "Prefer the env SLUICE_TOKEN: a command-line argument shows in the process list.")
+        String token;
+
         SluiceHttp http() {
-            return new SluiceHttp(SluiceHttp.Config.of(endpoint));
+            SluiceHttp.Config config = SluiceHttp.Config.of(endpoint);
+            if (token != null && !token.isBlank()) {
+                config = config.withBearerToken(token);
+            }
+            return new SluiceHttp(config);
         }
     }
 

@@ -84,6 +84,19 @@ class TemplateHardeningTest {
     }
 
     @Test
+    void samBuildTakesTheJarThatMavenBuilds() {
+        String codeUri = TEMPLATE.root().path("Globals").path("Function").path("CodeUri").asText();
+        assertThat(codeUri).isEqualTo("functions/target/sluice-functions.jar");
+        for (SamTemplate.FunctionDef function : TEMPLATE.functions()) {
+            JsonNode resource = RESOURCES.path(function.logicalId());
+            assertThat(resource.path("Properties").has("CodeUri")).as(function.logicalId()).isFalse();
+            assertThat(resource.path("Metadata").path("SkipBuild").asBoolean())
+                    .as("%s: without SkipBuild, `sam build` tries to build a jar file as a source folder", function.logicalId())
+                    .isTrue();
+        }
+    }
+
+    @Test
     void samconfigAndOutputsAreThere() throws IOException {
         assertThat(Files.readString(ROOT.resolve("samconfig.toml"))).contains("stack_name = \"sluice\"")
                 .contains("CAPABILITY_IAM");
