@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * End to end against a deployed stack: {@code mvn -B verify -P aws-e2e -Dsluice.apiUrl=<ApiUrl output>}
- * (AWS credentials from the default chain; requests are signed with SigV4). Never part of the default
- * build: the surefire configuration excludes this package unless the profile is on.
+ * (AWS credentials from the default chain; requests are signed with SigV4). For a stack deployed with
+ * {@code JwtIssuer}, add {@code -Dsluice.jwtApiUrl=<JwtApiUrl output>} and a token from the issuer in the
+ * environment variable {@code SLUICE_TOKEN}. Never part of the default build: the surefire
+ * configuration excludes this package unless the profile is on.
  */
 class AwsEndToEndTest {
 
@@ -56,5 +58,20 @@ class AwsEndToEndTest {
         } finally {
             admin.deleteTopic(topic);
         }
+    }
+
+    @Test
+    void theJwtApiRefusesRequestsWithoutAValidTokenAndServesThoseWithOne() {
+        String jwtApiUrl = System.getProperty("sluice.jwtApiUrl");
+        String token = System.getenv("SLUICE_TOKEN");
+        org.junit.jupiter.api.Assumptions.assumeTrue(jwtApiUrl != null && token != null,
+                "no -Dsluice.jwtApiUrl and SLUICE_TOKEN: the stack has no JWT API to test");
+        SluiceHttp.Config config = SluiceHttp.Config.of(URI.create(jwtApiUrl));
+        SluiceHttp anonymous = new SluiceHttp(config.withBearerToken("not.a.token"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SluiceAdmin(anonymous).listTopics())
+                .isInstanceOfSatisfying(io.sluice.client.SluiceClientException.class,
+                        e -> assertThat(e.status()).isEqualTo(401));
+        SluiceAdmin admin = new SluiceAdmin(new SluiceHttp(config.withBearerToken(token)));
+        assertThat(admin.listTopics()).isNotNull();
     }
 }
