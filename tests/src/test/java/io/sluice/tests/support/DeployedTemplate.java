@@ -46,21 +46,19 @@ public final class DeployedTemplate {
 
     /** Logical ids of the resources created. */
     public Set<String> resources() {
-        Set<String> created = new LinkedHashSet<>();
-        root.path("Resources").fields().forEachRemaining(r -> {
-            if (holds(r.getValue().path("Condition"))) {
-                created.add(r.getKey());
-            }
-        });
-        return created;
+        return created("Resources");
     }
 
     /** Names of the outputs created. */
     public Set<String> outputs() {
+        return created("Outputs");
+    }
+
+    private Set<String> created(String section) {
         Set<String> created = new LinkedHashSet<>();
-        root.path("Outputs").fields().forEachRemaining(o -> {
-            if (holds(o.getValue().path("Condition"))) {
-                created.add(o.getKey());
+        root.path(section).fields().forEachRemaining(e -> {
+            if (holds(e.getValue().path("Condition"))) {
+                created.add(e.getKey());
             }
         });
         return created;
