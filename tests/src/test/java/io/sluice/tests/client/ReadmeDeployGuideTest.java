@@ -43,7 +43,11 @@ class ReadmeDeployGuideTest {
 
     @Test
     void theJarTheGuideBuildsIsTheOneTheTemplateDeploys() throws IOException {
-        String codeUri = TEMPLATE.root().path("Globals").path("Function").path("CodeUri").asText();
+        Set<String> codeUris = new TreeSet<>();
+        TEMPLATE.functions().forEach(function -> codeUris.add(
+                TEMPLATE.root().path("Resources").path(function.logicalId()).path("Properties").path("CodeUri").asText()));
+        assertThat(codeUris).as("one jar for every function").hasSize(1);
+        String codeUri = codeUris.iterator().next();
         assertThat(ROOT.resolve(codeUri)).as("built by the reactor's package phase before this module's tests")
                 .isRegularFile();
         assertThat(Files.readString(ROOT.resolve("README.md"))).contains(codeUri);

@@ -85,11 +85,13 @@ class TemplateHardeningTest {
 
     @Test
     void samBuildTakesTheJarThatMavenBuilds() {
-        String codeUri = TEMPLATE.root().path("Globals").path("Function").path("CodeUri").asText();
-        assertThat(codeUri).isEqualTo("functions/target/sluice-functions.jar");
+        assertThat(TEMPLATE.root().path("Globals").path("Function").has("CodeUri"))
+                .as("sam build rewrites a function's own CodeUri for .aws-sam/build/, never the one in Globals")
+                .isFalse();
         for (SamTemplate.FunctionDef function : TEMPLATE.functions()) {
             JsonNode resource = RESOURCES.path(function.logicalId());
-            assertThat(resource.path("Properties").has("CodeUri")).as(function.logicalId()).isFalse();
+            assertThat(resource.path("Properties").path("CodeUri").asText()).as(function.logicalId())
+                    .isEqualTo("functions/target/sluice-functions.jar");
             assertThat(resource.path("Metadata").path("SkipBuild").asBoolean())
                     .as("%s: without SkipBuild, `sam build` tries to build a jar file as a source folder", function.logicalId())
                     .isTrue();
