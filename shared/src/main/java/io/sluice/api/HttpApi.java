@@ -333,7 +333,8 @@ public final class HttpApi {
 
     private static Wire.MaintenanceReport toWire(io.sluice.maintenance.MaintenanceReport r) {
         return new Wire.MaintenanceReport(r.entriesMerged(), r.segmentsWritten(), r.bytesWritten(), r.entriesDropped(),
-                r.offsetsRetired(), r.objectsMarked(), r.objectsDeleted(), r.bytesReclaimed(), r.durationMs());
+                r.offsetsRetired(), r.objectsMarked(), r.objectsDeleted(), r.bytesReclaimed(), r.partitionsBusy(),
+                r.leasesLost(), r.failures(), r.durationMs());
     }
 
     private static Wire.GroupDescription toWire(GroupService.GroupDescription d) {

@@ -96,8 +96,9 @@ public final class DynamoGroupStore implements GroupStore {
     public CommitOutcome commit(Checkpoint checkpoint) {
         try {
             dynamo.putItem(b -> b.tableName(table).item(item(checkpoint))
-                    .conditionExpression("attribute_not_exists(#pk) OR #tid <> :tid OR #oe < :oe"
-                            + " OR (#oe = :oe AND #c <= :c)")
+                    // A checkpoint of an older incarnation gives way; one of a newer incarnation never does.
+                    .conditionExpression("attribute_not_exists(#pk) OR #tid < :tid"
+                            + " OR (#tid = :tid AND (#oe < :oe OR (#oe = :oe AND #c <= :c)))")
                     .expressionAttributeNames(Map.of("#pk", "pk", "#tid", "topicId", "#oe", "ownerEpoch",
                             "#c", "committed"))
                     .expressionAttributeValues(Map.of(":tid", AttributeValue.fromS(checkpoint.topicId()),

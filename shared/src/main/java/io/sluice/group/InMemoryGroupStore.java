@@ -49,7 +49,13 @@ public final class InMemoryGroupStore implements GroupStore {
 
     /** The commit rule, shared with the DynamoDB store's explanation of a failed condition. */
     static CommitOutcome outcome(Checkpoint current, Checkpoint next) {
-        if (current == null || !current.topicId().equals(next.topicId()) || current.ownerEpoch() < next.ownerEpoch()) {
+        if (current == null || io.sluice.meta.Incarnations.isOlder(current.topicId(), next.topicId())) {
+            return CommitOutcome.COMMITTED;
+        }
+        if (!current.topicId().equals(next.topicId())) {
+            return CommitOutcome.FENCED;
+        }
+        if (current.ownerEpoch() < next.ownerEpoch()) {
             return CommitOutcome.COMMITTED;
         }
         if (current.ownerEpoch() > next.ownerEpoch()) {

@@ -40,4 +40,29 @@ final class Heads {
         }
         return new Resolved(topic, head);
     }
+
+    /**
+     * The head of a partition of exactly the incarnation {@code topic}: a writer that validated its
+     * records against one incarnation never commits them into another.
+     *
+     * @throws io.sluice.error.SluiceException UNKNOWN_TOPIC if the topic was deleted (and perhaps
+     *                                         re-created) since {@code topic} was read
+     */
+    PartitionHead readPinned(TopicConfig topic, int partition) {
+        Optional<PartitionHead> stored = metadata.getHead(topic.name(), partition);
+        if (stored.isEmpty()) {
+            return PartitionHead.empty(topic.name(), partition, topic.topicId(), 0);
+        }
+        PartitionHead head = stored.get();
+        if (head.topicId().equals(topic.topicId())) {
+            return head;
+        }
+        TopicConfig current = topics.refresh(topic.name());
+        if (!current.topicId().equals(topic.topicId())) {
+            throw new io.sluice.error.SluiceException(io.sluice.error.ErrorCode.UNKNOWN_TOPIC, "topic " + topic.name()
+                    + " was deleted while this request ran; nothing more of it was written there");
+        }
+        // a leftover of an older incarnation: an empty partition, replaced by a conditional write
+        return PartitionHead.empty(topic.name(), partition, topic.topicId(), head.version());
+    }
 }

@@ -33,7 +33,7 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
                 fetcher,
                 new GroupService(groups, cache, fetcher, clock, backoff, metrics),
                 new ProducerRegistry(metadata, clock, backoff),
-                new Maintenance(objects, metadata, cache, clock, Maintenance.Settings.DEFAULT));
+                new Maintenance(objects, metadata, cache, clock, Maintenance.Settings.DEFAULT, metrics));
     }
 
     /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */

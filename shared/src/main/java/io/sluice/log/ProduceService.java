@@ -222,7 +222,7 @@ public final class ProduceService {
 
     /** Steps 1 and 2 of a partition's commit: read the head, and put its last entry in the index. */
     private PartitionHead prepare(TopicConfig topic, int partition) {
-        PartitionHead head = heads.read(topic.name(), partition).head();
+        PartitionHead head = heads.readPinned(topic, partition);
         if (head.lastNeedsIndexing()) {
             metadata.putIndexEntryIfAbsent(head.last());
         }

@@ -2,22 +2,24 @@ package io.sluice.maintenance;
 
 import io.sluice.format.ObjectFormat;
 import io.sluice.log.TopicCache;
+import io.sluice.log.Ulid;
 import io.sluice.meta.IndexEntry;
+import io.sluice.meta.MaintenanceLease;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import io.sluice.meta.TopicConfig;
-import io.sluice.store.ObjectAlreadyExistsException;
+import io.sluice.metrics.Metrics;
 import io.sluice.store.ObjectNotFoundException;
 import io.sluice.store.ObjectStore;
 import io.sluice.store.ObjectSummary;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The scheduled housekeeping of the log (docs/architecture.md, "Maintenance"):
@@ -26,29 +28,71 @@ import java.util.Set;
  *   <li><b>Retention</b>: advance a partition's logStartOffset past whole entries that are older than
  *       {@code retention.ms}, or beyond {@code retention.bytes}, with a conditional head update; then
  *       drop the index entries below it.</li>
- *   <li><b>Compaction</b>: merge runs of consecutive small entries into one
- *       {@code seg/<topic>/<partition>/<baseOffset>-<lastOffset>.seg} object of about the target size;
- *       replace the run's first entry with the merged one (conditional), then delete the others. Readers
- *       tolerate the overlap meanwhile.</li>
+ *   <li><b>Compaction</b>: merge runs of consecutive level-0 entries into one segment
+ *       {@code seg/<topic>/<partition>/<base>-<last>-<topicId>-<leaseEpoch>.seg}. A run closes when it
+ *       reaches the target size, or when its records span the roll interval, or when its first record is
+ *       that old; the open tail is left alone, and a segment is never merged again, so no segment grows
+ *       without end and time retention can retire the oldest ones. Replace the run's first entry with
+ *       the merged one (conditional), then delete the others. Readers tolerate the overlap meanwhile.</li>
  *   <li><b>Garbage collection</b>: an object that no index entry or head references is marked; once it
  *       has stayed unreferenced for the grace period (and is itself older than that), it is deleted. A
  *       WAL object shared by several partitions is referenced until the last of them lets it go.</li>
  * </ul>
  *
- * Every step is a single-item conditional write, so passes may run concurrently with producers,
- * fetchers and each other, and a pass that stops part-way is finished by the next.
+ * A pass changes a partition only while it holds that partition's lease ({@link MaintenanceLease}): it
+ * checks, and when half of it has run renews, the lease before every write, and stops at once when the
+ * lease was taken over. A merge verifies that its entries are contiguous and hold exactly the records
+ * the index says before it writes anything. Every step is a single-item conditional write naming the
+ * incarnation and the object it read, so passes may run concurrently with producers, fetchers and each
+ * other, and a pass that stops part-way is finished by the next. A failure in one partition is logged,
+ * counted and reported, and the pass goes on with the others and with garbage collection.
  */
 public final class Maintenance {
 
-    /** How maintenance runs. */
-    public record Settings(long targetSegmentBytes, long graceMs) {
-        /** 16 MiB segments; 15 minutes, the longest a Lambda (so any in-flight read) can run. */
-        public static final Settings DEFAULT = new Settings(16L << 20, 15L * 60 * 1000);
+    private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
+    /** Index entries read per Query while walking a partition. */
+    static final int PAGE = 500;
+
+    /**
+     * How maintenance runs.
+     *
+     * @param targetSegmentBytes the size at which a segment closes
+     * @param graceMs            how long an unreferenced object is kept (longer than any in-flight read)
+     * @param leaseMs            how long a partition's lease lasts unless renewed
+     * @param segmentRollMs      the longest time span a segment's records cover, and the age at which an
+     *                           open run closes; a topic with retention.ms rolls at half of that if sooner
+     * @param safeguards         the lease and the merge checks; false only in the test that shows the
+     *                           reliability checker catches what they prevent
+     */
+    public record Settings(long targetSegmentBytes, long graceMs, long leaseMs, long segmentRollMs,
+                           boolean safeguards) {
+        /** 16 MiB segments; 15 minutes, the longest a Lambda (so any in-flight read) can run; 2-minute leases; hourly rolls. */
+        public static final Settings DEFAULT = new Settings(16L << 20, 15L * 60 * 1000, 120_000, 3_600_000, true);
+
+        public Settings(long targetSegmentBytes, long graceMs) {
+            this(targetSegmentBytes, graceMs, DEFAULT.leaseMs, DEFAULT.segmentRollMs, true);
+        }
 
         public Settings {
-            if (targetSegmentBytes < 1 || graceMs < 0) {
+            if (targetSegmentBytes < 1 || graceMs < 0 || leaseMs < 1 || segmentRollMs < 1) {
                 throw new IllegalArgumentException("bad maintenance settings");
             }
+        }
+
+        public Settings withSegmentRollMs(long rollMs) {
+            return new Settings(targetSegmentBytes, graceMs, leaseMs, rollMs, safeguards);
+        }
+
+        public Settings withoutSafeguards() {
+            return new Settings(targetSegmentBytes, graceMs, leaseMs, segmentRollMs, false);
+        }
+    }
+
+    /** Thrown inside a partition's work when its lease was taken over: the pass stops there. */
+    static final class LeaseLostException extends RuntimeException {
+        LeaseLostException(MaintenanceLease lease) {
+            super("lost the maintenance lease of " + lease.topic() + "/" + lease.partition() + " at epoch "
+                    + lease.epoch());
         }
     }
 
@@ -57,33 +101,119 @@ public final class Maintenance {
     private final TopicCache topics;
     private final Clock clock;
     private final Settings settings;
+    private final Metrics metrics;
 
     public Maintenance(ObjectStore objects, MetadataStore metadata, TopicCache topics, Clock clock, Settings settings) {
+        this(objects, metadata, topics, clock, settings, Metrics.NOOP);
+    }
+
+    public Maintenance(ObjectStore objects, MetadataStore metadata, TopicCache topics, Clock clock, Settings settings,
+                       Metrics metrics) {
         this.objects = objects;
         this.metadata = metadata;
         this.topics = topics;
         this.clock = clock;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /** A full pass: retention and compaction of every partition of every topic (or of one), then garbage collection. */
     public MaintenanceReport run(String onlyTopic) {
         long started = clock.millis();
+        String owner = Ulid.generate(started, ThreadLocalRandom.current());
         MaintenanceReport.Builder report = new MaintenanceReport.Builder();
         List<TopicConfig> all = onlyTopic == null ? metadata.listTopics() : List.of(topics.refresh(onlyTopic));
         for (TopicConfig topic : all) {
             for (int p = 0; p < topic.partitions(); p++) {
-                retain(topic, p, report);
-                compact(topic, p, report);
+                try {
+                    maintain(topic, p, owner, report);
+                } catch (LeaseLostException e) {
+                    report.leaseLost();
+                    LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                } catch (RuntimeException e) {
+                    failed(report, topic.name() + "/" + p, e);
+                }
             }
         }
-        collectGarbage(report);
+        try {
+            collectGarbage(report);
+        } catch (RuntimeException e) {
+            failed(report, "garbage collection", e);
+        }
         return report.build(clock.millis() - started);
+    }
+
+    private void failed(MaintenanceReport.Builder report, String where, RuntimeException e) {
+        report.failed(where, e.getClass().getSimpleName() + ": " + e.getMessage());
+        metrics.record("MaintenanceFailures", 1, Metrics.Unit.Count, Map.of());
+        LOG.log(System.Logger.Level.ERROR, "maintenance of " + where + " failed; the pass goes on", e);
+    }
+
+    private void maintain(TopicConfig topic, int partition, String owner, MaintenanceReport.Builder report) {
+        Optional<PartitionHead> head = head(topic, partition);
+        if (head.isEmpty() || head.get().nextOffset() == head.get().logStartOffset()) {
+            return;
+        }
+        Guard guard;
+        if (settings.safeguards()) {
+            long now = clock.millis();
+            Optional<MaintenanceLease> lease = metadata.acquireLease(topic.name(), partition, topic.topicId(), owner,
+                    now, settings.leaseMs());
+            if (lease.isEmpty()) {
+                report.partitionBusy();
+                return;
+            }
+            guard = new Guard(lease.get());
+        } else {
+            guard = new Guard(null);
+        }
+        try {
+            retain(topic, partition, guard, report);
+            compact(topic, partition, guard, report);
+        } finally {
+            guard.release();
+        }
+    }
+
+    /**
+     * A pass's hold on one partition. {@link #check()} comes before every write: it renews the lease when
+     * half of it has run, and throws when the lease was taken over, so a pass that lost its lease writes
+     * nothing more. A write is therefore only ever sent with at least half a lease (a minute by default)
+     * left, far longer than any one request may take.
+     */
+    private final class Guard {
+        private MaintenanceLease lease;
+
+        Guard(MaintenanceLease lease) {
+            this.lease = lease;
+        }
+
+        long epoch() {
+            return lease == null ? 0 : lease.epoch();
+        }
+
+        void check() {
+            if (lease == null) {
+                return;
+            }
+            long now = clock.millis();
+            if (lease.expiresAt() - now >= settings.leaseMs() / 2) {
+                return;
+            }
+            lease = metadata.renewLease(lease, now + settings.leaseMs())
+                    .orElseThrow(() -> new LeaseLostException(lease));
+        }
+
+        void release() {
+            if (lease != null) {
+                metadata.releaseLease(lease);
+            }
+        }
     }
 
     // ---- retention ----
 
-    void retain(TopicConfig topic, int partition, MaintenanceReport.Builder report) {
+    void retain(TopicConfig topic, int partition, Guard guard, MaintenanceReport.Builder report) {
         if (topic.retentionMs() < 0 && topic.retentionBytes() < 0) {
             return;
         }
@@ -91,12 +221,10 @@ public final class Maintenance {
         if (head == null || head.nextOffset() == head.logStartOffset()) {
             return;
         }
-        List<IndexEntry> entries = entries(head, report);
-        List<IndexEntry> chain = from(entries, head.logStartOffset());
         long now = clock.millis();
         long logStart = head.logStartOffset();
         if (topic.retentionMs() > 0) {
-            for (IndexEntry entry : chain) {
+            for (IndexEntry entry : new Chain(head, logStart, guard, report)) {
                 if (entry.maxTimestamp() >= now - topic.retentionMs()) {
                     break;
                 }
@@ -104,8 +232,11 @@ public final class Maintenance {
             }
         }
         if (topic.retentionBytes() > 0) {
-            long total = chain.stream().mapToLong(IndexEntry::byteLength).sum();
-            for (IndexEntry entry : chain) {
+            long total = 0;
+            for (IndexEntry entry : new Chain(head, head.logStartOffset(), guard, report)) {
+                total += entry.byteLength();
+            }
+            for (IndexEntry entry : new Chain(head, head.logStartOffset(), guard, report)) {
                 if (total - entry.byteLength() < topic.retentionBytes()) {
                     break;
                 }
@@ -114,41 +245,71 @@ public final class Maintenance {
             }
         }
         if (logStart > head.logStartOffset()) {
+            guard.check();
             if (!metadata.compareAndSetHead(head.version(), head.withLogStartOffset(logStart))) {
                 return;
             }
             report.logStartAdvanced(logStart - head.logStartOffset());
         }
-        for (IndexEntry entry : entries) {
-            if (entry.lastOffset() < logStart && !entry.equals(head.last()) && metadata.deleteIndexEntry(entry)) {
-                report.entryDropped();
+        List<IndexEntry> below = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), 0, PAGE);
+        while (!below.isEmpty()) {
+            long next = below.get(below.size() - 1).baseOffset() + 1;
+            for (IndexEntry entry : below) {
+                if (entry.lastOffset() >= logStart) {
+                    return;
+                }
+                if (!entry.equals(head.last())) {
+                    guard.check();
+                    if (metadata.deleteIndexEntry(entry)) {
+                        report.entryDropped();
+                    }
+                }
             }
+            below = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), next, PAGE);
         }
     }
 
     // ---- compaction ----
 
-    void compact(TopicConfig topic, int partition, MaintenanceReport.Builder report) {
+    void compact(TopicConfig topic, int partition, Guard guard, MaintenanceReport.Builder report) {
         PartitionHead head = head(topic, partition).orElse(null);
         if (head == null || head.nextOffset() == head.logStartOffset()) {
             return;
         }
-        List<IndexEntry> chain = from(entries(head, report), head.logStartOffset());
+        long targetBytes = topic.retentionBytes() > 0
+                ? Math.max(1, Math.min(settings.targetSegmentBytes(), topic.retentionBytes() / 2))
+                : settings.targetSegmentBytes();
+        long rollMs = topic.retentionMs() > 0
+                ? Math.max(1, Math.min(settings.segmentRollMs(), topic.retentionMs() / 2))
+                : settings.segmentRollMs();
         List<IndexEntry> run = new ArrayList<>();
         long runBytes = 0;
-        for (IndexEntry entry : chain) {
+        for (IndexEntry entry : new Chain(head, head.logStartOffset(), guard, report)) {
+            boolean joins = entry.level() == 0 && (run.isEmpty()
+                    || entry.baseOffset() == run.get(run.size() - 1).lastOffset() + 1
+                    && entry.maxTimestamp() - run.get(0).maxTimestamp() < rollMs);
+            if (!joins) {
+                merge(head, run, guard, report);
+                run = new ArrayList<>();
+                runBytes = 0;
+                if (entry.level() != 0) {
+                    continue;
+                }
+            }
             run.add(entry);
             runBytes += entry.byteLength();
-            if (runBytes >= settings.targetSegmentBytes()) {
-                merge(head, run, report);
+            if (runBytes >= targetBytes) {
+                merge(head, run, guard, report);
                 run = new ArrayList<>();
                 runBytes = 0;
             }
         }
-        merge(head, run, report);
+        if (!run.isEmpty() && clock.millis() - run.get(0).maxTimestamp() >= rollMs) {
+            merge(head, run, guard, report);
+        }
     }
 
-    private void merge(PartitionHead head, List<IndexEntry> run, MaintenanceReport.Builder report) {
+    private void merge(PartitionHead head, List<IndexEntry> run, Guard guard, MaintenanceReport.Builder report) {
         if (run.size() < 2) {
             return;
         }
@@ -156,6 +317,7 @@ public final class Maintenance {
         IndexEntry last = run.get(run.size() - 1);
         ObjectFormat.Builder segment = new ObjectFormat.Builder();
         long maxTimestamp = Long.MIN_VALUE;
+        long expectedBase = first.baseOffset();
         for (IndexEntry entry : run) {
             byte[] bytes;
             try {
@@ -163,65 +325,141 @@ public final class Maintenance {
             } catch (ObjectNotFoundException e) {
                 return;
             }
-            ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(), bytes);
+            long records = ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(), bytes).stream()
+                    .mapToLong(b -> b.records().size()).sum();
+            if (settings.safeguards() && (entry.baseOffset() != expectedBase || records != entry.recordCount()
+                    || !entry.topicId().equals(head.topicId()))) {
+                throw new IllegalStateException("refusing to merge " + head.topic() + "/" + head.partition()
+                        + " entries " + first.baseOffset() + "-" + last.lastOffset() + ": entry " + entry.baseOffset()
+                        + "-" + entry.lastOffset() + " of " + entry.objectKey() + " holds " + records
+                        + " records where offset " + expectedBase + " was expected next");
+            }
+            expectedBase = entry.lastOffset() + 1;
             segment.addEncodedBatches(bytes);
             maxTimestamp = Math.max(maxTimestamp, entry.maxTimestamp());
         }
         byte[] object = segment.build();
-        String key = String.format("seg/%s/%d/%020d-%020d.seg", head.topic(), head.partition(), first.baseOffset(),
-                last.lastOffset());
-        try {
+        String key = String.format("seg/%s/%d/%020d-%020d-%s-%d.seg", head.topic(), head.partition(),
+                first.baseOffset(), last.lastOffset(), head.topicId(), guard.epoch());
+        guard.check();
+        if (settings.safeguards()) {
             objects.putIfAbsent(key, object);
-            report.segmentWritten(object.length);
-        } catch (ObjectAlreadyExistsException e) {
-            if (!Arrays.equals(objects.get(key), object)) {
-                throw new IllegalStateException("segment " + key + " exists with other bytes");
+        } else {
+            try {
+                objects.putIfAbsent(key, object);
+            } catch (io.sluice.store.ObjectAlreadyExistsException e) {
+                // the unguarded pass of old: another pass wrote this range; trust it
             }
         }
+        report.segmentWritten(object.length);
         IndexEntry merged = new IndexEntry(head.topic(), head.partition(), head.topicId(), first.baseOffset(),
                 last.lastOffset(), key, ObjectFormat.OBJECT_HEADER_LENGTH, object.length - ObjectFormat.OBJECT_HEADER_LENGTH,
                 maxTimestamp, 1);
+        guard.check();
         if (!metadata.replaceIndexEntry(first, merged)) {
             return;
         }
         if (last.equals(head.last())) {
+            guard.check();
             metadata.compareAndSetHead(head.version(), head.withLast(merged));
         }
         for (IndexEntry covered : run.subList(1, run.size())) {
+            guard.check();
             metadata.deleteIndexEntry(covered);
         }
         report.entriesMerged(run.size());
     }
 
     /**
-     * The partition's entries (the index and the head's last), in order, without overlaps. Entries made
-     * redundant by an interrupted compaction (covered by an earlier, larger entry) are deleted here.
+     * The partition's committed entries that hold offsets from {@code from} up to the head's nextOffset, in
+     * order, read a page at a time, and the head's last entry if the index does not hold it yet. An entry
+     * wholly covered by an earlier, larger one (left over by an interrupted compaction) is skipped and
+     * deleted. Entries committed after the head was read are not part of the walk.
      */
-    private List<IndexEntry> entries(PartitionHead head, MaintenanceReport.Builder report) {
-        List<IndexEntry> entries = new ArrayList<>(metadata.entriesFrom(head.topic(), head.partition(), head.topicId(),
-                0, Integer.MAX_VALUE));
-        if (head.last() != null && entries.stream().noneMatch(e -> e.baseOffset() == head.last().baseOffset())) {
-            entries.add(head.last());
-        }
-        entries.sort(Comparator.comparingLong(IndexEntry::baseOffset));
-        List<IndexEntry> chain = new ArrayList<>();
-        long covered = -1;
-        for (IndexEntry entry : entries) {
-            if (entry.lastOffset() <= covered) {
-                if (!entry.equals(head.last()) && metadata.deleteIndexEntry(entry)) {
-                    report.entryDropped();
-                }
-                continue;
-            }
-            covered = entry.lastOffset();
-            chain.add(entry);
-        }
-        return chain;
-    }
+    private final class Chain implements Iterable<IndexEntry> {
+        private final PartitionHead head;
+        private final long from;
+        private final Guard guard;
+        private final MaintenanceReport.Builder report;
 
-    /** The entries that hold offsets from {@code logStart} on. */
-    private static List<IndexEntry> from(List<IndexEntry> entries, long logStart) {
-        return entries.stream().filter(e -> e.lastOffset() >= logStart).toList();
+        Chain(PartitionHead head, long from, Guard guard, MaintenanceReport.Builder report) {
+            this.head = head;
+            this.from = from;
+            this.guard = guard;
+            this.report = report;
+        }
+
+        @Override
+        public java.util.Iterator<IndexEntry> iterator() {
+            return new java.util.Iterator<>() {
+                private final java.util.ArrayDeque<IndexEntry> page = new java.util.ArrayDeque<>();
+                private long nextBase = metadata.floorEntry(head.topic(), head.partition(), head.topicId(), from)
+                        .map(IndexEntry::baseOffset).orElse(0L);
+                private boolean indexDone;
+                private boolean lastDone;
+                private long covered = from - 1;
+                private IndexEntry next = advance();
+
+                private IndexEntry advance() {
+                    while (true) {
+                        IndexEntry entry = pull();
+                        if (entry == null) {
+                            return null;
+                        }
+                        if (entry.lastOffset() >= head.nextOffset()) {
+                            continue;
+                        }
+                        if (entry.lastOffset() <= covered) {
+                            if (entry.baseOffset() >= from && !entry.equals(head.last())) {
+                                guard.check();
+                                if (metadata.deleteIndexEntry(entry)) {
+                                    report.entryDropped();
+                                }
+                            }
+                            continue;
+                        }
+                        covered = entry.lastOffset();
+                        return entry;
+                    }
+                }
+
+                private IndexEntry pull() {
+                    if (page.isEmpty() && !indexDone) {
+                        List<IndexEntry> read = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(),
+                                nextBase, PAGE);
+                        page.addAll(read);
+                        if (read.size() < PAGE) {
+                            indexDone = true;
+                        } else {
+                            nextBase = read.get(read.size() - 1).baseOffset() + 1;
+                        }
+                    }
+                    if (!page.isEmpty()) {
+                        return page.poll();
+                    }
+                    if (!lastDone) {
+                        lastDone = true;
+                        return head.last();
+                    }
+                    return null;
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public IndexEntry next() {
+                    if (next == null) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    IndexEntry current = next;
+                    next = advance();
+                    return current;
+                }
+            };
+        }
     }
 
     private Optional<PartitionHead> head(TopicConfig topic, int partition) {
@@ -236,7 +474,7 @@ public final class Maintenance {
         Set<String> referenced = metadata.referencedObjects();
         List<ObjectSummary> stored = new ArrayList<>(objects.list("wal/"));
         stored.addAll(objects.list("seg/"));
-        Set<String> storedKeys = new java.util.HashSet<>();
+        Set<String> storedKeys = new HashSet<>();
         for (ObjectSummary object : stored) {
             storedKeys.add(object.key());
             Long since = marks.get(object.key());

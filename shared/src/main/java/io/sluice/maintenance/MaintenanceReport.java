@@ -11,10 +11,19 @@ package io.sluice.maintenance;
  * @param objectsMarked      unreferenced objects seen for the first time (deleted after the grace period)
  * @param objectsDeleted     objects deleted
  * @param bytesReclaimed     bytes of those objects
+ * @param partitionsBusy     partitions skipped because another pass held their lease
+ * @param leasesLost         partitions where this pass stopped because another pass took the lease over
+ * @param failures           what failed, each {@code <topic>/<partition>: <error>} (or garbage collection);
+ *                           the pass went on with everything else
  */
 public record MaintenanceReport(long entriesMerged, long segmentsWritten, long bytesWritten, long entriesDropped,
                                 long offsetsRetired, long objectsMarked, long objectsDeleted, long bytesReclaimed,
+                                long partitionsBusy, long leasesLost, java.util.List<String> failures,
                                 long durationMs) {
+
+    public MaintenanceReport {
+        failures = java.util.List.copyOf(failures);
+    }
 
     static final class Builder {
         private long entriesMerged;
@@ -25,6 +34,21 @@ public record MaintenanceReport(long entriesMerged, long segmentsWritten, long b
         private long objectsMarked;
         private long objectsDeleted;
         private long bytesReclaimed;
+        private long partitionsBusy;
+        private long leasesLost;
+        private final java.util.List<String> failures = new java.util.ArrayList<>();
+
+        synchronized void partitionBusy() {
+            partitionsBusy++;
+        }
+
+        synchronized void leaseLost() {
+            leasesLost++;
+        }
+
+        synchronized void failed(String where, String error) {
+            failures.add(where + ": " + error);
+        }
 
         synchronized void entriesMerged(long n) {
             entriesMerged += n;
@@ -54,7 +78,7 @@ public record MaintenanceReport(long entriesMerged, long segmentsWritten, long b
 
         synchronized MaintenanceReport build(long durationMs) {
             return new MaintenanceReport(entriesMerged, segmentsWritten, bytesWritten, entriesDropped, offsetsRetired,
-                    objectsMarked, objectsDeleted, bytesReclaimed, durationMs);
+                    objectsMarked, objectsDeleted, bytesReclaimed, partitionsBusy, leasesLost, failures, durationMs);
         }
     }
 }

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * topic           pk=TOPICS           sk=T#&lt;topic&gt;
  * partition head  pk=P#&lt;topic&gt;#&lt;p&gt;    sk=HEAD
  * index entry     pk=P#&lt;topic&gt;#&lt;p&gt;    sk=I#&lt;baseOffset, 20 digits&gt;
+ * lease           pk=P#&lt;topic&gt;#&lt;p&gt;    sk=LEASE   owner, expiresAt, epoch, topicId
  * </pre>
  *
  * Topics share one partition key so that listing them is one Query rather than a Scan of the whole
@@ -38,6 +39,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     static final String HEAD_SK = "HEAD";
     static final String INDEX_PREFIX = "I#";
     static final String GARBAGE_PK = "GC";
+    static final String LEASE_SK = "LEASE";
     private static final int BATCH_GET_LIMIT = 100;
 
     private final DynamoDbClient dynamo;
@@ -154,7 +156,9 @@ public final class DynamoMetadataStore implements MetadataStore {
             condition = "attribute_not_exists(#pk)";
             names.put("#pk", PK);
         } else {
-            condition = "#v = :v";
+            // The version alone does not fence a writer of a deleted incarnation: a re-created topic's
+            // head counts from 1 again. A ULID topicId sorts after every earlier incarnation's.
+            condition = "#v = :v AND #tid <= :tid";
             values.put(":v", n(expectedVersion));
         }
         String updateExpression = update;
@@ -176,7 +180,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         item.putAll(key(partitionPk(entry.topic(), entry.partition()), indexSk(entry.baseOffset())));
         try {
             dynamo.putItem(b -> b.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#pk) OR #tid <> :tid")
+                    .conditionExpression("attribute_not_exists(#pk) OR #tid < :tid")
                     .expressionAttributeNames(Map.of("#pk", PK, "#tid", "topicId"))
                     .expressionAttributeValues(Map.of(":tid", s(entry.topicId()))));
             return true;
@@ -304,9 +308,12 @@ public final class DynamoMetadataStore implements MetadataStore {
         Map<String, AttributeValue> item = new HashMap<>(entryAttributes(replacement));
         item.putAll(key(partitionPk(replacement.topic(), replacement.partition()), indexSk(replacement.baseOffset())));
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("#ok = :ok")
-                    .expressionAttributeNames(Map.of("#ok", "objectKey"))
-                    .expressionAttributeValues(Map.of(":ok", s(expected.objectKey()))));
+            if (!replacement.topicId().equals(expected.topicId())) {
+                return false;
+            }
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("#ok = :ok AND #tid = :tid")
+                    .expressionAttributeNames(Map.of("#ok", "objectKey", "#tid", "topicId"))
+                    .expressionAttributeValues(Map.of(":ok", s(expected.objectKey()), ":tid", s(expected.topicId()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -318,9 +325,9 @@ public final class DynamoMetadataStore implements MetadataStore {
         try {
             dynamo.deleteItem(b -> b.tableName(table)
                     .key(key(partitionPk(expected.topic(), expected.partition()), indexSk(expected.baseOffset())))
-                    .conditionExpression("#ok = :ok")
-                    .expressionAttributeNames(Map.of("#ok", "objectKey"))
-                    .expressionAttributeValues(Map.of(":ok", s(expected.objectKey()))));
+                    .conditionExpression("#ok = :ok AND #tid = :tid")
+                    .expressionAttributeNames(Map.of("#ok", "objectKey", "#tid", "topicId"))
+                    .expressionAttributeValues(Map.of(":ok", s(expected.objectKey()), ":tid", s(expected.topicId()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -377,6 +384,48 @@ public final class DynamoMetadataStore implements MetadataStore {
     @Override
     public void unmarkGarbage(String objectKey) {
         dynamo.deleteItem(b -> b.tableName(table).key(key(GARBAGE_PK, objectKey)));
+    }
+
+    // ---- maintenance leases ----
+
+    @Override
+    public Optional<MaintenanceLease> acquireLease(String topic, int partition, String topicId, String owner,
+                                                   long now, long durationMs) {
+        try {
+            Map<String, AttributeValue> item = dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(partitionPk(topic, partition), LEASE_SK))
+                    .updateExpression("SET #o = :o, #x = :x, #tid = :tid ADD #e :one")
+                    .conditionExpression("attribute_not_exists(#pk) OR #x <= :now")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#o", "owner", "#x", "expiresAt", "#tid", "topicId",
+                            "#e", "epoch"))
+                    .expressionAttributeValues(Map.of(":o", s(owner), ":x", n(now + durationMs), ":tid", s(topicId),
+                            ":one", n(1), ":now", n(now)))
+                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW)).attributes();
+            return Optional.of(new MaintenanceLease(topic, partition, topicId, owner, num(item, "epoch"),
+                    now + durationMs));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<MaintenanceLease> renewLease(MaintenanceLease lease, long newExpiry) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(partitionPk(lease.topic(), lease.partition()), LEASE_SK))
+                    .updateExpression("SET #x = :x")
+                    .conditionExpression("#o = :o AND #e = :e")
+                    .expressionAttributeNames(Map.of("#o", "owner", "#x", "expiresAt", "#e", "epoch"))
+                    .expressionAttributeValues(Map.of(":o", s(lease.owner()), ":x", n(newExpiry),
+                            ":e", n(lease.epoch()))));
+            return Optional.of(lease.renewedUntil(newExpiry));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void releaseLease(MaintenanceLease lease) {
+        renewLease(lease, 0);
     }
 
     // ---- item mapping ----

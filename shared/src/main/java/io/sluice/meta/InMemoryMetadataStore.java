@@ -22,6 +22,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<String, Long> producerNames = new HashMap<>();
     private final Map<Long, Long> producerEpochs = new HashMap<>();
     private final Map<String, Long> garbage = new TreeMap<>();
+    private final Map<PartitionKey, MaintenanceLease> leases = new HashMap<>();
 
     @Override
     public synchronized void createTopic(TopicConfig topic) {
@@ -70,7 +71,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
         PartitionKey key = new PartitionKey(next.topic(), next.partition());
         PartitionHead current = heads.get(key);
         long currentVersion = current == null ? 0 : current.version();
-        if (currentVersion != expectedVersion) {
+        if (currentVersion != expectedVersion
+                || current != null && Incarnations.isOlder(next.topicId(), current.topicId())) {
             return false;
         }
         heads.put(key, next);
@@ -89,7 +91,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         NavigableMap<Long, IndexEntry> index = indexes.computeIfAbsent(
                 new PartitionKey(entry.topic(), entry.partition()), k -> new TreeMap<>());
         IndexEntry existing = index.get(entry.baseOffset());
-        if (existing != null && existing.topicId().equals(entry.topicId())) {
+        if (existing != null && !Incarnations.isOlder(existing.topicId(), entry.topicId())) {
             return false;
         }
         index.put(entry.baseOffset(), entry);
@@ -122,6 +124,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
         PartitionHead head = heads.get(key);
         if (head != null && head.topicId().equals(topicId)) {
             heads.remove(key);
+        }
+        MaintenanceLease lease = leases.get(key);
+        if (lease != null && lease.topicId().equals(topicId)) {
+            leases.remove(key);
         }
     }
 
@@ -162,7 +168,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         NavigableMap<Long, IndexEntry> index = indexes.get(new PartitionKey(expected.topic(), expected.partition()));
         IndexEntry stored = index == null ? null : index.get(expected.baseOffset());
-        if (stored == null || !stored.objectKey().equals(expected.objectKey())) {
+        if (!sameEntry(stored, expected) || !replacement.topicId().equals(expected.topicId())) {
             return false;
         }
         index.put(replacement.baseOffset(), replacement);
@@ -173,11 +179,16 @@ public final class InMemoryMetadataStore implements MetadataStore {
     public synchronized boolean deleteIndexEntry(IndexEntry expected) {
         NavigableMap<Long, IndexEntry> index = indexes.get(new PartitionKey(expected.topic(), expected.partition()));
         IndexEntry stored = index == null ? null : index.get(expected.baseOffset());
-        if (stored == null || !stored.objectKey().equals(expected.objectKey())) {
+        if (!sameEntry(stored, expected)) {
             return false;
         }
         index.remove(expected.baseOffset());
         return true;
+    }
+
+    private static boolean sameEntry(IndexEntry stored, IndexEntry expected) {
+        return stored != null && stored.objectKey().equals(expected.objectKey())
+                && stored.topicId().equals(expected.topicId());
     }
 
     @Override
@@ -205,5 +216,40 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized void unmarkGarbage(String objectKey) {
         garbage.remove(objectKey);
+    }
+
+    @Override
+    public synchronized Optional<MaintenanceLease> acquireLease(String topic, int partition, String topicId,
+                                                                String owner, long now, long durationMs) {
+        PartitionKey key = new PartitionKey(topic, partition);
+        MaintenanceLease current = leases.get(key);
+        if (current != null && current.expiresAt() > now) {
+            return Optional.empty();
+        }
+        MaintenanceLease lease = new MaintenanceLease(topic, partition, topicId, owner,
+                current == null ? 1 : current.epoch() + 1, now + durationMs);
+        leases.put(key, lease);
+        return Optional.of(lease);
+    }
+
+    @Override
+    public synchronized Optional<MaintenanceLease> renewLease(MaintenanceLease lease, long newExpiry) {
+        PartitionKey key = new PartitionKey(lease.topic(), lease.partition());
+        MaintenanceLease current = leases.get(key);
+        if (current == null || current.epoch() != lease.epoch() || !current.owner().equals(lease.owner())) {
+            return Optional.empty();
+        }
+        MaintenanceLease renewed = current.renewedUntil(newExpiry);
+        leases.put(key, renewed);
+        return Optional.of(renewed);
+    }
+
+    @Override
+    public synchronized void releaseLease(MaintenanceLease lease) {
+        PartitionKey key = new PartitionKey(lease.topic(), lease.partition());
+        MaintenanceLease current = leases.get(key);
+        if (current != null && current.epoch() == lease.epoch() && current.owner().equals(lease.owner())) {
+            leases.put(key, current.renewedUntil(0));
+        }
     }
 }

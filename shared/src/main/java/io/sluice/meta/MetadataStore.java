@@ -33,15 +33,20 @@ public interface MetadataStore {
 
     /**
      * Replaces the head if its stored version is still {@code expectedVersion} (0: the item must not
-     * exist). The new head's version must be {@code expectedVersion + 1}.
+     * exist) and the stored head belongs to {@code next}'s incarnation or an older one. The new head's
+     * version must be {@code expectedVersion + 1}. A head of a topic re-created under the same name starts
+     * counting versions again, so the version alone does not fence a writer of a deleted incarnation: the
+     * incarnation does ({@link Incarnations}).
      *
-     * @return false if another writer got there first; nothing was changed
+     * @return false if another writer got there first, or the stored head is of a newer incarnation;
+     *         nothing was changed
      */
     boolean compareAndSetHead(long expectedVersion, PartitionHead next);
 
     /**
-     * Writes an index entry unless an entry of the same incarnation is already stored at its base offset.
-     * Writing the same entry twice is harmless; an entry left behind by an older incarnation is replaced.
+     * Writes an index entry unless an entry of the same or a newer incarnation is already stored at its
+     * base offset. Writing the same entry twice is harmless; an entry left behind by an older incarnation
+     * is replaced; an entry of a newer incarnation is never replaced by a writer of an older one.
      *
      * @return true if this call wrote it
      */
@@ -77,11 +82,12 @@ public interface MetadataStore {
 
     /**
      * Replaces the index entry at {@code expected}'s base offset with {@code replacement} (same base
-     * offset) if the stored entry still points at {@code expected}'s object.
+     * offset and incarnation) if the stored entry is still of that incarnation and points at
+     * {@code expected}'s object.
      */
     boolean replaceIndexEntry(IndexEntry expected, IndexEntry replacement);
 
-    /** Deletes an index entry if it still points at the same object; false if it does not. */
+    /** Deletes an index entry if it is still of the same incarnation and points at the same object; false if not. */
     boolean deleteIndexEntry(IndexEntry expected);
 
     /** Every object key an index entry or a head's last entry points at, across all topics. */
@@ -93,4 +99,24 @@ public interface MetadataStore {
     void markGarbage(String objectKey, long since);
 
     void unmarkGarbage(String objectKey);
+
+    /**
+     * Takes the partition's maintenance lease for {@code owner} until {@code now + durationMs}, if no
+     * one holds it or the holder's lease has lapsed by {@code now}. The lease's epoch is one more than
+     * any earlier holder's.
+     *
+     * @return the lease, or empty if another pass holds it
+     */
+    java.util.Optional<MaintenanceLease> acquireLease(String topic, int partition, String topicId, String owner,
+                                                      long now, long durationMs);
+
+    /**
+     * Extends a lease to {@code newExpiry} if it is still held at the same epoch.
+     *
+     * @return the extended lease, or empty if another pass has taken it since
+     */
+    java.util.Optional<MaintenanceLease> renewLease(MaintenanceLease lease, long newExpiry);
+
+    /** Lets a lease go at once (keeping its epoch counter), if it is still held at the same epoch. */
+    void releaseLease(MaintenanceLease lease);
 }

@@ -161,6 +161,7 @@ public final class Wire {
     /** What a maintenance pass did. */
     public record MaintenanceReport(long entriesMerged, long segmentsWritten, long bytesWritten, long entriesDropped,
                                     long offsetsRetired, long objectsMarked, long objectsDeleted,
-                                    long bytesReclaimed, long durationMs) {
+                                    long bytesReclaimed, long partitionsBusy, long leasesLost,
+                                    List<String> failures, long durationMs) {
     }
 }

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 /** What every {@link GroupStore} must do; extended once per implementation. */
 abstract class GroupStoreContract {
 
+    /** Topic ids are ULIDs: an incarnation created later sorts after an earlier one. */
+    private static final String OLDER_ID = "01JAAAAAAAAAAAAAAAAAAAAAAA";
+    private static final String NEWER_ID = "01JBBBBBBBBBBBBBBBBBBBBBBB";
+
     private GroupStore store;
 
     protected abstract GroupStore newStore();
@@ -67,9 +71,19 @@ abstract class GroupStoreContract {
 
     @Test
     void aCheckpointOfAnOlderTopicIncarnationIsReplaced() {
-        store.commit(checkpoint(0, "old", 50, 9));
-        assertThat(store.commit(checkpoint(0, "new", 1, 1))).isEqualTo(CommitOutcome.COMMITTED);
-        assertThat(store.checkpoints("g").get(0).topicId()).isEqualTo("new");
+        store.commit(checkpoint(0, OLDER_ID, 50, 9));
+        assertThat(store.commit(checkpoint(0, NEWER_ID, 1, 1))).isEqualTo(CommitOutcome.COMMITTED);
+        assertThat(store.checkpoints("g").get(0).topicId()).isEqualTo(NEWER_ID);
+    }
+
+    @Test
+    void aCommitOfADeletedIncarnationNeverReplacesTheNewTopicsCheckpoint() {
+        store.commit(checkpoint(0, NEWER_ID, 3, 1));
+        assertThat(store.commit(checkpoint(0, OLDER_ID, 50, 9))).isEqualTo(CommitOutcome.FENCED);
+        assertThat(store.checkpoints("g")).singleElement().satisfies(c -> {
+            assertThat(c.topicId()).isEqualTo(NEWER_ID);
+            assertThat(c.committed()).isEqualTo(3);
+        });
     }
 
     @Test

@@ -86,13 +86,55 @@ abstract class MetadataStoreContract {
     }
 
     @Test
-    void headWithoutLastRoundTrips() {
-        PartitionHead head = new PartitionHead("t", 2, ID, 7, 7, 1, null);
+    void headWithoutLastRoundTripsAndANewerIncarnationReplacesALeftover() {
+        PartitionHead head = new PartitionHead("t", 2, OTHER_ID, 7, 7, 1, null);
         assertThat(store.compareAndSetHead(0, head)).isTrue();
         assertThat(store.getHead("t", 2)).contains(head);
-        PartitionHead replaced = new PartitionHead("t", 2, OTHER_ID, 0, 0, 2, null);
+        PartitionHead replaced = new PartitionHead("t", 2, ID, 0, 0, 2, null);
         assertThat(store.compareAndSetHead(1, replaced)).isTrue();
         assertThat(store.getHead("t", 2)).contains(replaced);
+    }
+
+    @Test
+    void aHeadWriteOfADeletedIncarnationNeverLandsOnTheNewTopicEvenAtTheSameVersion() {
+        PartitionHead newTopic = PartitionHead.empty("t", 0, ID, 0).append(entry(ID, 0, 4, "wal/new"));
+        assertThat(store.compareAndSetHead(0, newTopic)).isTrue();
+        PartitionHead stale = PartitionHead.empty("t", 0, OTHER_ID, 0).append(entry(OTHER_ID, 0, 0, "wal/old"));
+        assertThat(store.compareAndSetHead(0, stale)).as("version 0 but the item exists").isFalse();
+        PartitionHead staleAtOne = new PartitionHead("t", 0, OTHER_ID, 10, 0, 2, entry(OTHER_ID, 5, 9, "wal/old2"));
+        assertThat(store.compareAndSetHead(1, staleAtOne)).as("same version, older incarnation").isFalse();
+        assertThat(store.getHead("t", 0)).contains(newTopic);
+    }
+
+    @Test
+    void anIndexEntryOfADeletedIncarnationNeverReplacesTheNewTopicsEntry() {
+        IndexEntry fresh = entry(ID, 0, 3, "wal/new");
+        assertThat(store.putIndexEntryIfAbsent(fresh)).isTrue();
+        assertThat(store.putIndexEntryIfAbsent(entry(OTHER_ID, 0, 9, "wal/old"))).isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 2)).contains(fresh);
+        assertThat(store.replaceIndexEntry(entry(OTHER_ID, 0, 3, "wal/new"), entry(OTHER_ID, 0, 3, "seg/x")))
+                .as("same object key, other incarnation").isFalse();
+        assertThat(store.deleteIndexEntry(entry(OTHER_ID, 0, 3, "wal/new"))).isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 2)).contains(fresh);
+    }
+
+    @Test
+    void aLeaseIsExclusiveUntilItLapsesAndATakenOverLeaseCannotBeRenewed() {
+        var first = store.acquireLease("t", 0, ID, "pass-a", 1_000, 100).orElseThrow();
+        assertThat(store.acquireLease("t", 0, ID, "pass-b", 1_050, 100)).as("held").isEmpty();
+        assertThat(store.acquireLease("t", 1, ID, "pass-b", 1_050, 100)).as("another partition").isPresent();
+        var renewed = store.renewLease(first, 1_200).orElseThrow();
+        assertThat(renewed.expiresAt()).isEqualTo(1_200);
+        assertThat(store.acquireLease("t", 0, ID, "pass-b", 1_150, 100)).as("renewed, still held").isEmpty();
+        var second = store.acquireLease("t", 0, ID, "pass-b", 1_200, 100).orElseThrow();
+        assertThat(second.epoch()).isGreaterThan(first.epoch());
+        assertThat(store.renewLease(renewed, 5_000)).as("taken over").isEmpty();
+        store.releaseLease(renewed);
+        assertThat(store.acquireLease("t", 0, ID, "pass-c", 1_250, 100)).as("a stale release changes nothing")
+                .isEmpty();
+        store.releaseLease(second);
+        var third = store.acquireLease("t", 0, ID, "pass-c", 1_260, 100).orElseThrow();
+        assertThat(third.epoch()).as("epochs never repeat").isGreaterThan(second.epoch());
     }
 
     @Test

@@ -30,7 +30,9 @@ class MaintenanceRouteTest {
     void anOperatorRunsAPassAndReadsWhatItDid() {
         api.post("/topics", "{\"name\":\"maint\",\"partitions\":1}");
         for (int i = 0; i < 3; i++) {
-            api.post("/topics/maint/records", "{\"records\":[{\"value\":\"AAAA\",\"partition\":0}]}");
+            // records an hour old: their run has passed the roll age, so the pass closes it into a segment
+            api.post("/topics/maint/records", "{\"records\":[{\"value\":\"AAAA\",\"partition\":0,\"timestamp\":"
+                    + (System.currentTimeMillis() - 3_600_000L - i) + "}]}");
         }
         Response report = api.post("/maintenance", "{\"topic\":\"maint\"}");
         assertThat(report.status()).as(report.body()).isEqualTo(200);
@@ -38,6 +40,8 @@ class MaintenanceRouteTest {
         assertThat(report.json().path("segmentsWritten").asLong()).isEqualTo(1);
         assertThat(report.json().has("objectsDeleted")).isTrue();
         assertThat(report.json().has("bytesReclaimed")).isTrue();
+        assertThat(report.json().path("failures").isArray()).isTrue();
+        assertThat(report.json().path("failures")).isEmpty();
         assertThat(api.get("/topics/maint/partitions/0/records?offset=0").json().path("records")).hasSize(3);
         assertThat(api.post("/maintenance", "{\"topic\":\"nope\"}").errorCode()).isEqualTo("UNKNOWN_TOPIC");
         assertThat(api.post("/maintenance", "").status()).isEqualTo(200);

@@ -67,7 +67,8 @@ class MaintenanceConcurrencyTest {
                         List<ProduceRecord> records = new ArrayList<>();
                         for (int i = 0; i < 3; i++) {
                             records.add(new ProduceRecord(null, ("p" + producer + "-" + call + "-" + i + "-"
-                                    + "x".repeat(40)).getBytes(UTF_8), List.of(), (call + i) % 2, 1_000L + call));
+                                    + "x".repeat(40)).getBytes(UTF_8), List.of(), (call + i) % 2,
+                                    System.currentTimeMillis()));
                         }
                         List<RecordOffset> offsets = log.producer().produce("kept", records);
                         for (int i = 0; i < records.size(); i++) {
@@ -127,10 +128,14 @@ class MaintenanceConcurrencyTest {
             pool.shutdownNow();
         }
 
+        // The last passes run an hour later, when every open tail has passed the roll age and closes.
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+        Maintenance aged = new Maintenance(stack.objects(), stack.metadata(),
+                new TopicCache(stack.metadata(), later, Duration.ZERO), later, new Maintenance.Settings(TARGET, GRACE_MS));
         Thread.sleep(GRACE_MS + 50);
-        MaintenanceReport marking = maintenance.run(null);
+        MaintenanceReport marking = aged.run(null);
         Thread.sleep(GRACE_MS + 50);
-        MaintenanceReport last = maintenance.run(null);
+        MaintenanceReport last = aged.run(null);
         System.out.println("maintenance: " + marking + " then " + last);
 
         assertThat(fetchErrors.get()).as("fetches never failed while passes ran").isZero();
@@ -182,9 +187,10 @@ class MaintenanceConcurrencyTest {
         RequestCounter counter = new RequestCounter();
         Backends.Stack stack = backends.fresh(counter);
         LogServices log = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
+        // The pass runs an hour later, when the open tail has passed the roll age and closes too.
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
         Maintenance maintenance = new Maintenance(stack.objects(), stack.metadata(),
-                new TopicCache(stack.metadata(), Clock.systemUTC(), Duration.ZERO), Clock.systemUTC(),
-                new Maintenance.Settings(TARGET, GRACE_MS));
+                new TopicCache(stack.metadata(), later, Duration.ZERO), later, new Maintenance.Settings(TARGET, GRACE_MS));
         log.topics().create(new CreateTopic("t", 1, null, null, null));
         for (int call = 0; call < 100; call++) {
             log.producer().produce("t", List.of(new ProduceRecord(null, ("r" + call + "-" + "y".repeat(300))

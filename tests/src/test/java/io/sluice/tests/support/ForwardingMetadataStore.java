@@ -120,4 +120,20 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     public void unmarkGarbage(String objectKey) {
         delegate.unmarkGarbage(objectKey);
     }
+
+    @Override
+    public Optional<io.sluice.meta.MaintenanceLease> acquireLease(String topic, int partition, String topicId,
+                                                                  String owner, long now, long durationMs) {
+        return delegate.acquireLease(topic, partition, topicId, owner, now, durationMs);
+    }
+
+    @Override
+    public Optional<io.sluice.meta.MaintenanceLease> renewLease(io.sluice.meta.MaintenanceLease lease, long newExpiry) {
+        return delegate.renewLease(lease, newExpiry);
+    }
+
+    @Override
+    public void releaseLease(io.sluice.meta.MaintenanceLease lease) {
+        delegate.releaseLease(lease);
+    }
 }
