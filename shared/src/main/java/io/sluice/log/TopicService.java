@@ -41,7 +41,14 @@ public final class TopicService {
             throw new SluiceException(ErrorCode.INVALID_PARTITION_COUNT, "partitions is required");
         }
         long now = clock.millis();
-        TopicConfig topic = new TopicConfig(request.name(), Ulid.generate(now, ThreadLocalRandom.current()),
+        TopicConfig.validateName(request.name());
+        // Incarnations are ordered by their ids, whatever the clocks of the Lambdas that made them say.
+        String topicId = Ulid.generate(now, ThreadLocalRandom.current());
+        String deleted = metadata.deletedTopicId(request.name()).orElse(null);
+        if (deleted != null && deleted.compareTo(topicId) >= 0) {
+            topicId = Ulid.successor(deleted);
+        }
+        TopicConfig topic = new TopicConfig(request.name(), topicId,
                 request.partitions(),
                 request.retentionMs() == null ? TopicConfig.UNLIMITED : request.retentionMs(),
                 request.retentionBytes() == null ? TopicConfig.UNLIMITED : request.retentionBytes(),

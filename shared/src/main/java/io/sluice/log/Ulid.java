@@ -36,4 +36,21 @@ public final class Ulid {
         }
         return new String(out);
     }
+
+    /** The smallest ULID that sorts after {@code ulid}: the same time, the random part plus one. */
+    public static String successor(String ulid) {
+        char[] chars = ulid.toCharArray();
+        for (int i = chars.length - 1; i >= 0; i--) {
+            int digit = new String(ALPHABET).indexOf(chars[i]);
+            if (digit < 0) {
+                throw new IllegalArgumentException("not a ULID: " + ulid);
+            }
+            if (digit < ALPHABET.length - 1) {
+                chars[i] = ALPHABET[digit + 1];
+                return new String(chars);
+            }
+            chars[i] = ALPHABET[0];
+        }
+        throw new IllegalArgumentException("no ULID sorts after " + ulid);
+    }
 }

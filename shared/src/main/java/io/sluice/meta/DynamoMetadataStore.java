@@ -63,18 +63,38 @@ public final class DynamoMetadataStore implements MetadataStore {
         item.put("maxRecordBytes", n(topic.maxRecordBytes()));
         item.put("created", n(topic.createdAt()));
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", PK)));
+            // a tombstone of a deleted incarnation gives way only to a later incarnation
+            dynamo.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#pk) OR (#del = :true AND #tid < :tid)")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#del", "deleted", "#tid", "topicId"))
+                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
+                            ":tid", s(topic.topicId()))));
         } catch (ConditionalCheckFailedException e) {
-            throw new SluiceException(ErrorCode.TOPIC_EXISTS, "topic " + topic.name() + " already exists");
+            if (getTopic(topic.name()).isPresent()) {
+                throw new SluiceException(ErrorCode.TOPIC_EXISTS, "topic " + topic.name() + " already exists");
+            }
+            throw new SluiceException(ErrorCode.CONFLICT, "topic " + topic.name() + " was deleted as an incarnation"
+                    + " that does not sort before " + topic.topicId() + "; retry");
         }
+    }
+
+    @Override
+    public Optional<String> deletedTopicId(String name) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(topicKey(name)).consistentRead(true))
+                .item();
+        return item == null || !isTombstone(item) ? Optional.empty() : Optional.of(item.get("topicId").s());
+    }
+
+    private static boolean isTombstone(Map<String, AttributeValue> item) {
+        AttributeValue deleted = item.get("deleted");
+        return deleted != null && Boolean.TRUE.equals(deleted.bool());
     }
 
     @Override
     public Optional<TopicConfig> getTopic(String name) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(topicKey(name)).consistentRead(true))
                 .item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toTopic(item));
+        return item == null || item.isEmpty() || isTombstone(item) ? Optional.empty() : Optional.of(toTopic(item));
     }
 
     @Override
@@ -84,14 +104,20 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .expressionAttributeNames(Map.of("#pk", PK))
                 .expressionAttributeValues(Map.of(":pk", s(TOPICS_PK)))
                 .build();
-        return dynamo.queryPaginator(request).items().stream().map(DynamoMetadataStore::toTopic).toList();
+        return dynamo.queryPaginator(request).items().stream().filter(item -> !isTombstone(item))
+                .map(DynamoMetadataStore::toTopic).toList();
     }
 
     @Override
     public boolean deleteTopic(String name, String topicId) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(topicKey(name)).conditionExpression("#tid = :tid")
-                    .expressionAttributeNames(Map.of("#tid", "topicId"))
+            Map<String, AttributeValue> tombstone = new HashMap<>(topicKey(name));
+            tombstone.put("name", s(name));
+            tombstone.put("topicId", s(topicId));
+            tombstone.put("deleted", AttributeValue.fromBool(true));
+            dynamo.putItem(b -> b.tableName(table).item(tombstone)
+                    .conditionExpression("#tid = :tid AND attribute_not_exists(#del)")
+                    .expressionAttributeNames(Map.of("#tid", "topicId", "#del", "deleted"))
                     .expressionAttributeValues(Map.of(":tid", s(topicId))));
             return true;
         } catch (ConditionalCheckFailedException e) {

@@ -17,6 +17,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     private final NavigableMap<String, TopicConfig> topics = new TreeMap<>();
+    private final Map<String, String> tombstones = new HashMap<>();
     private final Map<PartitionKey, PartitionHead> heads = new HashMap<>();
     private final Map<PartitionKey, NavigableMap<Long, IndexEntry>> indexes = new HashMap<>();
     private final Map<String, Long> producerNames = new HashMap<>();
@@ -26,14 +27,26 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     @Override
     public synchronized void createTopic(TopicConfig topic) {
-        if (topics.putIfAbsent(topic.name(), topic) != null) {
+        if (topics.containsKey(topic.name())) {
             throw new SluiceException(ErrorCode.TOPIC_EXISTS, "topic " + topic.name() + " already exists");
         }
+        String deleted = tombstones.get(topic.name());
+        if (deleted != null && !Incarnations.isOlder(deleted, topic.topicId())) {
+            throw new SluiceException(ErrorCode.CONFLICT, "topic " + topic.name() + " was deleted as incarnation "
+                    + deleted + ", which does not sort before " + topic.topicId());
+        }
+        topics.put(topic.name(), topic);
+        tombstones.remove(topic.name());
     }
 
     @Override
     public synchronized Optional<TopicConfig> getTopic(String name) {
         return Optional.ofNullable(topics.get(name));
+    }
+
+    @Override
+    public synchronized Optional<String> deletedTopicId(String name) {
+        return Optional.ofNullable(tombstones.get(name));
     }
 
     @Override
@@ -48,6 +61,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
             return false;
         }
         topics.remove(name);
+        tombstones.put(name, topicId);
         return true;
     }
 

@@ -119,6 +119,24 @@ abstract class MetadataStoreContract {
     }
 
     @Test
+    void aDeletedTopicLeavesATombstoneThatOnlyALaterIncarnationReplaces() {
+        store.createTopic(topic("t", ID));
+        assertThat(store.deletedTopicId("t")).isEmpty();
+        assertThat(store.deleteTopic("t", ID)).isTrue();
+        assertThat(store.deleteTopic("t", ID)).as("already a tombstone").isFalse();
+        assertThat(store.getTopic("t")).isEmpty();
+        assertThat(store.listTopics()).isEmpty();
+        assertThat(store.deletedTopicId("t")).contains(ID);
+        assertThatThrownBy(() -> store.createTopic(topic("t", OTHER_ID))).as("an older id")
+                .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+        String later = "01JZZZZZZZZZZZZZZZZZZZZZZZ";
+        store.createTopic(topic("t", later));
+        assertThat(store.getTopic("t")).map(TopicConfig::topicId).contains(later);
+        assertThat(store.deletedTopicId("t")).isEmpty();
+        assertThat(store.listTopics()).extracting(TopicConfig::topicId).containsExactly(later);
+    }
+
+    @Test
     void aLeaseIsExclusiveUntilItLapsesAndATakenOverLeaseCannotBeRenewed() {
         var first = store.acquireLease("t", 0, ID, "pass-a", 1_000, 100).orElseThrow();
         assertThat(store.acquireLease("t", 0, ID, "pass-b", 1_050, 100)).as("held").isEmpty();

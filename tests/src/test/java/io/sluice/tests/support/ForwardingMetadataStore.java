@@ -32,6 +32,11 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<String> deletedTopicId(String name) {
+        return delegate.deletedTopicId(name);
+    }
+
+    @Override
     public Optional<TopicConfig> getTopic(String name) {
         return delegate.getTopic(name);
     }
