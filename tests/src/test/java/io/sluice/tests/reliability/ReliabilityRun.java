@@ -60,6 +60,16 @@ final class ReliabilityRun {
     private static final String TOPIC = "reliability";
     private static final String GROUP = "checkers";
     private static final int MAX_RETRIES = 200;
+    private static final String CHURN = "churn";
+    /** Maintenance passes that run at the same time, beside producers, fetchers and group members. */
+    private static final int MAINTENANCE_PASSES = 2;
+    private final AtomicLong passesRun = new AtomicLong();
+    /** Retention of the churn topic as maintenance sees it; changed mid-run. */
+    private final java.util.concurrent.atomic.AtomicReference<long[]> churnRetention =
+            new java.util.concurrent.atomic.AtomicReference<>(new long[] {-1, -1});
+    /** The churn topic's last incarnation: its id and what was acknowledged in it. */
+    private volatile String churnTopicId;
+    private final Map<RecordOffset, LogRecord> churnAcked = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Size size;
     private final long seed;
@@ -90,7 +100,8 @@ final class ReliabilityRun {
     Outcome run(MetadataStore cleanMetadata, LogServices cleanReader) throws Exception {
         cleanReader.topics().create(new CreateTopic(TOPIC, size.partitions(), null, null, null));
         long deadline = System.currentTimeMillis() + size.timeLimitMs();
-        ExecutorService pool = Executors.newFixedThreadPool(size.producers() + size.consumers() + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(size.producers() + size.consumers() + 2
+                + MAINTENANCE_PASSES);
         try {
             List<Future<?>> producers = new ArrayList<>();
             for (int i = 0; i < size.producers(); i++) {
@@ -112,6 +123,17 @@ final class ReliabilityRun {
                 monitor(cleanReader.groups(), deadline);
                 return null;
             });
+            List<Future<?>> passes = new ArrayList<>();
+            for (int i = 0; i < MAINTENANCE_PASSES; i++) {
+                passes.add(pool.submit(() -> {
+                    maintain(deadline);
+                    return null;
+                }));
+            }
+            Future<?> churn = pool.submit(() -> {
+                churn(cleanReader, deadline);
+                return null;
+            });
             for (Future<?> p : producers) {
                 p.get(size.timeLimitMs() + 60_000, TimeUnit.MILLISECONDS);
             }
@@ -124,6 +146,10 @@ final class ReliabilityRun {
                 c.get(60, TimeUnit.SECONDS);
             }
             monitor.get(60, TimeUnit.SECONDS);
+            for (Future<?> pass : passes) {
+                pass.get(120, TimeUnit.SECONDS);
+            }
+            churn.get(120, TimeUnit.SECONDS);
         } finally {
             stop.set(true);
             pool.shutdownNow();
@@ -133,6 +159,10 @@ final class ReliabilityRun {
                 .check(TOPIC, size.partitions(), history);
         List<String> violations = new ArrayList<>(verdict.violations());
         violations.addAll(harnessProblems);
+        violations.addAll(checkChurn(cleanMetadata, cleanReader));
+        if (passesRun.get() == 0) {
+            violations.add("no maintenance pass completed during the run");
+        }
         if (!caughtUp(cleanReader)) {
             violations.add("the group did not commit up to the high watermarks within the time limit");
         }
@@ -293,5 +323,121 @@ final class ReliabilityRun {
                 }
             }
         }
+    }
+
+    /**
+     * Maintenance passes through the faulty stores, again and again, with small segments so that runs
+     * close often. Retention of the churn topic is read through {@link #withChurnRetention}, so it
+     * changes while passes run.
+     */
+    private void maintain(long deadline) {
+        MetadataStore altered = withChurnRetention(metadata);
+        io.sluice.maintenance.Maintenance maintenance = new io.sluice.maintenance.Maintenance(objects, altered,
+                new io.sluice.log.TopicCache(altered, Clock.systemUTC(), java.time.Duration.ZERO), Clock.systemUTC(),
+                new io.sluice.maintenance.Maintenance.Settings(2_048, 15L * 60 * 1000));
+        while (!stop.get() && System.currentTimeMillis() < deadline) {
+            operations.incrementAndGet();
+            try {
+                maintenance.run(null);
+                passesRun.incrementAndGet();
+            } catch (SluiceException e) {
+                if (e.code() != ErrorCode.UNKNOWN_TOPIC) {
+                    harnessProblems.add("maintenance: " + e.code() + ": " + e.getMessage());
+                }
+            } catch (RuntimeException fault) {
+                // an injected fault outside a partition's work (listing topics): the schedule runs again
+            }
+        }
+    }
+
+    /** The store as maintenance sees it: the churn topic with whatever retention the run has set now. */
+    private MetadataStore withChurnRetention(MetadataStore store) {
+        return new io.sluice.tests.support.ForwardingMetadataStore(store) {
+            private io.sluice.meta.TopicConfig alter(io.sluice.meta.TopicConfig t) {
+                if (!t.name().equals(CHURN)) {
+                    return t;
+                }
+                long[] retention = churnRetention.get();
+                return new io.sluice.meta.TopicConfig(t.name(), t.topicId(), t.partitions(), retention[0],
+                        retention[1], t.maxRecordBytes(), t.createdAt());
+            }
+
+            @Override
+            public java.util.Optional<io.sluice.meta.TopicConfig> getTopic(String name) {
+                return super.getTopic(name).map(this::alter);
+            }
+
+            @Override
+            public List<io.sluice.meta.TopicConfig> listTopics() {
+                return super.listTopics().stream().map(this::alter).toList();
+            }
+        };
+    }
+
+    /**
+     * Deletes and re-creates a topic under load: each incarnation gets records while maintenance runs over
+     * it, and its retention changes between incarnations and mid-incarnation. The last incarnation stays,
+     * to be checked at the end.
+     */
+    private void churn(LogServices clean, long deadline) throws InterruptedException {
+        Random random = new Random(seed * 13);
+        long[][] settings = {{-1, -1}, {1, -1}, {-1, 300}, {60_000, 2_000}};
+        for (int round = 0; producing.get() && System.currentTimeMillis() < deadline; round++) {
+            operations.incrementAndGet();
+            try {
+                if (churnTopicId != null) {
+                    clean.topics().delete(CHURN);
+                }
+                churnAcked.clear();
+                churnRetention.set(settings[random.nextInt(settings.length)]);
+                churnTopicId = clean.topics().create(new CreateTopic(CHURN, 2, null, null, null)).topicId();
+                LogServices writer = freshInstance();
+                for (int i = 0; i < 10 && producing.get(); i++) {
+                    if (i == 5) {
+                        churnRetention.set(settings[random.nextInt(settings.length)]);
+                    }
+                    int partition = random.nextInt(2);
+                    byte[] value = ("churn-" + round + "-" + i).getBytes(UTF_8);
+                    long timestamp = System.currentTimeMillis() - random.nextInt(120_000);
+                    List<RecordOffset> offsets = clean.producer().produce(CHURN,
+                            List.of(new ProduceRecord(null, value, List.of(), partition, timestamp)));
+                    churnAcked.put(offsets.get(0), new LogRecord(timestamp, null, value, List.of()));
+                    try {
+                        writer.fetcher().fetch(CHURN, partition, writer.fetcher().earliestOffset(CHURN, partition),
+                                4_096);
+                    } catch (SluiceException e) {
+                        if (e.code() != ErrorCode.OFFSET_OUT_OF_RANGE) {
+                            throw e;
+                        }
+                    } catch (RuntimeException fault) {
+                        writer = freshInstance();
+                    }
+                    Thread.sleep(10);
+                }
+            } catch (SluiceException e) {
+                if (e.code() != ErrorCode.CONTENTION) {
+                    harnessProblems.add("churn: " + e.code() + ": " + e.getMessage());
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The churn topic's last incarnation: every retained acknowledged record readable, byte for byte. */
+    private List<String> checkChurn(MetadataStore cleanMetadata, LogServices clean) {
+        if (churnTopicId == null) {
+            return List.of("the churn topic was never created");
+        }
+        Map<RecordOffset, LogRecord> retained = new HashMap<>();
+        for (int p = 0; p < 2; p++) {
+            long logStart = clean.fetcher().earliestOffset(CHURN, p);
+            int partition = p;
+            churnAcked.forEach((at, record) -> {
+                if (at.partition() == partition && at.offset() >= logStart) {
+                    retained.put(at, record);
+                }
+            });
+        }
+        return new io.sluice.tests.support.LogChecker(clean.fetcher(), cleanMetadata).check(CHURN, 2, retained);
     }
 }
