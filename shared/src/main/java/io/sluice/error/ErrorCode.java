@@ -31,6 +31,12 @@ public enum ErrorCode {
     DUPLICATE_SEQUENCE(409),
     /** A producer id never initialized, or whose state this partition no longer keeps; call init again. */
     UNKNOWN_PRODUCER(409),
+    /**
+     * A new idempotent producer needs a slot in a partition head whose 50 producer states were all written
+     * within the dedupe window (1 h); none may be forgotten yet. Nothing was written; retry after
+     * {@code retryAfterMs}, or write the partition from fewer producers.
+     */
+    TOO_MANY_PRODUCERS(409),
     /** The operation needs a group without live members (reset, commits without membership). */
     GROUP_NOT_EMPTY(409),
     RECORD_TOO_LARGE(413),

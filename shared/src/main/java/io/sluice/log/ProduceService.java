@@ -45,10 +45,15 @@ public final class ProduceService {
 
     /** Attempts at one partition's commit before answering CONTENTION. */
     public static final int MAX_COMMIT_ATTEMPTS = 64;
-    /** Producer states a partition head keeps; beyond this the least recently written is evicted. */
-    public static final int MAX_PRODUCERS_PER_PARTITION = 50;
-    /** A producer state not written for this long is evicted from a head. */
-    public static final long PRODUCER_STATE_TTL_MS = 24L * 60 * 60 * 1000;
+    /**
+     * Producer states a partition head keeps at most. A new producer that needs a slot when every state is
+     * inside {@link #PRODUCER_DEDUPE_WINDOW_MS} is refused with TOO_MANY_PRODUCERS (see {@link ProducerDedupe}).
+     */
+    public static final int MAX_PRODUCERS_PER_PARTITION = ProducerDedupe.MAX_PRODUCERS;
+    /** A state written less than this long ago, by the head's clock, is never evicted to make room. */
+    public static final long PRODUCER_DEDUPE_WINDOW_MS = ProducerDedupe.DEDUPE_WINDOW_MS;
+    /** A state not written for this long, by the head's clock, is dropped. */
+    public static final long PRODUCER_STATE_TTL_MS = ProducerDedupe.STATE_TTL_MS;
 
     /**
      * Makes a produce idempotent: the producer id and epoch from init, and the sequence of the first
@@ -108,7 +113,7 @@ public final class ProduceService {
      * producer, epoch and sequence is not written again, and its original offsets are answered.
      *
      * @throws SluiceException also FENCED (a newer epoch of the producer exists), OUT_OF_ORDER_SEQUENCE,
-     *                         DUPLICATE_SEQUENCE, UNKNOWN_PRODUCER
+     *                         DUPLICATE_SEQUENCE, UNKNOWN_PRODUCER, TOO_MANY_PRODUCERS
      */
     public List<RecordOffset> produce(String topicName, List<ProduceRecord> records, Idempotence idempotence) {
         TopicConfig topic = topics.get(topicName);
@@ -145,6 +150,12 @@ public final class ProduceService {
             throw e;
         }
         Map<Integer, PartitionHead> firstHeads = join(prepared);
+        if (idempotence != null) {
+            // Every partition's sequence and slot are checked on the heads just read before any is committed,
+            // so a call refused on one partition has written none (only a race in between can refuse later).
+            locations.forEach((partition, location) -> dedupe(topic, partition, firstHeads.get(partition),
+                    idempotence, location, now));
+        }
 
         Map<Integer, Long> baseOffsets = new TreeMap<>();
         locations.forEach((partition, location) -> baseOffsets.put(partition,
@@ -253,15 +264,11 @@ public final class ProduceService {
             PartitionHead head = attempt == 0 ? prepared : prepare(topic, partition);
             Map<Long, ProducerState> producers = head.producers();
             if (idempotence != null) {
-                long baseSequence = idempotence.baseSequences().get(partition);
-                ProducerState state = producers.get(idempotence.producerId());
-                Long duplicateOf = checkSequence(topic, partition, state, idempotence, baseSequence,
-                        location.recordCount());
-                if (duplicateOf != null) {
-                    return duplicateOf;
+                ProducerDedupe.Decision decision = dedupe(topic, partition, head, idempotence, location, now);
+                if (decision.duplicateOf() != null) {
+                    return decision.duplicateOf();
                 }
-                producers = nextProducers(producers, idempotence, state, new ProducerState.SequencedBatch(
-                        baseSequence, baseSequence + location.recordCount() - 1, head.nextOffset()), now);
+                producers = decision.producers();
             }
             IndexEntry entry = new IndexEntry(topic.name(), partition, head.topicId(), head.nextOffset(),
                     head.nextOffset() + location.recordCount() - 1, objectKey, location.position(), location.length(),
@@ -274,6 +281,12 @@ public final class ProduceService {
         }
         throw new SluiceException(ErrorCode.CONTENTION, "partition " + topic.name() + "/" + partition + " lost "
                 + MAX_COMMIT_ATTEMPTS + " commit races in a row; nothing was committed there, retry later");
+    }
+
+    private static ProducerDedupe.Decision dedupe(TopicConfig topic, int partition, PartitionHead head,
+                                                  Idempotence idempotence, BatchLocation location, long now) {
+        return ProducerDedupe.decide(topic.name() + "/" + partition, head, idempotence.producerId(),
+                idempotence.producerEpoch(), idempotence.baseSequences().get(partition), location.recordCount(), now);
     }
 
     private void checkIdempotence(List<ProduceRecord> records, int[] partitionOf, Idempotence idempotence) {
@@ -302,75 +315,5 @@ public final class ProduceService {
             throw new SluiceException(ErrorCode.FENCED, "producer " + idempotence.producerId() + " is at epoch "
                     + current + ", not " + idempotence.producerEpoch() + "; a newer instance has initialized");
         }
-    }
-
-    /** Null to append; the original base offset for a duplicate; throws for a gap or a fenced epoch. */
-    private static Long checkSequence(TopicConfig topic, int partition, ProducerState state, Idempotence idempotence,
-                                      long baseSequence, int count) {
-        String where = topic.name() + "/" + partition;
-        if (state == null) {
-            if (baseSequence != 0) {
-                throw new SluiceException(ErrorCode.UNKNOWN_PRODUCER, "partition " + where + " has no state for "
-                        + "producer " + idempotence.producerId() + " (never written, or evicted); sequences start "
-                        + "at 0: call init again");
-            }
-            return null;
-        }
-        if (idempotence.producerEpoch() < state.epoch()) {
-            throw new SluiceException(ErrorCode.FENCED, "producer " + idempotence.producerId() + " has written "
-                    + where + " at epoch " + state.epoch() + "; epoch " + idempotence.producerEpoch() + " is fenced");
-        }
-        if (idempotence.producerEpoch() > state.epoch()) {
-            if (baseSequence != 0) {
-                throw new SluiceException(ErrorCode.OUT_OF_ORDER_SEQUENCE, "a new epoch starts at sequence 0 on "
-                        + where + ", got " + baseSequence);
-            }
-            return null;
-        }
-        long lastSequence = baseSequence + count - 1;
-        for (ProducerState.SequencedBatch batch : state.batches()) {
-            if (batch.baseSequence() == baseSequence && batch.lastSequence() == lastSequence) {
-                return batch.baseOffset();
-            }
-        }
-        long expected = state.lastSequence() + 1;
-        if (baseSequence == expected) {
-            return null;
-        }
-        if (baseSequence < expected) {
-            throw new SluiceException(ErrorCode.DUPLICATE_SEQUENCE, "sequence " + baseSequence + " on " + where
-                    + " was committed before the last " + ProducerState.MAX_BATCHES + " batches; expected "
-                    + expected, Map.of("expectedSequence", expected));
-        }
-        throw new SluiceException(ErrorCode.OUT_OF_ORDER_SEQUENCE, "sequence " + baseSequence + " on " + where
-                + " leaves a gap; expected " + expected, Map.of("expectedSequence", expected));
-    }
-
-    /**
-     * The head's producer states after this batch: the producer's newest batches, and eviction of states
-     * older than {@link #PRODUCER_STATE_TTL_MS}, then of the least recently written beyond
-     * {@link #MAX_PRODUCERS_PER_PARTITION}.
-     */
-    static Map<Long, ProducerState> nextProducers(Map<Long, ProducerState> producers, Idempotence idempotence,
-                                                  ProducerState state, ProducerState.SequencedBatch batch, long now) {
-        List<ProducerState.SequencedBatch> batches = new ArrayList<>();
-        if (state != null && state.epoch() == idempotence.producerEpoch()) {
-            batches.addAll(state.batches());
-        }
-        batches.add(batch);
-        if (batches.size() > ProducerState.MAX_BATCHES) {
-            batches = batches.subList(batches.size() - ProducerState.MAX_BATCHES, batches.size());
-        }
-        Map<Long, ProducerState> next = new TreeMap<>(producers);
-        next.put(idempotence.producerId(), new ProducerState(idempotence.producerEpoch(), batches, now));
-        next.values().removeIf(s -> s.lastWrite() < now - PRODUCER_STATE_TTL_MS);
-        while (next.size() > MAX_PRODUCERS_PER_PARTITION) {
-            Long oldest = next.entrySet().stream()
-                    .min(java.util.Comparator.comparingLong((Map.Entry<Long, ProducerState> e) -> e.getValue().lastWrite())
-                            .thenComparing(Map.Entry::getKey))
-                    .orElseThrow().getKey();
-            next.remove(oldest);
-        }
-        return next;
     }
 }

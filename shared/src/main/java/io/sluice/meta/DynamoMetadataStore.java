@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -40,6 +41,8 @@ public final class DynamoMetadataStore implements MetadataStore {
     static final String INDEX_PREFIX = "I#";
     static final String GARBAGE_PK = "GC";
     static final String LEASE_SK = "LEASE";
+    /** The head's producer states ({@link ProducerStates}). */
+    static final String PRODUCERS = "producers";
     private static final int BATCH_GET_LIMIT = 100;
 
     private final DynamoDbClient dynamo;
@@ -168,14 +171,23 @@ public final class DynamoMetadataStore implements MetadataStore {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":tid", s(next.topicId()), ":next", n(next.nextOffset()), ":lso", n(next.logStartOffset()),
                 ":nv", n(next.version())));
-        names.put("#prod", "producers");
-        values.put(":prod", AttributeValue.fromS(ProducerStates.toJson(next.producers())));
-        String update = "SET #tid = :tid, #next = :next, #lso = :lso, #v = :nv, #prod = :prod";
+        names.put("#prod", PRODUCERS);
+        String update = "SET #tid = :tid, #next = :next, #lso = :lso, #v = :nv";
+        List<String> removed = new ArrayList<>();
+        if (next.producers().isEmpty()) {
+            removed.add("#prod");
+        } else {
+            update += ", #prod = :prod";
+            values.put(":prod", AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(ProducerStates.encode(next.producers()))));
+        }
         if (next.last() == null) {
-            update += " REMOVE #last";
+            removed.add("#last");
         } else {
             update += ", #last = :last";
             values.put(":last", AttributeValue.fromM(entryAttributes(next.last())));
+        }
+        if (!removed.isEmpty()) {
+            update += " REMOVE " + String.join(", ", removed);
         }
         String condition;
         if (expectedVersion == 0) {
@@ -480,11 +492,23 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     private static PartitionHead toHead(String topic, int partition, Map<String, AttributeValue> item) {
         AttributeValue last = item.get("last");
-        AttributeValue producers = item.get("producers");
         return new PartitionHead(topic, partition, item.get("topicId").s(), num(item, "nextOffset"),
                 num(item, "logStartOffset"), num(item, "version"),
-                last == null ? null : toEntry(topic, partition, last.m()),
-                producers == null ? Map.of() : ProducerStates.fromJson(producers.s()));
+                last == null ? null : toEntry(topic, partition, last.m()), toProducers(item.get(PRODUCERS)));
+    }
+
+    /** Binary since format 1 ({@link ProducerStates}); a JSON string in heads written before it. */
+    private static Map<Long, ProducerState> toProducers(AttributeValue producers) {
+        if (producers == null) {
+            return Map.of();
+        }
+        if (producers.b() != null) {
+            return ProducerStates.decode(producers.b().asByteArrayUnsafe());
+        }
+        if (producers.s() != null) {
+            return ProducerStates.fromJson(producers.s());
+        }
+        throw new IllegalStateException("producer states of unexpected type " + producers.type());
     }
 
     private static Map<String, AttributeValue> entryAttributes(IndexEntry e) {

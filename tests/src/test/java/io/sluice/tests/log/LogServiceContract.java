@@ -383,22 +383,6 @@ abstract class LogServiceContract {
                 .containsExactly(new RecordOffset(0, 1));
     }
 
-    @Test
-    void producerStateIsBoundedPerPartition() {
-        create("t", 1);
-        ProducerIdentity evicted = log.producers().init("first");
-        log.producer().produce("t", List.of(record("k", "0", 0, T0)), idem(evicted, Map.of(0, 0L)));
-        for (int i = 0; i < ProduceService.MAX_PRODUCERS_PER_PARTITION; i++) {
-            ProducerIdentity other = log.producers().init("other-" + i);
-            log.producer().produce("t", List.of(record("k", "x", 0, T0)), idem(other, Map.of(0, 0L)));
-        }
-        assertThat(metadata.getHead("t", 0).orElseThrow().producers())
-                .hasSize(ProduceService.MAX_PRODUCERS_PER_PARTITION)
-                .doesNotContainKey(evicted.producerId());
-        assertCode(() -> log.producer().produce("t", List.of(record("k", "1", 0, T0)), idem(evicted, Map.of(0, 1L))),
-                ErrorCode.UNKNOWN_PRODUCER);
-    }
-
     // ---- long poll ----
 
     @Test

@@ -1,0 +1,106 @@
+package io.sluice.meta;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The size of a DynamoDB item as DynamoDB counts it against the 400 KB item limit and for read and write
+ * units ("Item sizes and formats" in the DynamoDB developer guide):
+ *
+ * <ul>
+ *   <li>each attribute costs the UTF-8 length of its name plus the size of its value;</li>
+ *   <li>a string is its UTF-8 length, a binary its length;</li>
+ *   <li>a number is 1 byte plus 1 byte per two significant digits (leading and trailing zeros are not
+ *       significant), plus 1 byte if negative;</li>
+ *   <li>a boolean or null is 1 byte;</li>
+ *   <li>a map or list is 3 bytes plus, per element, 1 byte and the element's size (a map element's name
+ *       counts too); a set is the sum of its elements.</li>
+ * </ul>
+ *
+ * Read units are counted in 4 KB steps (one strongly consistent read), write units in 1 KB steps.
+ */
+public final class DynamoItemSize {
+
+    /** DynamoDB's item size limit: 400 KB, counted in binary kilobytes. */
+    public static final int MAX_ITEM_BYTES = 400 * 1024;
+    /** One read unit covers a strongly consistent read of up to this many bytes. */
+    public static final int READ_UNIT_BYTES = 4 * 1024;
+    /** One write unit covers a write of up to this many bytes. */
+    public static final int WRITE_UNIT_BYTES = 1024;
+
+    private static final int CONTAINER_OVERHEAD = 3;
+    private static final int ELEMENT_OVERHEAD = 1;
+
+    private DynamoItemSize() {
+    }
+
+    /** The size of an item: its attribute names and values. */
+    public static int of(Map<String, AttributeValue> item) {
+        long size = 0;
+        for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+            size += utf8(attribute.getKey()) + valueSize(attribute.getValue());
+        }
+        return Math.toIntExact(size);
+    }
+
+    /** Read units for a strongly consistent read of an item of {@code bytes}. */
+    public static int readUnits(int bytes) {
+        return Math.max(1, ceilDiv(bytes, READ_UNIT_BYTES));
+    }
+
+    /** Write units for a write of an item of {@code bytes}. */
+    public static int writeUnits(int bytes) {
+        return Math.max(1, ceilDiv(bytes, WRITE_UNIT_BYTES));
+    }
+
+    private static int ceilDiv(int bytes, int unit) {
+        return (bytes + unit - 1) / unit;
+    }
+
+    private static long valueSize(AttributeValue value) {
+        return switch (value.type()) {
+            case S -> utf8(value.s());
+            case N -> numberSize(value.n());
+            case B -> value.b().asByteArray().length;
+            case BOOL, NUL -> 1;
+            case SS -> value.ss().stream().mapToLong(DynamoItemSize::utf8).sum();
+            case NS -> value.ns().stream().mapToLong(DynamoItemSize::numberSize).sum();
+            case BS -> value.bs().stream().mapToLong(b -> b.asByteArray().length).sum();
+            case M -> mapSize(value.m());
+            case L -> listSize(value.l());
+            case UNKNOWN_TO_SDK_VERSION -> throw new IllegalArgumentException("unknown attribute type: " + value);
+        };
+    }
+
+    private static long mapSize(Map<String, AttributeValue> map) {
+        long size = CONTAINER_OVERHEAD;
+        for (Map.Entry<String, AttributeValue> element : map.entrySet()) {
+            size += ELEMENT_OVERHEAD + utf8(element.getKey()) + valueSize(element.getValue());
+        }
+        return size;
+    }
+
+    private static long listSize(List<AttributeValue> list) {
+        long size = CONTAINER_OVERHEAD;
+        for (AttributeValue element : list) {
+            size += ELEMENT_OVERHEAD + valueSize(element);
+        }
+        return size;
+    }
+
+    private static long numberSize(String number) {
+        BigDecimal value = new BigDecimal(number);
+        if (value.signum() == 0) {
+            return 1 + 1;
+        }
+        String digits = value.unscaledValue().abs().toString().replaceAll("0+$", "");
+        return 1 + (digits.length() + 1) / 2 + (value.signum() < 0 ? 1 : 0);
+    }
+
+    private static long utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+}
