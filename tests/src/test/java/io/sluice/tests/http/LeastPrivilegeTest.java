@@ -52,7 +52,7 @@ class LeastPrivilegeTest {
 
     private static final List<Step> SCENARIO = List.of(
             new Step("POST", "/topics", "{\"name\":\"lp\",\"partitions\":2}"),
-            new Step("POST", "/topics", "{\"name\":\"lpr\",\"partitions\":1,\"retentionBytes\":100}"),
+            new Step("POST", "/topics", "{\"name\":\"lpr\",\"partitions\":1,\"retentionBytes\":400}"),
             new Step("POST", "/topics", "{\"name\":\"lpc\",\"partitions\":1}"),
             new Step("GET", "/topics", null),
             new Step("GET", "/topics/lp", null),
@@ -77,6 +77,10 @@ class LeastPrivilegeTest {
             produce("lp", 0, 6000), produce("lp", 0, 7000), produce("lpc", 0, 2000), produce("lpc", 0, 2000),
             produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000),
             SCHEDULED, SCHEDULED,
+            produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000),
+            produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000), produce("lpr", 0, 1000),
+            new Step("POST", "/maintenance", null),
+            new Step("POST", "/maintenance", null),
             new Step("GET", "/topics/lp/partitions/0/records?offset=0", null),
             new Step("GET", "/topics/lp/partitions/0/offsets?at=1500", null),
             new Step("POST", "/groups/other/reset", "{\"topic\":\"lp\",\"to\":{\"timestamp\":1500}}"),
