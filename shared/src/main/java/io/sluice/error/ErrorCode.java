@@ -40,6 +40,11 @@ public enum ErrorCode {
     /** The operation needs a group without live members (reset, commits without membership). */
     GROUP_NOT_EMPTY(409),
     RECORD_TOO_LARGE(413),
+    /**
+     * The heartbeat would make the group's item, its members and their partitions, larger than a group may
+     * be (384 KiB, under DynamoDB's 400 KB item limit). Nothing was changed.
+     */
+    GROUP_TOO_LARGE(413),
     REQUEST_TOO_LARGE(413),
     OFFSET_OUT_OF_RANGE(416),
     /** Too many concurrent writers to one partition head; the request changed nothing and may be retried. */

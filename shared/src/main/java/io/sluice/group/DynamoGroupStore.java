@@ -1,7 +1,5 @@
 package io.sluice.group;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,19 +15,13 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * A {@link GroupStore} in the log's DynamoDB table:
  *
  * <pre>
- * group       pk=G#&lt;group&gt;  sk=META                          version, groupEpoch, state (members and target, JSON)
+ * group       pk=G#&lt;group&gt;  sk=META                          version, groupEpoch, state (members and target, JSON; {@link GroupItem})
  * checkpoint  pk=G#&lt;group&gt;  sk=O#&lt;topic&gt;#&lt;partition, 10 digits&gt;  topicId, committed, ownerEpoch, memberId, metadata, commitTime
  * </pre>
  */
 public final class DynamoGroupStore implements GroupStore {
 
-    private static final String META = "META";
     private static final String CHECKPOINT_PREFIX = "O#";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** The stored shape of a group's members and target. */
-    private record Body(Map<String, Member> members, Map<String, List<TopicPartition>> target) {
-    }
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -41,33 +33,19 @@ public final class DynamoGroupStore implements GroupStore {
 
     @Override
     public Optional<GroupState> getGroup(String group) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(group, META))
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(group, GroupItem.META))
                 .consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            Body body = JSON.readValue(item.get("state").s(), Body.class);
-            return Optional.of(new GroupState(group, num(item, "version"), num(item, "groupEpoch"),
-                    body.members(), body.target()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("group item " + group + " is unreadable", e);
-        }
+        return Optional.of(GroupItem.decode(group, item));
     }
 
+    /** @throws io.sluice.error.SluiceException GROUP_TOO_LARGE over {@link GroupItem#MAX_BYTES}; nothing is written */
     @Override
     public boolean compareAndSetGroup(long expectedVersion, GroupState next) {
         InMemoryGroupStore.requireNextVersion(expectedVersion, next);
-        String state;
-        try {
-            state = JSON.writeValueAsString(new Body(next.members(), next.target()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        Map<String, AttributeValue> item = new HashMap<>(key(next.group(), META));
-        item.put("version", n(next.version()));
-        item.put("groupEpoch", n(next.groupEpoch()));
-        item.put("state", AttributeValue.fromS(state));
+        Map<String, AttributeValue> item = GroupItem.requireWithinBound(next, GroupItem.encode(next));
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         String condition;
@@ -175,7 +153,7 @@ public final class DynamoGroupStore implements GroupStore {
     }
 
     private static String pk(String group) {
-        return "G#" + group;
+        return GroupItem.pk(group);
     }
 
     private static String sk(String topic, int partition) {
@@ -183,7 +161,7 @@ public final class DynamoGroupStore implements GroupStore {
     }
 
     private static Map<String, AttributeValue> key(String group, String sk) {
-        return Map.of("pk", AttributeValue.fromS(pk(group)), "sk", AttributeValue.fromS(sk));
+        return GroupItem.key(group, sk);
     }
 
     private static AttributeValue n(long value) {

@@ -23,6 +23,9 @@ public interface GroupStore {
     /**
      * Replaces the group item if its version is still {@code expectedVersion} (0: must not exist).
      * {@code next.version()} must be {@code expectedVersion + 1}.
+     *
+     * @throws io.sluice.error.SluiceException GROUP_TOO_LARGE if {@code next}'s item would exceed
+     *                                         {@link GroupItem#MAX_BYTES}; nothing is written
      */
     boolean compareAndSetGroup(long expectedVersion, GroupState next);
 

@@ -18,9 +18,11 @@ public final class InMemoryGroupStore implements GroupStore {
         return Optional.ofNullable(groups.get(group));
     }
 
+    /** Refuses, as DynamoDB would, a group over {@link GroupItem#MAX_BYTES} in DynamoDB's encoding. */
     @Override
     public synchronized boolean compareAndSetGroup(long expectedVersion, GroupState next) {
         requireNextVersion(expectedVersion, next);
+        GroupItem.requireWithinBound(next, GroupItem.encode(next));
         GroupState current = groups.get(next.group());
         if ((current == null ? 0 : current.version()) != expectedVersion) {
             return false;

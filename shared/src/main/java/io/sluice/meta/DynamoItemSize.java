@@ -13,8 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <ul>
  *   <li>each attribute costs the UTF-8 length of its name plus the size of its value;</li>
  *   <li>a string is its UTF-8 length, a binary its length;</li>
- *   <li>a number is 1 byte plus 1 byte per two significant digits (leading and trailing zeros are not
- *       significant), plus 1 byte if negative;</li>
+ *   <li>a number is 1 byte plus about 1 byte per two significant digits (see numberSize below);</li>
  *   <li>a boolean or null is 1 byte;</li>
  *   <li>a map or list is 3 bytes plus, per element, 1 byte and the element's size (a map element's name
  *       counts too); a set is the sum of its elements.</li>
@@ -91,13 +90,20 @@ public final class DynamoItemSize {
         return size;
     }
 
+    /**
+     * Numbers are stored as base-100 digits aligned on the decimal point, plus an exponent byte: 1 byte
+     * plus 1 per pair of digits, counting a pair that holds only a leading or trailing significant digit
+     * (120 takes 3 bytes, 12 and 1200 take 2), plus 1 if negative; zero takes 1.
+     */
     private static long numberSize(String number) {
-        BigDecimal value = new BigDecimal(number);
+        BigDecimal value = new BigDecimal(number).stripTrailingZeros();
         if (value.signum() == 0) {
-            return 1 + 1;
+            return 1;
         }
-        String digits = value.unscaledValue().abs().toString().replaceAll("0+$", "");
-        return 1 + (digits.length() + 1) / 2 + (value.signum() < 0 ? 1 : 0);
+        int highest = value.precision() - value.scale() - 1;
+        int lowest = -value.scale();
+        long pairs = Math.floorDiv(highest, 2) - Math.floorDiv(lowest, 2) + 1;
+        return 1 + pairs + (value.signum() < 0 ? 1 : 0);
     }
 
     private static long utf8(String text) {

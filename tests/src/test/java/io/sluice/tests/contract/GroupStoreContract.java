@@ -3,13 +3,17 @@ package io.sluice.tests.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
 import io.sluice.group.Checkpoint;
+import io.sluice.group.GroupItem;
 import io.sluice.group.GroupState;
 import io.sluice.group.GroupStore;
 import io.sluice.group.GroupStore.CommitOutcome;
 import io.sluice.group.Member;
 import io.sluice.group.Owned;
 import io.sluice.group.TopicPartition;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,5 +99,46 @@ abstract class GroupStoreContract {
         assertThat(store.checkpoints("g").get(1).committed()).isZero();
         assertThat(store.checkpoints("g").get(1).memberId()).isNull();
         assertThat(store.checkpoints("other")).isEmpty();
+    }
+
+    /** One member holding partitions 0..n-1 of a topic, as assigned, owned and target: the shape a join leaves. */
+    private static GroupState groupHolding(int partitions, long version) {
+        List<Owned> owned = new ArrayList<>();
+        List<TopicPartition> target = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            owned.add(new Owned("orders-eu-west", p, 7));
+            target.add(new TopicPartition("orders-eu-west", p));
+        }
+        Member member = new Member("5f0c7bd4-3f5e-4f4b-9a43-7c1f1d2a9e10", 7, 6, List.of("orders-eu-west"), 45_000,
+                1_700_000_000_000L, owned, owned);
+        return new GroupState("g", version, 7, Map.of(member.memberId(), member), Map.of(member.memberId(), target));
+    }
+
+    @Test
+    void aGroupJustUnderTheItemBoundIsWrittenAndOnePartitionMoreIsRefusedWithNothingWritten() {
+        int low = 1;
+        int high = 1 << 14;
+        while (low < high) {
+            int mid = (low + high + 1) / 2;
+            if (GroupItem.bytes(groupHolding(mid, 1)) <= GroupItem.MAX_BYTES) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        GroupState under = groupHolding(low, 1);
+        System.out.printf("a group item holds at most %,d partitions of a 14-character topic name (%,d bytes)%n",
+                low, GroupItem.bytes(under));
+        GroupState over = groupHolding(low + 1, 2);
+        assertThat(GroupItem.bytes(under)).isLessThanOrEqualTo(GroupItem.MAX_BYTES);
+        assertThat(GroupItem.bytes(over)).isGreaterThan(GroupItem.MAX_BYTES);
+
+        assertThat(store.compareAndSetGroup(0, under)).isTrue();
+        assertThat(store.getGroup("g")).contains(under);
+        assertThatThrownBy(() -> store.compareAndSetGroup(1, over)).isInstanceOfSatisfying(SluiceException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.GROUP_TOO_LARGE);
+            assertThat(e.getMessage()).contains(String.format("limit of %,d bytes", GroupItem.MAX_BYTES));
+        });
+        assertThat(store.getGroup("g")).as("nothing was written").contains(under);
     }
 }

@@ -91,4 +91,25 @@ class GroupHttpTest {
         assertThat(api.get("/groups/never-seen").errorCode()).isEqualTo("UNKNOWN_GROUP");
         assertThat(api.send("DELETE", "/groups/g2", null).errorCode()).isEqualTo("METHOD_NOT_ALLOWED");
     }
+
+    @Test
+    void aJoinThatWouldMakeTheGroupTooLargeAnswers413AndChangesNothing() {
+        for (String topic : new String[] {"wide-eu", "wide-us", "wide-ap"}) {
+            assertThat(api.post("/topics", "{\"name\":\"" + topic + "\",\"partitions\":1000}").status()).isEqualTo(201);
+        }
+        Response small = api.post("/groups/wide/heartbeat", "{\"memberEpoch\":0,\"topics\":[\"wide-eu\"]}");
+        assertThat(small.status()).as(small.body()).isEqualTo(200);
+
+        Response refused = api.post("/groups/wide/heartbeat",
+                "{\"memberEpoch\":0,\"topics\":[\"wide-eu\",\"wide-us\",\"wide-ap\"]}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(413);
+        assertThat(refused.errorCode()).isEqualTo("GROUP_TOO_LARGE");
+        assertThat(refused.json().path("maxGroupBytes").asInt()).isEqualTo(393_216);
+        assertThat(refused.json().path("message").asText()).contains("limit of 393,216 bytes");
+
+        JsonNode described = api.get("/groups/wide").json();
+        assertThat(described.path("members")).as("nothing was changed").hasSize(1);
+        assertThat(described.path("members").get(0).path("memberId").asText())
+                .isEqualTo(small.json().path("memberId").asText());
+    }
 }
