@@ -1,5 +1,7 @@
 package io.sluice.log;
 
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import io.sluice.meta.TopicConfig;
@@ -24,45 +26,44 @@ final class Heads {
         this.topics = topics;
     }
 
-    /** @throws io.sluice.error.SluiceException UNKNOWN_TOPIC, UNKNOWN_PARTITION */
+    /** @throws SluiceException UNKNOWN_TOPIC, UNKNOWN_PARTITION */
     Resolved read(String topicName, int partition) {
         TopicConfig topic = topics.get(topicName).requirePartition(partition);
         Optional<PartitionHead> stored = metadata.getHead(topicName, partition);
         if (stored.isPresent() && !stored.get().topicId().equals(topic.topicId())) {
             topic = topics.refresh(topicName).requirePartition(partition);
         }
-        if (stored.isEmpty()) {
-            return new Resolved(topic, PartitionHead.empty(topicName, partition, topic.topicId(), 0));
-        }
-        PartitionHead head = stored.get();
-        if (!head.topicId().equals(topic.topicId())) {
-            head = PartitionHead.empty(topicName, partition, topic.topicId(), head.version());
-        }
-        return new Resolved(topic, head);
+        return new Resolved(topic, asOf(topic, partition, stored));
     }
 
     /**
      * The head of a partition of exactly the incarnation {@code topic}: a writer that validated its
      * records against one incarnation never commits them into another.
      *
-     * @throws io.sluice.error.SluiceException UNKNOWN_TOPIC if the topic was deleted (and perhaps
-     *                                         re-created) since {@code topic} was read
+     * @throws SluiceException UNKNOWN_TOPIC if the topic was deleted (and perhaps re-created) since
+     *                         {@code topic} was read
      */
     PartitionHead readPinned(TopicConfig topic, int partition) {
         Optional<PartitionHead> stored = metadata.getHead(topic.name(), partition);
+        if (stored.isPresent() && !stored.get().topicId().equals(topic.topicId())
+                && !topics.refresh(topic.name()).topicId().equals(topic.topicId())) {
+            throw new SluiceException(ErrorCode.UNKNOWN_TOPIC, "topic " + topic.name()
+                    + " was deleted while this request ran; nothing more of it was written there");
+        }
+        return asOf(topic, partition, stored);
+    }
+
+    /**
+     * The stored head as it applies to incarnation {@code topic}: itself, or, if it is absent or left over
+     * by another incarnation, an empty partition that keeps the stored version, so that a commit replaces
+     * it with a conditional write.
+     */
+    private static PartitionHead asOf(TopicConfig topic, int partition, Optional<PartitionHead> stored) {
         if (stored.isEmpty()) {
             return PartitionHead.empty(topic.name(), partition, topic.topicId(), 0);
         }
         PartitionHead head = stored.get();
-        if (head.topicId().equals(topic.topicId())) {
-            return head;
-        }
-        TopicConfig current = topics.refresh(topic.name());
-        if (!current.topicId().equals(topic.topicId())) {
-            throw new io.sluice.error.SluiceException(io.sluice.error.ErrorCode.UNKNOWN_TOPIC, "topic " + topic.name()
-                    + " was deleted while this request ran; nothing more of it was written there");
-        }
-        // a leftover of an older incarnation: an empty partition, replaced by a conditional write
-        return PartitionHead.empty(topic.name(), partition, topic.topicId(), head.version());
+        return head.topicId().equals(topic.topicId()) ? head
+                : PartitionHead.empty(topic.name(), partition, topic.topicId(), head.version());
     }
 }

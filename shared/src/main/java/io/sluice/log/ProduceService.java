@@ -150,16 +150,17 @@ public final class ProduceService {
             throw e;
         }
         Map<Integer, PartitionHead> firstHeads = join(prepared);
+        Map<Integer, ProducerDedupe.Decision> firstDecisions = new TreeMap<>();
         if (idempotence != null) {
             // Every partition's sequence and slot are checked on the heads just read before any is committed,
             // so a call refused on one partition has written none (only a race in between can refuse later).
-            locations.forEach((partition, location) -> dedupe(topic, partition, firstHeads.get(partition),
-                    idempotence, location, now));
+            locations.forEach((partition, location) -> firstDecisions.put(partition,
+                    dedupe(topic, partition, firstHeads.get(partition), idempotence, location, now)));
         }
 
         Map<Integer, Long> baseOffsets = new TreeMap<>();
-        locations.forEach((partition, location) -> baseOffsets.put(partition,
-                commit(topic, partition, objectKey, location, idempotence, now, firstHeads.get(partition))));
+        locations.forEach((partition, location) -> baseOffsets.put(partition, commit(topic, partition, objectKey,
+                location, idempotence, now, firstHeads.get(partition), firstDecisions.get(partition))));
 
         Map<String, String> dimension = Map.of("Topic", topic.name());
         metrics.record("RecordsProduced", records.size(), Metrics.Unit.Count, dimension);
@@ -255,16 +256,19 @@ public final class ProduceService {
     }
 
     /**
-     * Commits one partition's batch, starting from the head {@code prepared} read (and indexed); answers
-     * its base offset (the original one for a duplicate).
+     * Commits one partition's batch, starting from the head {@code prepared} read (and indexed), and, for
+     * an idempotent produce, the dedupe decision {@code preparedDecision} taken on it; answers its base
+     * offset (the original one for a duplicate).
      */
     private long commit(TopicConfig topic, int partition, String objectKey, BatchLocation location,
-                        Idempotence idempotence, long now, PartitionHead prepared) {
+                        Idempotence idempotence, long now, PartitionHead prepared,
+                        ProducerDedupe.Decision preparedDecision) {
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
             PartitionHead head = attempt == 0 ? prepared : prepare(topic, partition);
             Map<Long, ProducerState> producers = head.producers();
             if (idempotence != null) {
-                ProducerDedupe.Decision decision = dedupe(topic, partition, head, idempotence, location, now);
+                ProducerDedupe.Decision decision = attempt == 0 ? preparedDecision
+                        : dedupe(topic, partition, head, idempotence, location, now);
                 if (decision.duplicateOf() != null) {
                     return decision.duplicateOf();
                 }

@@ -9,6 +9,7 @@ import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import io.sluice.meta.TopicConfig;
 import io.sluice.metrics.Metrics;
+import io.sluice.store.ObjectAlreadyExistsException;
 import io.sluice.store.ObjectNotFoundException;
 import io.sluice.store.ObjectStore;
 import io.sluice.store.ObjectSummary;
@@ -168,7 +169,7 @@ public final class Maintenance {
             guard = new Guard(null);
         }
         try {
-            retain(topic, partition, guard, report);
+            retain(topic, head.get(), guard, report);
             compact(topic, partition, guard, report);
         } finally {
             guard.release();
@@ -213,12 +214,9 @@ public final class Maintenance {
 
     // ---- retention ----
 
-    void retain(TopicConfig topic, int partition, Guard guard, MaintenanceReport.Builder report) {
+    /** Retention of the partition whose head (non-empty, of the topic's incarnation) is {@code head}. */
+    void retain(TopicConfig topic, PartitionHead head, Guard guard, MaintenanceReport.Builder report) {
         if (topic.retentionMs() < 0 && topic.retentionBytes() < 0) {
-            return;
-        }
-        PartitionHead head = head(topic, partition).orElse(null);
-        if (head == null || head.nextOffset() == head.logStartOffset()) {
             return;
         }
         long now = clock.millis();
@@ -232,6 +230,7 @@ public final class Maintenance {
             }
         }
         if (topic.retentionBytes() > 0) {
+            // Two walks, one to sum and one to cut, so that memory stays one page whatever the index holds.
             long total = 0;
             for (IndexEntry entry : new Chain(head, head.logStartOffset(), guard, report)) {
                 total += entry.byteLength();
@@ -251,21 +250,16 @@ public final class Maintenance {
             }
             report.logStartAdvanced(logStart - head.logStartOffset());
         }
-        List<IndexEntry> below = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), 0, PAGE);
-        while (!below.isEmpty()) {
-            long next = below.get(below.size() - 1).baseOffset() + 1;
-            for (IndexEntry entry : below) {
-                if (entry.lastOffset() >= logStart) {
-                    return;
-                }
-                if (!entry.equals(head.last())) {
-                    guard.check();
-                    if (metadata.deleteIndexEntry(entry)) {
-                        report.entryDropped();
-                    }
+        for (IndexEntry entry : index(head, 0)) {
+            if (entry.lastOffset() >= logStart) {
+                return;
+            }
+            if (!entry.equals(head.last())) {
+                guard.check();
+                if (metadata.deleteIndexEntry(entry)) {
+                    report.entryDropped();
                 }
             }
-            below = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), next, PAGE);
         }
     }
 
@@ -342,14 +336,13 @@ public final class Maintenance {
         String key = String.format("seg/%s/%d/%020d-%020d-%s-%d.seg", head.topic(), head.partition(),
                 first.baseOffset(), last.lastOffset(), head.topicId(), guard.epoch());
         guard.check();
-        if (settings.safeguards()) {
+        try {
             objects.putIfAbsent(key, object);
-        } else {
-            try {
-                objects.putIfAbsent(key, object);
-            } catch (io.sluice.store.ObjectAlreadyExistsException e) {
-                // the unguarded pass of old: another pass wrote this range; trust it
+        } catch (ObjectAlreadyExistsException e) {
+            if (settings.safeguards()) {
+                throw e;
             }
+            // the unguarded pass of old: another pass wrote this range; trust it
         }
         report.segmentWritten(object.length);
         IndexEntry merged = new IndexEntry(head.topic(), head.partition(), head.topicId(), first.baseOffset(),
@@ -392,10 +385,8 @@ public final class Maintenance {
         @Override
         public java.util.Iterator<IndexEntry> iterator() {
             return new java.util.Iterator<>() {
-                private final java.util.ArrayDeque<IndexEntry> page = new java.util.ArrayDeque<>();
-                private long nextBase = metadata.floorEntry(head.topic(), head.partition(), head.topicId(), from)
-                        .map(IndexEntry::baseOffset).orElse(0L);
-                private boolean indexDone;
+                private final java.util.Iterator<IndexEntry> index = index(head, metadata.floorEntry(head.topic(),
+                        head.partition(), head.topicId(), from).map(IndexEntry::baseOffset).orElse(0L)).iterator();
                 private boolean lastDone;
                 private long covered = from - 1;
                 private IndexEntry next = advance();
@@ -424,18 +415,8 @@ public final class Maintenance {
                 }
 
                 private IndexEntry pull() {
-                    if (page.isEmpty() && !indexDone) {
-                        List<IndexEntry> read = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(),
-                                nextBase, PAGE);
-                        page.addAll(read);
-                        if (read.size() < PAGE) {
-                            indexDone = true;
-                        } else {
-                            nextBase = read.get(read.size() - 1).baseOffset() + 1;
-                        }
-                    }
-                    if (!page.isEmpty()) {
-                        return page.poll();
+                    if (index.hasNext()) {
+                        return index.next();
                     }
                     if (!lastDone) {
                         lastDone = true;
@@ -460,6 +441,41 @@ public final class Maintenance {
                 }
             };
         }
+    }
+
+    /**
+     * The partition's index entries (of {@code head}'s incarnation) with base offsets from {@code fromBase},
+     * in order, read {@value #PAGE} to a Query as the walk goes. Entries deleted behind the walk do not
+     * disturb it: each page starts after the last base offset read.
+     */
+    private Iterable<IndexEntry> index(PartitionHead head, long fromBase) {
+        return () -> new java.util.Iterator<>() {
+            private final java.util.ArrayDeque<IndexEntry> page = new java.util.ArrayDeque<>();
+            private long nextBase = fromBase;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (page.isEmpty() && !done) {
+                    List<IndexEntry> read = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(),
+                            nextBase, PAGE);
+                    page.addAll(read);
+                    done = read.size() < PAGE;
+                    if (!read.isEmpty()) {
+                        nextBase = read.get(read.size() - 1).baseOffset() + 1;
+                    }
+                }
+                return !page.isEmpty();
+            }
+
+            @Override
+            public IndexEntry next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return page.poll();
+            }
+        };
     }
 
     private Optional<PartitionHead> head(TopicConfig topic, int partition) {

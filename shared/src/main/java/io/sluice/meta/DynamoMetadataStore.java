@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * A {@link MetadataStore} on one DynamoDB table with a string partition key {@code pk} and sort key
@@ -438,7 +439,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                             "#e", "epoch"))
                     .expressionAttributeValues(Map.of(":o", s(owner), ":x", n(now + durationMs), ":tid", s(topicId),
                             ":one", n(1), ":now", n(now)))
-                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW)).attributes();
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
             return Optional.of(new MaintenanceLease(topic, partition, topicId, owner, num(item, "epoch"),
                     now + durationMs));
         } catch (ConditionalCheckFailedException e) {

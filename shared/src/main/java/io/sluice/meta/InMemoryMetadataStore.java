@@ -260,10 +260,6 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     @Override
     public synchronized void releaseLease(MaintenanceLease lease) {
-        PartitionKey key = new PartitionKey(lease.topic(), lease.partition());
-        MaintenanceLease current = leases.get(key);
-        if (current != null && current.epoch() == lease.epoch() && current.owner().equals(lease.owner())) {
-            leases.put(key, current.renewedUntil(0));
-        }
+        renewLease(lease, 0);
     }
 }
