@@ -1,5 +1,6 @@
 package io.sluice.tests.group;
 
+import io.sluice.tests.support.Stores;
 import io.sluice.tests.support.Backends;
 import io.sluice.tests.support.EmbeddedBackends;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,7 +17,6 @@ class EmulatedGroupSizeTest extends GroupSizeContract {
 
     @Override
     protected Stores newStores() {
-        Backends.Stack stack = backends.fresh();
-        return new Stores(stack.objects(), stack.metadata(), stack.groups());
+        return backends.fresh().stores();
     }
 }

@@ -12,9 +12,8 @@ import io.sluice.group.GroupState;
 import io.sluice.group.GroupStore;
 import io.sluice.log.LogServices;
 import io.sluice.log.TopicService.CreateTopic;
-import io.sluice.meta.MetadataStore;
 import io.sluice.meta.TopicConfig;
-import io.sluice.store.ObjectStore;
+import io.sluice.tests.support.Stores;
 import java.time.Clock;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class GroupSizeContract {
 
-    protected record Stores(ObjectStore objects, MetadataStore metadata, GroupStore groups) {
-    }
 
     private static final List<String> THREE_TOPICS = List.of("orders-eu", "orders-us", "orders-ap");
 

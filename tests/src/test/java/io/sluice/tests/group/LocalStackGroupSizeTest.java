@@ -1,5 +1,6 @@
 package io.sluice.tests.group;
 
+import io.sluice.tests.support.Stores;
 import io.sluice.tests.support.Backend;
 import io.sluice.tests.support.Backends;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -12,7 +13,6 @@ class LocalStackGroupSizeTest extends GroupSizeContract {
 
     @Override
     protected Stores newStores() {
-        Backends.Stack stack = backends.fresh();
-        return new Stores(stack.objects(), stack.metadata(), stack.groups());
+        return backends.fresh().stores();
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.tests.log;
 
+import io.sluice.tests.support.Stores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.log.ProduceService;
@@ -38,7 +39,7 @@ class EmulatedIdempotentProducerTest extends IdempotentProducerContract {
     @Override
     protected Stores newStores() {
         stack = backends.fresh();
-        return new Stores(stack.objects(), stack.metadata(), stack.groups());
+        return stack.stores();
     }
 
     private Map<String, AttributeValue> rawHead() {

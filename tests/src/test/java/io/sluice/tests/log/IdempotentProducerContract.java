@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
-import io.sluice.group.GroupStore;
 import io.sluice.log.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.ProduceService;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicService.CreateTopic;
-import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import io.sluice.meta.ProducerIdentity;
-import io.sluice.store.ObjectStore;
+import io.sluice.tests.support.Stores;
 import io.sluice.tests.support.MutableClock;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,8 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class IdempotentProducerContract {
 
-    protected record Stores(ObjectStore objects, MetadataStore metadata, GroupStore groups) {
-    }
 
     protected static final long T0 = 1_700_000_000_000L;
     protected static final long MINUTE = 60_000;

@@ -1,14 +1,10 @@
 package io.sluice.tests.log;
 
-import io.sluice.group.InMemoryGroupStore;
-import io.sluice.meta.InMemoryMetadataStore;
-import io.sluice.store.InMemoryObjectStore;
-import java.time.Clock;
+import io.sluice.tests.support.Stores;
 
 class InMemoryIdempotentProducerTest extends IdempotentProducerContract {
     @Override
     protected Stores newStores() {
-        return new Stores(new InMemoryObjectStore(Clock.systemUTC()), new InMemoryMetadataStore(),
-                new InMemoryGroupStore());
+        return Stores.inMemory();
     }
 }

@@ -1,13 +1,10 @@
 package io.sluice.tests.log;
 
-import io.sluice.meta.InMemoryMetadataStore;
-import io.sluice.store.InMemoryObjectStore;
-import java.time.Clock;
+import io.sluice.tests.support.Stores;
 
 class InMemoryLogServiceTest extends LogServiceContract {
     @Override
     protected Stores newStores() {
-        return new Stores(new InMemoryObjectStore(Clock.systemUTC()), new InMemoryMetadataStore(),
-                new io.sluice.group.InMemoryGroupStore());
+        return Stores.inMemory();
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.tests.log;
 
+import io.sluice.tests.support.Stores;
 import io.sluice.tests.support.Backend;
 import io.sluice.tests.support.Backends;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -12,7 +13,6 @@ class LocalStackIdempotentProducerTest extends IdempotentProducerContract {
 
     @Override
     protected Stores newStores() {
-        Backends.Stack stack = backends.fresh();
-        return new Stores(stack.objects(), stack.metadata(), stack.groups());
+        return backends.fresh().stores();
     }
 }

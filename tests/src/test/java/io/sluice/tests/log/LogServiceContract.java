@@ -19,10 +19,9 @@ import io.sluice.log.ProduceService;
 import io.sluice.meta.ProducerIdentity;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicService.CreateTopic;
-import io.sluice.group.GroupStore;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.TopicConfig;
-import io.sluice.store.ObjectStore;
+import io.sluice.tests.support.Stores;
 import io.sluice.tests.support.LogChecker;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,8 +36,6 @@ import org.junit.jupiter.api.Test;
 /** Topic administration, produce, fetch and ListOffsets; held the same over in-memory and emulated stores. */
 abstract class LogServiceContract {
 
-    protected record Stores(ObjectStore objects, MetadataStore metadata, GroupStore groups) {
-    }
 
     private static final long T0 = 1_700_000_000_000L;
 

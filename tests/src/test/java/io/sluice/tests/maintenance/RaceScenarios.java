@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
 import io.sluice.format.LogRecord;
-import io.sluice.group.GroupStore;
 import io.sluice.log.Backoff;
 import io.sluice.log.FetchedRecord;
 import io.sluice.log.LogServices;
@@ -21,8 +20,9 @@ import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import io.sluice.store.ObjectStore;
-import io.sluice.store.ObjectSummary;
+import io.sluice.tests.support.Stores;
 import io.sluice.tests.support.ForwardingMetadataStore;
+import io.sluice.tests.support.ForwardingObjectStore;
 import io.sluice.tests.support.LogChecker;
 import io.sluice.tests.support.MutableClock;
 import java.time.Duration;
@@ -46,9 +46,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class RaceScenarios {
 
-    /** The stores a scenario runs on: maps, or the SDK clients on the emulators. */
-    protected record Stores(ObjectStore objects, MetadataStore metadata, GroupStore groups) {
-    }
 
     protected abstract Stores newStores();
 
@@ -250,34 +247,14 @@ abstract class RaceScenarios {
         CountDownLatch stalled = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean stallNext = new AtomicBoolean();
-        ObjectStore stalling = new ObjectStore() {
+        ObjectStore stalling = new ForwardingObjectStore(stores.objects()) {
             @Override
             public void putIfAbsent(String key, byte[] bytes) {
                 if (key.startsWith("wal/") && stallNext.compareAndSet(true, false)) {
                     stalled.countDown();
                     await(release);
                 }
-                stores.objects().putIfAbsent(key, bytes);
-            }
-
-            @Override
-            public byte[] get(String key) {
-                return stores.objects().get(key);
-            }
-
-            @Override
-            public byte[] getRange(String key, long start, int length) {
-                return stores.objects().getRange(key, start, length);
-            }
-
-            @Override
-            public void delete(String key) {
-                stores.objects().delete(key);
-            }
-
-            @Override
-            public List<ObjectSummary> list(String prefix) {
-                return stores.objects().list(prefix);
+                super.putIfAbsent(key, bytes);
             }
         };
         LogServices staleLog = LogServices.create(stalling, stores.metadata(), stores.groups(), clock, Backoff.NONE);
@@ -411,15 +388,10 @@ abstract class RaceScenarios {
     @Test
     void aFetchAtTheEndOfTheLogReadsAboutWhatItReturns() {
         AtomicLong bytesRead = new AtomicLong();
-        ObjectStore counting = new ObjectStore() {
-            @Override
-            public void putIfAbsent(String key, byte[] bytes) {
-                stores.objects().putIfAbsent(key, bytes);
-            }
-
+        ObjectStore counting = new ForwardingObjectStore(stores.objects()) {
             @Override
             public byte[] get(String key) {
-                byte[] bytes = stores.objects().get(key);
+                byte[] bytes = super.get(key);
                 bytesRead.addAndGet(bytes.length);
                 return bytes;
             }
@@ -427,17 +399,7 @@ abstract class RaceScenarios {
             @Override
             public byte[] getRange(String key, long start, int length) {
                 bytesRead.addAndGet(length);
-                return stores.objects().getRange(key, start, length);
-            }
-
-            @Override
-            public void delete(String key) {
-                stores.objects().delete(key);
-            }
-
-            @Override
-            public List<ObjectSummary> list(String prefix) {
-                return stores.objects().list(prefix);
+                return super.getRange(key, start, length);
             }
         };
         LogServices reader = LogServices.create(counting, stores.metadata(), stores.groups(), clock, Backoff.NONE);

@@ -17,11 +17,14 @@ import io.sluice.log.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.ProduceService.Idempotence;
 import io.sluice.log.RecordOffset;
+import io.sluice.log.TopicCache;
 import io.sluice.log.TopicService.CreateTopic;
+import io.sluice.maintenance.Maintenance;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.ProducerIdentity;
 import io.sluice.store.ObjectStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -157,9 +160,7 @@ final class ReliabilityRun {
         faults.disable();
         // A pass stopped part-way by a fault leaves entries that another covers (readers tolerate them); the
         // next pass removes them, as the schedule would. The checker then sees the index the design promises.
-        new io.sluice.maintenance.Maintenance(objects, cleanMetadata,
-                new io.sluice.log.TopicCache(cleanMetadata, Clock.systemUTC(), java.time.Duration.ZERO),
-                Clock.systemUTC(), new io.sluice.maintenance.Maintenance.Settings(2_048, 15L * 60 * 1000)).run(null);
+        maintenance(cleanMetadata).run(null);
         ReliabilityChecker.Verdict verdict = new ReliabilityChecker(cleanReader.fetcher(), cleanMetadata)
                 .check(TOPIC, size.partitions(), history);
         List<String> violations = new ArrayList<>(verdict.violations());
@@ -336,10 +337,7 @@ final class ReliabilityRun {
      * changes while passes run.
      */
     private void maintain(long deadline) {
-        MetadataStore altered = withChurnRetention(metadata);
-        io.sluice.maintenance.Maintenance maintenance = new io.sluice.maintenance.Maintenance(objects, altered,
-                new io.sluice.log.TopicCache(altered, Clock.systemUTC(), java.time.Duration.ZERO), Clock.systemUTC(),
-                new io.sluice.maintenance.Maintenance.Settings(2_048, 15L * 60 * 1000));
+        Maintenance maintenance = maintenance(withChurnRetention(metadata));
         while (!stop.get() && System.currentTimeMillis() < deadline) {
             operations.incrementAndGet();
             try {
@@ -353,6 +351,12 @@ final class ReliabilityRun {
                 // an injected fault outside a partition's work (listing topics): the schedule runs again
             }
         }
+    }
+
+    /** Maintenance over {@code store}, with 2 KiB segments so that runs close often. */
+    private Maintenance maintenance(MetadataStore store) {
+        return new Maintenance(objects, store, new TopicCache(store, Clock.systemUTC(), Duration.ZERO),
+                Clock.systemUTC(), new Maintenance.Settings(2_048, 15L * 60 * 1000));
     }
 
     /** The store as maintenance sees it: the churn topic with whatever retention the run has set now. */

@@ -68,5 +68,9 @@ public final class Backends {
         public DynamoGroupStore groups() {
             return new DynamoGroupStore(dynamo, table);
         }
+
+        public Stores stores() {
+            return new Stores(objects(), metadata(), groups());
+        }
     }
 }
