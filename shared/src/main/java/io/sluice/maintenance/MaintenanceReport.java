@@ -14,12 +14,17 @@ package io.sluice.maintenance;
  * @param partitionsBusy     partitions skipped because another pass held their lease
  * @param leasesLost         partitions where this pass stopped because another pass took the lease over
  * @param failures           what failed, each {@code <topic>/<partition>: <error>} (or garbage collection);
- *                           the pass went on with everything else
+ *                           the pass went on with everything else. At most {@link #MAX_FAILURES_LISTED}
+ *                           are listed, each cut to {@link #MAX_FAILURE_CHARS} characters, then one line
+ *                           counting the rest, so the report stays far below Lambda's 6 MB response
  */
 public record MaintenanceReport(long entriesMerged, long segmentsWritten, long bytesWritten, long entriesDropped,
                                 long offsetsRetired, long objectsMarked, long objectsDeleted, long bytesReclaimed,
                                 long partitionsBusy, long leasesLost, java.util.List<String> failures,
                                 long durationMs) {
+
+    public static final int MAX_FAILURES_LISTED = 100;
+    public static final int MAX_FAILURE_CHARS = 500;
 
     public MaintenanceReport {
         failures = java.util.List.copyOf(failures);
@@ -46,8 +51,15 @@ public record MaintenanceReport(long entriesMerged, long segmentsWritten, long b
             leasesLost++;
         }
 
+        private long failuresNotListed;
+
         synchronized void failed(String where, String error) {
-            failures.add(where + ": " + error);
+            if (failures.size() == MAX_FAILURES_LISTED) {
+                failuresNotListed++;
+                return;
+            }
+            String line = where + ": " + error;
+            failures.add(line.length() <= MAX_FAILURE_CHARS ? line : line.substring(0, MAX_FAILURE_CHARS - 3) + "...");
         }
 
         synchronized void entriesMerged(long n) {
@@ -78,7 +90,17 @@ public record MaintenanceReport(long entriesMerged, long segmentsWritten, long b
 
         synchronized MaintenanceReport build(long durationMs) {
             return new MaintenanceReport(entriesMerged, segmentsWritten, bytesWritten, entriesDropped, offsetsRetired,
-                    objectsMarked, objectsDeleted, bytesReclaimed, partitionsBusy, leasesLost, failures, durationMs);
+                    objectsMarked, objectsDeleted, bytesReclaimed, partitionsBusy, leasesLost, listedFailures(),
+                    durationMs);
+        }
+
+        private java.util.List<String> listedFailures() {
+            if (failuresNotListed == 0) {
+                return failures;
+            }
+            java.util.List<String> listed = new java.util.ArrayList<>(failures);
+            listed.add("... and " + failuresNotListed + " more failures, in the function's log");
+            return listed;
         }
     }
 }

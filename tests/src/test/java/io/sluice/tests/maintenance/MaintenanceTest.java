@@ -21,6 +21,7 @@ import io.sluice.tests.support.LogChecker;
 import io.sluice.tests.support.MutableClock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,5 +160,28 @@ class MaintenanceTest {
         assertThat(Dangling.objectCount(objects)).isEqualTo(1);
         assertThat(Dangling.find(metadata, objects)).isEmpty();
         assertThat(new LogChecker(log.fetcher(), metadata).readAll("t", 0, 1 << 20)).hasSize(10);
+    }
+
+    @Test
+    void aPassThatFailsEverywhereReportsABoundedListOfFailures() {
+        log.topics().create(new CreateTopic("wide", 150, null, null, null));
+        for (int p = 0; p < 150; p++) {
+            log.producer().produce("wide", List.of(new ProduceRecord(null, "v".getBytes(UTF_8), List.of(), p, 1L)));
+        }
+        io.sluice.meta.MetadataStore failing = new io.sluice.tests.support.ForwardingMetadataStore(metadata) {
+            @Override
+            public Optional<io.sluice.meta.MaintenanceLease> acquireLease(String topic, int partition, String topicId,
+                                                                          String owner, long now, long durationMs) {
+                throw new IllegalStateException("injected: " + "x".repeat(2_000));
+            }
+        };
+        MaintenanceReport report = new Maintenance(objects, failing, new TopicCache(failing, clock, Duration.ZERO),
+                clock, new Maintenance.Settings(1_000, GRACE)).run(null);
+        assertThat(report.failures()).hasSize(MaintenanceReport.MAX_FAILURES_LISTED + 1);
+        assertThat(report.failures().subList(0, MaintenanceReport.MAX_FAILURES_LISTED))
+                .allSatisfy(f -> assertThat(f).startsWith("wide/").contains("injected: xxx")
+                        .hasSize(MaintenanceReport.MAX_FAILURE_CHARS));
+        assertThat(report.failures().get(MaintenanceReport.MAX_FAILURES_LISTED)).isEqualTo(
+                "... and 50 more failures, in the function's log");
     }
 }
