@@ -334,7 +334,7 @@ public final class HttpApi {
     private static Wire.MaintenanceReport toWire(io.sluice.maintenance.MaintenanceReport r) {
         return new Wire.MaintenanceReport(r.entriesMerged(), r.segmentsWritten(), r.bytesWritten(), r.entriesDropped(),
                 r.offsetsRetired(), r.objectsMarked(), r.objectsDeleted(), r.bytesReclaimed(), r.partitionsBusy(),
-                r.leasesLost(), r.failures(), r.durationMs());
+                r.leasesLost(), r.partitionsPurged(), r.failures(), r.durationMs());
     }
 
     private static Wire.GroupDescription toWire(GroupService.GroupDescription d) {

@@ -2,6 +2,7 @@ package io.sluice.log;
 
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
+import io.sluice.meta.Incarnations;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import io.sluice.meta.TopicConfig;
@@ -30,7 +31,7 @@ final class Heads {
     Resolved read(String topicName, int partition) {
         TopicConfig topic = topics.get(topicName).requirePartition(partition);
         Optional<PartitionHead> stored = metadata.getHead(topicName, partition);
-        if (stored.isPresent() && !stored.get().topicId().equals(topic.topicId())) {
+        if (ofALaterIncarnation(stored, topic)) {
             topic = topics.refresh(topicName).requirePartition(partition);
         }
         return new Resolved(topic, asOf(topic, partition, stored));
@@ -45,12 +46,22 @@ final class Heads {
      */
     PartitionHead readPinned(TopicConfig topic, int partition) {
         Optional<PartitionHead> stored = metadata.getHead(topic.name(), partition);
-        if (stored.isPresent() && !stored.get().topicId().equals(topic.topicId())
-                && !topics.refresh(topic.name()).topicId().equals(topic.topicId())) {
+        if (ofALaterIncarnation(stored, topic) && !topics.refresh(topic.name()).topicId().equals(topic.topicId())) {
             throw new SluiceException(ErrorCode.UNKNOWN_TOPIC, "topic " + topic.name()
                     + " was deleted while this request ran; nothing more of it was written there");
         }
         return asOf(topic, partition, stored);
+    }
+
+    /**
+     * True if the stored head is neither {@code topic}'s incarnation nor an older one: a later incarnation's
+     * head, or the fence a delete of {@code topic} put there ({@link Incarnations#fenceOf}). Only then may
+     * {@code topic} have been deleted, and only then is the topic read again. An absent head or an older
+     * incarnation's head (or fence) needs no read: a delete fences every partition before it returns.
+     */
+    private static boolean ofALaterIncarnation(Optional<PartitionHead> stored, TopicConfig topic) {
+        return stored.isPresent() && !stored.get().topicId().equals(topic.topicId())
+                && !Incarnations.isOlder(stored.get().topicId(), topic.topicId());
     }
 
     /**

@@ -3,9 +3,11 @@ package io.sluice.maintenance;
 import io.sluice.format.ObjectFormat;
 import io.sluice.log.TopicCache;
 import io.sluice.log.Ulid;
+import io.sluice.meta.Incarnations;
 import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MaintenanceLease;
 import io.sluice.meta.MetadataStore;
+import io.sluice.meta.ObjectReference;
 import io.sluice.meta.PartitionHead;
 import io.sluice.meta.TopicConfig;
 import io.sluice.metrics.Metrics;
@@ -487,7 +489,21 @@ public final class Maintenance {
     void collectGarbage(MaintenanceReport.Builder report) {
         long now = clock.millis();
         Map<String, Long> marks = metadata.garbageMarks();
-        Set<String> referenced = metadata.referencedObjects();
+        Set<String> referenced = new HashSet<>();
+        Set<ObjectReference> dead = new java.util.TreeSet<>(java.util.Comparator.comparing(ObjectReference::topic)
+                .thenComparingInt(ObjectReference::partition).thenComparing(ObjectReference::topicId));
+        List<ObjectReference> references = metadata.objectReferences();
+        Incarnations.Live live = new Incarnations.Live(metadata);
+        for (ObjectReference reference : references) {
+            if (live.isDeleted(reference.topic(), reference.topicId())) {
+                dead.add(new ObjectReference(reference.topic(), reference.partition(), reference.topicId(), ""));
+            } else {
+                referenced.add(reference.objectKey());
+            }
+        }
+        for (ObjectReference partition : dead) {
+            purge(partition, report);
+        }
         List<ObjectSummary> stored = new ArrayList<>(objects.list("wal/"));
         stored.addAll(objects.list("seg/"));
         Set<String> storedKeys = new HashSet<>();
@@ -509,5 +525,23 @@ public final class Maintenance {
             }
         }
         marks.keySet().stream().filter(k -> !storedKeys.contains(k)).forEach(metadata::unmarkGarbage);
+    }
+
+    /**
+     * Fences the head and deletes the index entries that a deleted incarnation left in one partition: a
+     * delete that stopped part-way leaves them, and they would keep their objects from the collector for
+     * ever. Nothing reads them (every read names the live incarnation). The head is fenced, as the delete
+     * would have, so that a writer still holding the deleted topic cannot commit there; every write is
+     * conditional on the incarnation, so an item of a re-created topic is never touched.
+     */
+    private void purge(ObjectReference partition, MaintenanceReport.Builder report) {
+        try {
+            metadata.fenceHead(partition.topic(), partition.partition(), partition.topicId());
+            metadata.deletePartition(partition.topic(), partition.partition(), partition.topicId());
+            report.partitionPurged();
+        } catch (RuntimeException e) {
+            failed(report, partition.topic() + "/" + partition.partition() + " (deleted incarnation "
+                    + partition.topicId() + ")", e);
+        }
     }
 }

@@ -13,6 +13,8 @@ package io.sluice.maintenance;
  * @param bytesReclaimed     bytes of those objects
  * @param partitionsBusy     partitions skipped because another pass held their lease
  * @param leasesLost         partitions where this pass stopped because another pass took the lease over
+ * @param partitionsPurged   partitions of deleted incarnations whose heads and index entries this pass
+ *                           deleted: what a delete interrupted part-way, or a write racing it, left behind
  * @param failures           what failed, each {@code <topic>/<partition>: <error>} (or garbage collection);
  *                           the pass went on with everything else. At most {@link #MAX_FAILURES_LISTED}
  *                           are listed, each cut to {@link #MAX_FAILURE_CHARS} characters, then one line
@@ -20,8 +22,8 @@ package io.sluice.maintenance;
  */
 public record MaintenanceReport(long entriesMerged, long segmentsWritten, long bytesWritten, long entriesDropped,
                                 long offsetsRetired, long objectsMarked, long objectsDeleted, long bytesReclaimed,
-                                long partitionsBusy, long leasesLost, java.util.List<String> failures,
-                                long durationMs) {
+                                long partitionsBusy, long leasesLost, long partitionsPurged,
+                                java.util.List<String> failures, long durationMs) {
 
     public static final int MAX_FAILURES_LISTED = 100;
     public static final int MAX_FAILURE_CHARS = 500;
@@ -41,6 +43,7 @@ public record MaintenanceReport(long entriesMerged, long segmentsWritten, long b
         private long bytesReclaimed;
         private long partitionsBusy;
         private long leasesLost;
+        private long partitionsPurged;
         private final java.util.List<String> failures = new java.util.ArrayList<>();
 
         synchronized void partitionBusy() {
@@ -49,6 +52,10 @@ public record MaintenanceReport(long entriesMerged, long segmentsWritten, long b
 
         synchronized void leaseLost() {
             leasesLost++;
+        }
+
+        synchronized void partitionPurged() {
+            partitionsPurged++;
         }
 
         private long failuresNotListed;
@@ -90,8 +97,8 @@ public record MaintenanceReport(long entriesMerged, long segmentsWritten, long b
 
         synchronized MaintenanceReport build(long durationMs) {
             return new MaintenanceReport(entriesMerged, segmentsWritten, bytesWritten, entriesDropped, offsetsRetired,
-                    objectsMarked, objectsDeleted, bytesReclaimed, partitionsBusy, leasesLost, listedFailures(),
-                    durationMs);
+                    objectsMarked, objectsDeleted, bytesReclaimed, partitionsBusy, leasesLost, partitionsPurged,
+                    listedFailures(), durationMs);
         }
 
         private java.util.List<String> listedFailures() {

@@ -265,6 +265,23 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void fenceHead(String topic, int partition, String topicId) {
+        String fence = Incarnations.fenceOf(topicId);
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(partitionPk(topic, partition), HEAD_SK))
+                    .updateExpression("SET #tid = :f, #v = if_not_exists(#v, :zero) + :one, #next = :zero, "
+                            + "#start = :zero REMOVE #last, #producers")
+                    .conditionExpression("attribute_not_exists(#pk) OR #tid <= :f")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#tid", "topicId", "#v", "version",
+                            "#next", "nextOffset", "#start", "logStartOffset", "#last", "last",
+                            "#producers", "producers"))
+                    .expressionAttributeValues(Map.of(":f", s(fence), ":zero", n(0), ":one", n(1))));
+        } catch (ConditionalCheckFailedException e) {
+            // a later incarnation's head: not ours to fence
+        }
+    }
+
+    @Override
     public void deletePartition(String topic, int partition, String topicId) {
         QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("#pk = :pk")
@@ -375,25 +392,32 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     /** One Scan of the table: a garbage collector's mark phase; its cost grows with the index, not the data. */
     @Override
-    public java.util.Set<String> referencedObjects() {
-        java.util.Set<String> keys = new java.util.TreeSet<>();
+    public List<ObjectReference> objectReferences() {
+        List<ObjectReference> references = new ArrayList<>();
         software.amazon.awssdk.services.dynamodb.model.ScanRequest request =
                 software.amazon.awssdk.services.dynamodb.model.ScanRequest.builder().tableName(table)
                         .consistentRead(true)
                         .filterExpression("begins_with(#pk, :p)")
-                        .projectionExpression("#ok, #last.#ok")
-                        .expressionAttributeNames(Map.of("#pk", PK, "#ok", "objectKey", "#last", "last"))
+                        .projectionExpression("#pk, #tid, #ok, #last.#ok")
+                        .expressionAttributeNames(Map.of("#pk", PK, "#tid", "topicId", "#ok", "objectKey",
+                                "#last", "last"))
                         .expressionAttributeValues(Map.of(":p", s("P#")))
                         .build();
         dynamo.scanPaginator(request).items().forEach(item -> {
+            String pk = item.get(PK).s();
+            int hash = pk.lastIndexOf('#');
+            String topic = pk.substring(2, hash);
+            int partition = Integer.parseInt(pk.substring(hash + 1));
+            String topicId = item.containsKey("topicId") ? item.get("topicId").s() : "";
             if (item.containsKey("objectKey")) {
-                keys.add(item.get("objectKey").s());
+                references.add(new ObjectReference(topic, partition, topicId, item.get("objectKey").s()));
             }
             if (item.containsKey("last") && item.get("last").m().containsKey("objectKey")) {
-                keys.add(item.get("last").m().get("objectKey").s());
+                references.add(new ObjectReference(topic, partition, topicId,
+                        item.get("last").m().get("objectKey").s()));
             }
         });
-        return keys;
+        return references;
     }
 
     @Override

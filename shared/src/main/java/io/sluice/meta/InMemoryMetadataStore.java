@@ -129,6 +129,16 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
+    public synchronized void fenceHead(String topic, int partition, String topicId) {
+        PartitionKey key = new PartitionKey(topic, partition);
+        String fence = Incarnations.fenceOf(topicId);
+        PartitionHead head = heads.get(key);
+        if (head == null || head.topicId().compareTo(fence) <= 0) {
+            heads.put(key, PartitionHead.empty(topic, partition, fence, head == null ? 1 : head.version() + 1));
+        }
+    }
+
+    @Override
     public synchronized void deletePartition(String topic, int partition, String topicId) {
         PartitionKey key = new PartitionKey(topic, partition);
         NavigableMap<Long, IndexEntry> index = indexes.get(key);
@@ -206,15 +216,16 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized java.util.Set<String> referencedObjects() {
-        java.util.Set<String> keys = new java.util.TreeSet<>();
-        indexes.values().forEach(index -> index.values().forEach(e -> keys.add(e.objectKey())));
+    public synchronized List<ObjectReference> objectReferences() {
+        List<ObjectReference> references = new ArrayList<>();
+        indexes.values().forEach(index -> index.values().forEach(e ->
+                references.add(new ObjectReference(e.topic(), e.partition(), e.topicId(), e.objectKey()))));
         heads.values().forEach(h -> {
             if (h.last() != null) {
-                keys.add(h.last().objectKey());
+                references.add(new ObjectReference(h.topic(), h.partition(), h.topicId(), h.last().objectKey()));
             }
         });
-        return keys;
+        return references;
     }
 
     @Override

@@ -68,6 +68,15 @@ public interface MetadataStore {
     List<IndexEntry> entriesFrom(String topic, int partition, String topicId, long fromOffset, int limit);
 
     /**
+     * Fences a partition of deleted incarnation {@code topicId}: replaces its head (or, if the partition
+     * was never written, creates one) by an empty head of {@link Incarnations#fenceOf(String)} at the next
+     * version, unless a head of a later incarnation is stored. One conditional write, after which no writer
+     * of that incarnation can commit there: whatever head it read, its compare-and-set fails, and the
+     * fence it reads next is not of an older incarnation, so it reads the topic again.
+     */
+    void fenceHead(String topic, int partition, String topicId);
+
+    /**
      * Deletes the head and every index entry of a partition that belong to incarnation {@code topicId}.
      * Items of another incarnation, such as a topic re-created under the same name, are left alone.
      */
@@ -99,8 +108,18 @@ public interface MetadataStore {
     /** Deletes an index entry if it is still of the same incarnation and points at the same object; false if not. */
     boolean deleteIndexEntry(IndexEntry expected);
 
+    /**
+     * Every index entry's and every head's last entry's pointer at an object, across all topics and
+     * incarnations, live or deleted: the garbage collector's mark phase.
+     */
+    List<ObjectReference> objectReferences();
+
     /** Every object key an index entry or a head's last entry points at, across all topics. */
-    java.util.Set<String> referencedObjects();
+    default java.util.Set<String> referencedObjects() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        objectReferences().forEach(r -> keys.add(r.objectKey()));
+        return keys;
+    }
 
     /** Objects the garbage collector has seen unreferenced, with the time it first saw each so. */
     java.util.Map<String, Long> garbageMarks();

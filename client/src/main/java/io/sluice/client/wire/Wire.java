@@ -162,6 +162,6 @@ public final class Wire {
     public record MaintenanceReport(long entriesMerged, long segmentsWritten, long bytesWritten, long entriesDropped,
                                     long offsetsRetired, long objectsMarked, long objectsDeleted,
                                     long bytesReclaimed, long partitionsBusy, long leasesLost,
-                                    List<String> failures, long durationMs) {
+                                    long partitionsPurged, List<String> failures, long durationMs) {
     }
 }

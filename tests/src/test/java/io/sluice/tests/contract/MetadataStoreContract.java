@@ -234,6 +234,51 @@ abstract class MetadataStoreContract {
     }
 
     @Test
+    void aFencedHeadRefusesItsIncarnationAndGivesWayToALaterOne() {
+        String later = "01JZLATERID000000000000000";
+        PartitionHead head = PartitionHead.empty("t", 0, ID, 0).append(entry(ID, 0, 4, "wal/a"));
+        store.compareAndSetHead(0, head);
+        store.putIndexEntryIfAbsent(entry(ID, 0, 4, "wal/a"));
+
+        store.fenceHead("t", 0, ID);
+        PartitionHead fence = store.getHead("t", 0).orElseThrow();
+        assertThat(fence).isEqualTo(PartitionHead.empty("t", 0, io.sluice.meta.Incarnations.fenceOf(ID), 2));
+        assertThat(store.floorEntry("t", 0, ID, 4)).as("index entries stay").isPresent();
+        assertThat(store.compareAndSetHead(1, head.append(entry(ID, 5, 6, "wal/b"))))
+                .as("a writer that read the head before the fence").isFalse();
+        assertThat(store.compareAndSetHead(2, PartitionHead.empty("t", 0, ID, 2).append(entry(ID, 0, 1, "wal/c"))))
+                .as("a writer of the fenced incarnation at the fence's version").isFalse();
+
+        store.fenceHead("t", 1, ID);
+        assertThat(store.getHead("t", 1)).as("a partition never written is fenced too")
+                .contains(PartitionHead.empty("t", 1, io.sluice.meta.Incarnations.fenceOf(ID), 1));
+        assertThat(store.compareAndSetHead(0, PartitionHead.empty("t", 1, ID, 0).append(entry(ID, 0, 0, "wal/d"))))
+                .as("a first commit of the fenced incarnation").isFalse();
+
+        PartitionHead next = PartitionHead.empty("t", 0, later, 2).append(entry(later, 0, 0, "wal/e"));
+        assertThat(store.compareAndSetHead(2, next)).as("the next incarnation replaces the fence").isTrue();
+        store.fenceHead("t", 0, ID);
+        assertThat(store.getHead("t", 0)).as("an older incarnation's fence never replaces a later head")
+                .contains(next);
+    }
+
+    @Test
+    void objectReferencesNameThePartitionAndIncarnationOfEveryPointer() {
+        store.createTopic(topic("a.b-c_d", ID));
+        PartitionHead head = PartitionHead.empty("a.b-c_d", 2, ID, 0)
+                .append(new IndexEntry("a.b-c_d", 2, ID, 0, 4, "wal/head", 5, 100, 1L, 0));
+        store.compareAndSetHead(0, head);
+        store.putIndexEntryIfAbsent(new IndexEntry("a.b-c_d", 2, ID, 0, 4, "wal/head", 5, 100, 1L, 0));
+        store.putIndexEntryIfAbsent(entry(OTHER_ID, 7, 8, "seg/old"));
+
+        assertThat(store.objectReferences()).containsExactlyInAnyOrder(
+                new io.sluice.meta.ObjectReference("a.b-c_d", 2, ID, "wal/head"),
+                new io.sluice.meta.ObjectReference("a.b-c_d", 2, ID, "wal/head"),
+                new io.sluice.meta.ObjectReference("t", 0, OTHER_ID, "seg/old"));
+        assertThat(store.referencedObjects()).containsExactlyInAnyOrder("wal/head", "seg/old");
+    }
+
+    @Test
     void concurrentCompareAndSetNeverLetsAVersionWinTwice() throws Exception {
         int threads = 8;
         int attemptsPerThread = 40;

@@ -16,6 +16,7 @@ import io.sluice.log.TopicCache;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.maintenance.Maintenance;
 import io.sluice.maintenance.MaintenanceReport;
+import io.sluice.meta.Incarnations;
 import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
@@ -274,13 +275,121 @@ abstract class RaceScenarios {
             acked.put(produceOne("t", "new-" + i, BASE), new LogRecord(BASE, null, ("new-" + i).getBytes(UTF_8),
                     List.of()));
         }
-        assertThat(stores.metadata().getHead("t", 0).orElseThrow().version()).as("the same version as the stale read")
-                .isEqualTo(3);
+        // The delete's fence took version 4, so the new topic's head is at 7 and the stale read's version 3
+        // can never come round again; the store's incarnation condition still refuses a writer of the old
+        // one at an equal version (MetadataStoreContract.aHeadWriteOfADeletedIncarnationNeverLandsOn...).
+        assertThat(stores.metadata().getHead("t", 0).orElseThrow().version()).as("versions go on across incarnations")
+                .isEqualTo(7);
         release.countDown();
 
         assertThatThrownBy(() -> stale.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SluiceException.class)
                 .cause().satisfies(c -> assertThat(((SluiceException) c).code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
         assertThat(log.fetcher().latestOffset("t", 0)).isEqualTo(3);
+        assertThat(check("t", acked)).isEmpty();
+    }
+
+    /**
+     * A produce beside a delete. It reads the head, stalls in its WAL PUT while the topic is deleted, then
+     * tries to commit. Before, the delete had removed the head, the produce read "never written" and
+     * created a head for the deleted incarnation: a record acknowledged into a topic deleted before the
+     * acknowledgement, which no one could ever read, and which kept its object from the collector.
+     */
+    @Test
+    void aProduceThatStalledAcrossADeleteIsRefusedNotAcknowledgedIntoTheDeletedTopic() throws Exception {
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean stallNext = new AtomicBoolean();
+        ObjectStore stalling = new ForwardingObjectStore(stores.objects()) {
+            @Override
+            public void putIfAbsent(String key, byte[] bytes) {
+                if (key.startsWith("wal/") && stallNext.compareAndSet(true, false)) {
+                    stalled.countDown();
+                    await(release);
+                }
+                super.putIfAbsent(key, bytes);
+            }
+        };
+        LogServices staleLog = LogServices.create(stalling, stores.metadata(), stores.groups(), clock, Backoff.NONE);
+        log.topics().create(new CreateTopic("t", 2, null, null, null));
+        String deletedId = stores.metadata().getTopic("t").orElseThrow().topicId();
+        produceOne("t", "before", BASE);
+        stallNext.set(true);
+        CompletableFuture<List<RecordOffset>> stale = CompletableFuture.supplyAsync(() -> staleLog.producer()
+                .produce("t", List.of(new ProduceRecord(null, "stale".getBytes(UTF_8), List.of(), 0, BASE))));
+        assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
+
+        log.topics().delete("t");
+        release.countDown();
+
+        assertThatThrownBy(() -> stale.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SluiceException.class)
+                .cause().satisfies(c -> assertThat(((SluiceException) c).code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
+        for (int p = 0; p < 2; p++) {
+            assertThat(stores.metadata().getHead("t", p)).as("partition %d: only the delete's fence", p)
+                    .hasValueSatisfying(h -> assertThat(h.topicId()).isEqualTo(Incarnations.fenceOf(deletedId)));
+        }
+        assertThat(stores.metadata().objectReferences()).as("nothing of the deleted incarnation %s", deletedId)
+                .noneMatch(r -> r.topicId().equals(deletedId));
+    }
+
+    /**
+     * A delete that stopped part-way (here: after the tombstone and the first partition's head) leaves a
+     * head and index entries of the deleted incarnation. Before, nothing ever removed them, so their objects
+     * were kept for ever. Maintenance now purges them, for a name that was re-created and for one that was
+     * not, leaves the live incarnation alone, and the collector then reclaims the objects.
+     */
+    @Test
+    void maintenanceFinishesADeleteThatStoppedPartWay() {
+        for (String name : List.of("t", "u")) {
+            log.topics().create(new CreateTopic(name, 2, null, null, null));
+            for (int p = 0; p < 2; p++) {
+                for (int i = 0; i < 3; i++) {
+                    log.producer().produce(name, List.of(new ProduceRecord(null, ("old-" + i).getBytes(UTF_8),
+                            List.of(), p, BASE)));
+                }
+            }
+        }
+        String oldT = stores.metadata().getTopic("t").orElseThrow().topicId();
+        String oldU = stores.metadata().getTopic("u").orElseThrow().topicId();
+        MetadataStore crashing = new ForwardingMetadataStore(stores.metadata()) {
+            @Override
+            public void fenceHead(String topic, int partition, String topicId) {
+                if (partition == 1) {
+                    throw new IllegalStateException("the function timed out here");
+                }
+                super.fenceHead(topic, partition, topicId);
+            }
+        };
+        LogServices crashingLog = LogServices.create(stores.objects(), crashing, stores.groups(), clock, Backoff.NONE);
+        for (String name : List.of("t", "u")) {
+            assertThatThrownBy(() -> crashingLog.topics().delete(name)).hasMessageContaining("timed out");
+        }
+        log.topics().create(new CreateTopic("t", 2, null, null, null));
+        Map<RecordOffset, LogRecord> acked = new HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            // two, so that the new incarnation replaces the old entries at offsets 0 and 1 but not at 2
+            acked.put(produceOne("t", "new-" + i, BASE), new LogRecord(BASE, null, ("new-" + i).getBytes(UTF_8),
+                    List.of()));
+        }
+        assertThat(stores.metadata().objectReferences()).as("left behind by the stopped deletes")
+                .anyMatch(r -> r.topicId().equals(oldT)).anyMatch(r -> r.topicId().equals(oldU));
+
+        MaintenanceReport report = maintenance(stores.metadata(), 16L << 20).run(null);
+
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.partitionsPurged()).as("both partitions of both deleted incarnations").isEqualTo(4);
+        assertThat(stores.metadata().objectReferences()).noneMatch(r -> r.topicId().equals(oldT))
+                .noneMatch(r -> r.topicId().equals(oldU));
+        assertThat(stores.metadata().getHead("u", 1)).as("the head the stopped delete left is fenced")
+                .hasValueSatisfying(h -> assertThat(h.topicId()).isEqualTo(Incarnations.fenceOf(oldU)));
+        assertThat(check("t", acked)).isEmpty();
+
+        // the collector's mark phase ran after the purge: what only the deleted incarnations pointed at
+        // is marked, to go once the grace period is over; what the live topic points at is not
+        java.util.Set<String> referenced = stores.metadata().referencedObjects();
+        Map<String, Long> marks = stores.metadata().garbageMarks();
+        assertThat(stores.objects().list("wal/")).as("every object is either referenced or marked")
+                .isNotEmpty().allMatch(o -> referenced.contains(o.key()) != marks.containsKey(o.key()));
+        assertThat(marks).as("the objects of the 12 records of the deleted incarnations").hasSize(12);
         assertThat(check("t", acked)).isEmpty();
     }
 

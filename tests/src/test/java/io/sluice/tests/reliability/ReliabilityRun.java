@@ -73,6 +73,14 @@ final class ReliabilityRun {
     /** The churn topic's last incarnation: its id and what was acknowledged in it. */
     private volatile String churnTopicId;
     private final Map<RecordOffset, LogRecord> churnAcked = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When the delete before each churn incarnation returned (System.nanoTime); absent for the first one. */
+    private final Map<String, Long> deleteReturnedBefore = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Records a producer racing the churn topic's deletes had acknowledged, with when each call began. */
+    private final AtomicBoolean churning = new AtomicBoolean(true);
+    private final List<BesideAck> besideAcked = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private record BesideAck(String value, RecordOffset at, long startedNanos) {
+    }
 
     private final Size size;
     private final long seed;
@@ -103,7 +111,7 @@ final class ReliabilityRun {
     Outcome run(MetadataStore cleanMetadata, LogServices cleanReader) throws Exception {
         cleanReader.topics().create(new CreateTopic(TOPIC, size.partitions(), null, null, null));
         long deadline = System.currentTimeMillis() + size.timeLimitMs();
-        ExecutorService pool = Executors.newFixedThreadPool(size.producers() + size.consumers() + 2
+        ExecutorService pool = Executors.newFixedThreadPool(size.producers() + size.consumers() + 3
                 + MAINTENANCE_PASSES);
         try {
             List<Future<?>> producers = new ArrayList<>();
@@ -137,6 +145,10 @@ final class ReliabilityRun {
                 churn(cleanReader, deadline);
                 return null;
             });
+            Future<?> beside = pool.submit(() -> {
+                produceBesideChurn(deadline);
+                return null;
+            });
             for (Future<?> p : producers) {
                 p.get(size.timeLimitMs() + 60_000, TimeUnit.MILLISECONDS);
             }
@@ -153,19 +165,34 @@ final class ReliabilityRun {
                 pass.get(120, TimeUnit.SECONDS);
             }
             churn.get(120, TimeUnit.SECONDS);
+            beside.get(120, TimeUnit.SECONDS);
         } finally {
             stop.set(true);
             pool.shutdownNow();
         }
         faults.disable();
         // A pass stopped part-way by a fault leaves entries that another covers (readers tolerate them); the
-        // next pass removes them, as the schedule would. The checker then sees the index the design promises.
-        maintenance(cleanMetadata).run(null);
+        // next pass removes them, as the schedule would. A pass that crashed may still hold a lease, so this
+        // one runs when every lease has lapsed, as the next scheduled pass would. The checker then sees the
+        // index the design promises.
+        Clock afterLeases = Clock.offset(Clock.systemUTC(),
+                Duration.ofMillis(Maintenance.Settings.DEFAULT.leaseMs() + 1_000));
+        io.sluice.maintenance.MaintenanceReport last = new Maintenance(objects, cleanMetadata,
+                new TopicCache(cleanMetadata, afterLeases, Duration.ZERO), afterLeases,
+                new Maintenance.Settings(2_048, 15L * 60 * 1000)).run(null);
+        List<String> unfinished = new ArrayList<>();
+        if (last.partitionsBusy() > 0 || !last.failures().isEmpty()) {
+            unfinished.add("the last maintenance pass could not maintain everything: " + last);
+        }
         ReliabilityChecker.Verdict verdict = new ReliabilityChecker(cleanReader.fetcher(), cleanMetadata)
                 .check(TOPIC, size.partitions(), history);
         List<String> violations = new ArrayList<>(verdict.violations());
+        violations.addAll(unfinished);
         violations.addAll(harnessProblems);
         violations.addAll(checkChurn(cleanMetadata, cleanReader));
+        if (churnTopicId != null) {
+            violations.addAll(checkBeside(cleanMetadata, cleanReader));
+        }
         if (passesRun.get() == 0) {
             violations.add("no maintenance pass completed during the run");
         }
@@ -391,45 +418,128 @@ final class ReliabilityRun {
     private void churn(LogServices clean, long deadline) throws InterruptedException {
         Random random = new Random(seed * 13);
         long[][] settings = {{-1, -1}, {1, -1}, {-1, 300}, {60_000, 2_000}};
-        for (int round = 0; producing.get() && System.currentTimeMillis() < deadline; round++) {
-            operations.incrementAndGet();
-            try {
-                if (churnTopicId != null) {
-                    clean.topics().delete(CHURN);
-                }
-                churnAcked.clear();
-                churnRetention.set(settings[random.nextInt(settings.length)]);
-                churnTopicId = clean.topics().create(new CreateTopic(CHURN, 2, null, null, null)).topicId();
-                LogServices writer = freshInstance();
-                for (int i = 0; i < 10 && producing.get(); i++) {
-                    if (i == 5) {
-                        churnRetention.set(settings[random.nextInt(settings.length)]);
+        try {
+            for (int round = 0; ; round++) {
+                // one more round once the producers are done, with the racing producer still at work, so
+                // that the incarnation checked at the end was itself created under a racing produce; it
+                // keeps everything, so that every record acknowledged into it can be checked
+                boolean last = !producing.get() || System.currentTimeMillis() >= deadline;
+                operations.incrementAndGet();
+                try {
+                    Long deleteReturned = null;
+                    if (churnTopicId != null) {
+                        clean.topics().delete(CHURN);
+                        deleteReturned = System.nanoTime();
                     }
-                    int partition = random.nextInt(2);
-                    byte[] value = ("churn-" + round + "-" + i).getBytes(UTF_8);
-                    long timestamp = System.currentTimeMillis() - random.nextInt(120_000);
-                    List<RecordOffset> offsets = clean.producer().produce(CHURN,
-                            List.of(new ProduceRecord(null, value, List.of(), partition, timestamp)));
-                    churnAcked.put(offsets.get(0), new LogRecord(timestamp, null, value, List.of()));
-                    try {
-                        writer.fetcher().fetch(CHURN, partition, writer.fetcher().earliestOffset(CHURN, partition),
-                                4_096);
-                    } catch (SluiceException e) {
-                        if (e.code() != ErrorCode.OFFSET_OUT_OF_RANGE) {
-                            throw e;
+                    churnAcked.clear();
+                    churnRetention.set(last ? settings[0] : settings[random.nextInt(settings.length)]);
+                    String created = clean.topics().create(new CreateTopic(CHURN, 2, null, null, null)).topicId();
+                    if (deleteReturned != null) {
+                        deleteReturnedBefore.put(created, deleteReturned);
+                    }
+                    churnTopicId = created;
+                    LogServices writer = freshInstance();
+                    for (int i = 0; i < 10 && (last || producing.get()); i++) {
+                        if (i == 5 && !last) {
+                            churnRetention.set(settings[random.nextInt(settings.length)]);
                         }
-                    } catch (RuntimeException fault) {
-                        writer = freshInstance();
+                        int partition = random.nextInt(2);
+                        byte[] value = ("churn-" + round + "-" + i).getBytes(UTF_8);
+                        long timestamp = System.currentTimeMillis() - random.nextInt(120_000);
+                        List<RecordOffset> offsets = clean.producer().produce(CHURN,
+                                List.of(new ProduceRecord(null, value, List.of(), partition, timestamp)));
+                        churnAcked.put(offsets.get(0), new LogRecord(timestamp, null, value, List.of()));
+                        try {
+                            writer.fetcher().fetch(CHURN, partition,
+                                    writer.fetcher().earliestOffset(CHURN, partition), 4_096);
+                        } catch (SluiceException e) {
+                            if (e.code() != ErrorCode.OFFSET_OUT_OF_RANGE) {
+                                throw e;
+                            }
+                        } catch (RuntimeException fault) {
+                            writer = freshInstance();
+                        }
+                        Thread.sleep(10);
                     }
-                    Thread.sleep(10);
+                } catch (SluiceException e) {
+                    if (e.code() != ErrorCode.CONTENTION) {
+                        harnessProblems.add("churn: " + e.code() + ": " + e.getMessage());
+                        return;
+                    }
                 }
-            } catch (SluiceException e) {
-                if (e.code() != ErrorCode.CONTENTION) {
-                    harnessProblems.add("churn: " + e.code() + ": " + e.getMessage());
+                if (last) {
                     return;
                 }
             }
+        } finally {
+            churning.set(false);
         }
+    }
+
+    /**
+     * Produces to the churn topic all the time, through faulty stores, so that produces race its deletes
+     * and re-creations: a produce stalled in its WAL PUT across a delete, one whose cached topic is stale,
+     * one committing while a delete removes heads. Every call writes a value of its own; what was
+     * acknowledged is checked against the last incarnation at the end ({@link #checkBeside}).
+     */
+    private void produceBesideChurn(long deadline) throws InterruptedException {
+        Random random = new Random(seed * 17);
+        LogServices writer = freshInstance();
+        for (int n = 0; churning.get() && System.currentTimeMillis() < deadline + 60_000; n++) {
+            operations.incrementAndGet();
+            String value = "beside-" + n;
+            int partition = random.nextInt(2);
+            long started = System.nanoTime();
+            try {
+                List<RecordOffset> offsets = writer.producer().produce(CHURN, List.of(new ProduceRecord(null,
+                        value.getBytes(UTF_8), List.of(), partition, System.currentTimeMillis())));
+                besideAcked.add(new BesideAck(value, offsets.get(0), started));
+            } catch (SluiceException e) {
+                // UNKNOWN_TOPIC between a delete and a create, CONTENTION under load: not acknowledged
+            } catch (RuntimeException fault) {
+                writer = freshInstance();
+            }
+            Thread.sleep(random.nextInt(5));
+        }
+    }
+
+    /**
+     * What the racing producer was told, against the churn topic's last incarnation. A value found there
+     * must be exactly once, at its acknowledged offset. A value not found there went to an earlier
+     * incarnation, which is only possible if its call began before the delete that ended that incarnation
+     * returned; if it began later, the acknowledgement was for a deleted topic or the record is lost.
+     */
+    private List<String> checkBeside(MetadataStore cleanMetadata, LogServices clean) {
+        List<String> violations = new ArrayList<>();
+        Map<String, List<RecordOffset>> found = new HashMap<>();
+        long[] logStart = new long[2];
+        for (int p = 0; p < 2; p++) {
+            logStart[p] = clean.fetcher().earliestOffset(CHURN, p);
+            for (io.sluice.log.FetchedRecord record : new io.sluice.tests.support.LogChecker(clean.fetcher(),
+                    cleanMetadata).readAll(CHURN, p, 64 * 1024)) {
+                found.computeIfAbsent(new String(record.record().value(), UTF_8), v -> new ArrayList<>())
+                        .add(new RecordOffset(p, record.offset()));
+            }
+        }
+        Long lastDeleteReturned = deleteReturnedBefore.get(churnTopicId);
+        List<BesideAck> acks;
+        synchronized (besideAcked) {
+            acks = List.copyOf(besideAcked);
+        }
+        if (acks.isEmpty()) {
+            violations.add("churn: the producer racing the deletes never had a record acknowledged");
+        }
+        for (BesideAck ack : acks) {
+            List<RecordOffset> at = found.getOrDefault(ack.value(), List.of());
+            if (!at.isEmpty() && !at.equals(List.of(ack.at()))) {
+                violations.add("churn: " + ack.value() + " was acknowledged at " + ack.at() + " but is at " + at);
+            } else if (at.isEmpty() && (lastDeleteReturned == null || ack.startedNanos() - lastDeleteReturned > 0)
+                    && ack.at().offset() >= logStart[ack.at().partition()]) {
+                violations.add("churn: " + ack.value() + " was acknowledged at " + ack.at() + " by a call that "
+                        + "began after the last delete returned, but it is not in the topic");
+            }
+        }
+        return violations;
     }
 
     /** The churn topic's last incarnation: every retained acknowledged record readable, byte for byte. */

@@ -72,6 +72,11 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public void fenceHead(String topic, int partition, String topicId) {
+        delegate.fenceHead(topic, partition, topicId);
+    }
+
+    @Override
     public void deletePartition(String topic, int partition, String topicId) {
         delegate.deletePartition(topic, partition, topicId);
     }
@@ -107,8 +112,8 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public java.util.Set<String> referencedObjects() {
-        return delegate.referencedObjects();
+    public List<io.sluice.meta.ObjectReference> objectReferences() {
+        return delegate.objectReferences();
     }
 
     @Override
