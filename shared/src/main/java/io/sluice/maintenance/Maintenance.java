@@ -171,6 +171,7 @@ public final class Maintenance {
             guard = new Guard(null);
         }
         try {
+            dropCovered(head.get(), guard, report);
             retain(topic, head.get(), guard, report);
             compact(topic, partition, guard, report);
         } finally {
@@ -214,6 +215,25 @@ public final class Maintenance {
         }
     }
 
+    // ---- covered entries ----
+
+    /**
+     * Deletes the entries that an earlier, larger entry wholly covers: what a compaction interrupted
+     * between replacing its first entry and deleting the rest left behind. Readers tolerate them (they read
+     * either copy); this step removes them, so that the index is a chain again. The head's last entry is
+     * never deleted here: a commit still refers to it.
+     */
+    void dropCovered(PartitionHead head, Guard guard, MaintenanceReport.Builder report) {
+        Chain chain = new Chain(head, head.logStartOffset());
+        chain.forEach(entry -> { });
+        for (IndexEntry entry : chain.covered()) {
+            guard.check();
+            if (metadata.deleteIndexEntry(entry)) {
+                report.entryDropped();
+            }
+        }
+    }
+
     // ---- retention ----
 
     /** Retention of the partition whose head (non-empty, of the topic's incarnation) is {@code head}. */
@@ -224,7 +244,7 @@ public final class Maintenance {
         long now = clock.millis();
         long logStart = head.logStartOffset();
         if (topic.retentionMs() > 0) {
-            for (IndexEntry entry : new Chain(head, logStart, guard, report)) {
+            for (IndexEntry entry : new Chain(head, logStart)) {
                 if (entry.maxTimestamp() >= now - topic.retentionMs()) {
                     break;
                 }
@@ -234,10 +254,10 @@ public final class Maintenance {
         if (topic.retentionBytes() > 0) {
             // Two walks, one to sum and one to cut, so that memory stays one page whatever the index holds.
             long total = 0;
-            for (IndexEntry entry : new Chain(head, head.logStartOffset(), guard, report)) {
+            for (IndexEntry entry : new Chain(head, head.logStartOffset())) {
                 total += entry.byteLength();
             }
-            for (IndexEntry entry : new Chain(head, head.logStartOffset(), guard, report)) {
+            for (IndexEntry entry : new Chain(head, head.logStartOffset())) {
                 if (total - entry.byteLength() < topic.retentionBytes()) {
                     break;
                 }
@@ -280,7 +300,7 @@ public final class Maintenance {
                 : settings.segmentRollMs();
         List<IndexEntry> run = new ArrayList<>();
         long runBytes = 0;
-        for (IndexEntry entry : new Chain(head, head.logStartOffset(), guard, report)) {
+        for (IndexEntry entry : new Chain(head, head.logStartOffset())) {
             boolean joins = entry.level() == 0 && (run.isEmpty()
                     || entry.baseOffset() == run.get(run.size() - 1).lastOffset() + 1
                     && entry.maxTimestamp() - run.get(0).maxTimestamp() < rollMs);
@@ -319,6 +339,8 @@ public final class Maintenance {
             try {
                 bytes = objects.getRange(entry.objectKey(), entry.byteStart(), entry.byteLength());
             } catch (ObjectNotFoundException e) {
+                skipped(head, run, "object " + entry.objectKey() + " is gone (another pass compacted and collected "
+                        + "it since this one read the index)");
                 return;
             }
             long records = ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(), bytes).stream()
@@ -345,6 +367,7 @@ public final class Maintenance {
                 throw e;
             }
             // the unguarded pass of old: another pass wrote this range; trust it
+            LOG.log(System.Logger.Level.WARNING, "unguarded merge reuses existing segment " + key);
         }
         report.segmentWritten(object.length);
         IndexEntry merged = new IndexEntry(head.topic(), head.partition(), head.topicId(), first.baseOffset(),
@@ -352,11 +375,17 @@ public final class Maintenance {
                 maxTimestamp, 1);
         guard.check();
         if (!metadata.replaceIndexEntry(first, merged)) {
+            skipped(head, run, "the entry at " + first.baseOffset() + " no longer points at " + first.objectKey()
+                    + "; segment " + key + " is left to the collector");
             return;
         }
         if (last.equals(head.last())) {
             guard.check();
-            metadata.compareAndSetHead(head.version(), head.withLast(merged));
+            if (!metadata.compareAndSetHead(head.version(), head.withLast(merged))) {
+                // the head moved on; its last entry is the next commit's to index, and reads it either way
+                LOG.log(System.Logger.Level.DEBUG, () -> "head of " + head.topic() + "/" + head.partition()
+                        + " moved on; its last entry stays the WAL's");
+            }
         }
         for (IndexEntry covered : run.subList(1, run.size())) {
             guard.check();
@@ -368,20 +397,23 @@ public final class Maintenance {
     /**
      * The partition's committed entries that hold offsets from {@code from} up to the head's nextOffset, in
      * order, read a page at a time, and the head's last entry if the index does not hold it yet. An entry
-     * wholly covered by an earlier, larger one (left over by an interrupted compaction) is skipped and
-     * deleted. Entries committed after the head was read are not part of the walk.
+     * wholly covered by an earlier, larger one (left over by an interrupted compaction) is skipped, and
+     * listed in {@link #covered()} for {@link #dropCovered}. Entries committed after the head was read are
+     * not part of the walk. Reading the chain changes nothing.
      */
     private final class Chain implements Iterable<IndexEntry> {
         private final PartitionHead head;
         private final long from;
-        private final Guard guard;
-        private final MaintenanceReport.Builder report;
+        private final List<IndexEntry> covered = new ArrayList<>();
 
-        Chain(PartitionHead head, long from, Guard guard, MaintenanceReport.Builder report) {
+        Chain(PartitionHead head, long from) {
             this.head = head;
             this.from = from;
-            this.guard = guard;
-            this.report = report;
+        }
+
+        /** The covered entries (at or after {@code from}, other than the head's last) the walks so far skipped. */
+        List<IndexEntry> covered() {
+            return covered;
         }
 
         @Override
@@ -390,7 +422,7 @@ public final class Maintenance {
                 private final java.util.Iterator<IndexEntry> index = index(head, metadata.floorEntry(head.topic(),
                         head.partition(), head.topicId(), from).map(IndexEntry::baseOffset).orElse(0L)).iterator();
                 private boolean lastDone;
-                private long covered = from - 1;
+                private long coveredUpTo = from - 1;
                 private IndexEntry next = advance();
 
                 private IndexEntry advance() {
@@ -402,16 +434,13 @@ public final class Maintenance {
                         if (entry.lastOffset() >= head.nextOffset()) {
                             continue;
                         }
-                        if (entry.lastOffset() <= covered) {
+                        if (entry.lastOffset() <= coveredUpTo) {
                             if (entry.baseOffset() >= from && !entry.equals(head.last())) {
-                                guard.check();
-                                if (metadata.deleteIndexEntry(entry)) {
-                                    report.entryDropped();
-                                }
+                                covered.add(entry);
                             }
                             continue;
                         }
-                        covered = entry.lastOffset();
+                        coveredUpTo = entry.lastOffset();
                         return entry;
                     }
                 }
@@ -543,5 +572,11 @@ public final class Maintenance {
             failed(report, partition.topic() + "/" + partition.partition() + " (deleted incarnation "
                     + partition.topicId() + ")", e);
         }
+    }
+
+    /** A merge this pass planned but did not make, with the reason, so an operator can tell why a run stays. */
+    private static void skipped(PartitionHead head, List<IndexEntry> run, String reason) {
+        LOG.log(System.Logger.Level.INFO, () -> "skipped merging " + head.topic() + "/" + head.partition() + " "
+                + run.get(0).baseOffset() + "-" + run.get(run.size() - 1).lastOffset() + ": " + reason);
     }
 }

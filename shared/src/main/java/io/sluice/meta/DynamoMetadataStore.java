@@ -165,7 +165,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public boolean compareAndSetHead(long expectedVersion, PartitionHead next) {
-        InMemoryMetadataStore.requireNextVersion(expectedVersion, next);
+        next.requireSuccessorOf(expectedVersion);
         Map<String, String> names = new HashMap<>(Map.of(
                 "#tid", "topicId", "#next", "nextOffset", "#lso", "logStartOffset",
                 "#v", "version", "#last", "last"));

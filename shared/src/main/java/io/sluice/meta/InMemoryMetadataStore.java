@@ -81,7 +81,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     @Override
     public synchronized boolean compareAndSetHead(long expectedVersion, PartitionHead next) {
-        requireNextVersion(expectedVersion, next);
+        next.requireSuccessorOf(expectedVersion);
         PartitionKey key = new PartitionKey(next.topic(), next.partition());
         PartitionHead current = heads.get(key);
         long currentVersion = current == null ? 0 : current.version();
@@ -91,13 +91,6 @@ public final class InMemoryMetadataStore implements MetadataStore {
         }
         heads.put(key, next);
         return true;
-    }
-
-    static void requireNextVersion(long expectedVersion, PartitionHead next) {
-        if (next.version() != expectedVersion + 1) {
-            throw new IllegalArgumentException(
-                    "next head version must be " + (expectedVersion + 1) + ", was " + next.version());
-        }
     }
 
     @Override

@@ -75,4 +75,17 @@ public record PartitionHead(String topic, int partition, String topicId, long ne
         return new PartitionHead(topic, partition, topicId, nextOffset, logStartOffset, version + 1, replacement,
                 producers);
     }
+
+    /**
+     * The rule every store holds a compare-and-set to: a head replaces the one at {@code expectedVersion}
+     * only as its successor.
+     *
+     * @throws IllegalArgumentException if this head's version is not {@code expectedVersion + 1}
+     */
+    public void requireSuccessorOf(long expectedVersion) {
+        if (version != expectedVersion + 1) {
+            throw new IllegalArgumentException(
+                    "next head version must be " + (expectedVersion + 1) + ", was " + version);
+        }
+    }
 }
