@@ -216,6 +216,8 @@ public final class SluiceConsumer implements AutoCloseable {
     private RebalanceListener listener = NO_LISTENER;
     private boolean subscribed;
     private String memberId;
+    /** The member id to rejoin under after membership was lost. */
+    private String rejoinAs;
     /** The epoch of the assignment this consumer has applied; what heartbeats echo while a revocation is pending. */
     private long appliedEpoch;
     /** The epoch of the last heartbeat response. */
@@ -242,6 +244,8 @@ public final class SluiceConsumer implements AutoCloseable {
     private final Map<TopicPartition, InFlight> inFlight = new LinkedHashMap<>();
     private final LinkedBlockingQueue<InFlight> completed = new LinkedBlockingQueue<>();
     private int cursor;
+    /** A failure met after records were already collected: those are returned, it is thrown by the next poll. */
+    private RuntimeException deferred;
 
     private record InFlight(TopicPartition tp, long offset, long generation, boolean longPoll,
                             CompletableFuture<Wire.FetchResponse> result) {
@@ -294,13 +298,17 @@ public final class SluiceConsumer implements AutoCloseable {
             }
             lock.notifyAll();
         }
-        // The first heartbeat on the caller's thread, so subscribe reports a bad topic or an unreachable stack.
-        heartbeatOnce();
+        // The first heartbeat on the caller's thread, so subscribe reports a refused join (a bad topic name).
+        SluiceClientException refused = heartbeatOnce();
+        if (refused != null && !retriable(refused) && !"FENCED".equals(refused.code())) {
+            throw refused;
+        }
     }
 
     /**
      * Reads these partitions without group membership. Each starts from the group's committed offset or,
-     * without one, from autoOffsetReset. Partitions no longer listed are dropped, with their pause.
+     * without one, from autoOffsetReset, looked up by the next poll (or position) unless a seek comes
+     * first. Partitions no longer listed are dropped, with their pause.
      */
     public void assign(Collection<TopicPartition> partitions) {
         Set<TopicPartition> wanted = new LinkedHashSet<>(partitions);
@@ -315,7 +323,6 @@ public final class SluiceConsumer implements AutoCloseable {
             assigned.clear();
             assigned.addAll(wanted);
         }
-        initializePositions(wanted);
     }
 
     public Set<TopicPartition> assignment() {
@@ -426,6 +433,11 @@ public final class SluiceConsumer implements AutoCloseable {
      */
     public List<Record> poll(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        if (deferred != null) {
+            RuntimeException error = deferred;
+            deferred = null;
+            throw error;
+        }
         synchronized (lock) {
             ensureOpen();
             lastPoll = clock.millis();
@@ -437,6 +449,7 @@ public final class SluiceConsumer implements AutoCloseable {
         }
         maybeAutoCommit();
         applyGroupChanges();
+        initializePositions(assignment());
         List<Record> records = new ArrayList<>();
         while (true) {
             startFetches();
@@ -454,6 +467,7 @@ public final class SluiceConsumer implements AutoCloseable {
                     break;
                 }
                 applyGroupChanges();
+                initializePositions(assignment());
             }
         }
         synchronized (lock) {
@@ -601,7 +615,10 @@ public final class SluiceConsumer implements AutoCloseable {
             }
         }
         if (fatal != null) {
-            throw fatal;
+            if (into.isEmpty()) {
+                throw fatal;
+            }
+            deferred = fatal; // positions already moved past these records: return them first
         }
         synchronized (lock) {
             return inFlight.values().stream().anyMatch(f -> !f.longPoll());
@@ -645,7 +662,7 @@ public final class SluiceConsumer implements AutoCloseable {
         if (!revoked.isEmpty()) {
             if (config.autoCommit()) {
                 try {
-                    commitPositions(revoked, true);
+                    commitPositions(revoked, false);
                 } catch (SluiceClientException e) {
                     // fenced or moved on: the next owner resumes from the last commit (at least once)
                 }
@@ -660,9 +677,6 @@ public final class SluiceConsumer implements AutoCloseable {
             added.removeAll(assigned);
             assigned.addAll(added);
         }
-        if (!added.isEmpty()) {
-            initializePositions(added);
-        }
         synchronized (lock) {
             appliedEpoch = Math.max(appliedEpoch, epoch);
             if (pendingAssignment == target) {
@@ -674,6 +688,7 @@ public final class SluiceConsumer implements AutoCloseable {
             }
         }
         if (!added.isEmpty()) {
+            // Start offsets are looked up afterwards, by poll, for partitions the listener did not seek.
             current.onPartitionsAssigned(added);
         }
     }
@@ -875,15 +890,15 @@ public final class SluiceConsumer implements AutoCloseable {
     }
 
     /** One heartbeat, at most one in flight: join, acknowledge, or leave when the application stopped polling. */
-    private void heartbeatOnce() {
+    private SluiceClientException heartbeatOnce() {
         synchronized (lock) {
             if (heartbeatInFlight) {
-                return;
+                return null;
             }
             heartbeatInFlight = true;
         }
         try {
-            heartbeat();
+            return heartbeat();
         } finally {
             synchronized (lock) {
                 heartbeatInFlight = false;
@@ -891,14 +906,15 @@ public final class SluiceConsumer implements AutoCloseable {
         }
     }
 
-    private void heartbeat() {
+    /** Answers the failure, if the request failed. */
+    private SluiceClientException heartbeat() {
         Wire.HeartbeatRequest request;
         long sentAt;
         long sentGeneration;
         synchronized (lock) {
             acknowledgeNow = false;
             if (closed || !subscribed) {
-                return;
+                return null;
             }
             sentAt = clock.millis();
             sentGeneration = generation;
@@ -908,9 +924,11 @@ public final class SluiceConsumer implements AutoCloseable {
                 leftForPollInterval = true;
                 request = new Wire.HeartbeatRequest(leaving, -1L, null, null);
             } else if (leftForPollInterval) {
-                return; // rejoin at the next poll
+                return null; // rejoin at the next poll
             } else if (memberId == null) {
-                request = new Wire.HeartbeatRequest(null, 0L, subscription, config.sessionTimeoutMs());
+                // Rejoining under the lost member id replaces that member: the server forgets what it owned,
+                // which this consumer has already given up, so its partitions need not wait for the session.
+                request = new Wire.HeartbeatRequest(rejoinAs, 0L, subscription, config.sessionTimeoutMs());
             } else {
                 // Acknowledge the latest assignment only once nothing it takes away is still being worked on.
                 boolean revoking = pendingAssignment != null && !pendingAssignment.containsAll(assigned);
@@ -924,7 +942,7 @@ public final class SluiceConsumer implements AutoCloseable {
         } catch (SluiceClientException e) {
             synchronized (lock) {
                 if (request.memberEpoch() == -1 || sentGeneration != generation) {
-                    return;
+                    return e;
                 }
                 if ("FENCED".equals(e.code())) {
                     markLost("fenced: " + e.getMessage());
@@ -933,14 +951,14 @@ public final class SluiceConsumer implements AutoCloseable {
                 }
                 heartbeatIntervalMs = Math.min(heartbeatIntervalMs, 500);
             }
-            return;
+            return e;
         }
         if (request.memberEpoch() == -1) {
-            return;
+            return null;
         }
         synchronized (lock) {
             if (sentGeneration != generation || closed) {
-                return; // membership was lost meanwhile; this answer is of the old one
+                return null; // membership was lost meanwhile; this answer is of the old one
             }
             memberId = response.memberId();
             lastHeartbeatSent = sentAt;
@@ -958,6 +976,7 @@ public final class SluiceConsumer implements AutoCloseable {
                 }
             }
         }
+        return null;
     }
 
     /** Membership is gone: stop fetching now; the next poll reports the partitions lost and rejoins. Holds the lock. */
@@ -966,6 +985,7 @@ public final class SluiceConsumer implements AutoCloseable {
             return;
         }
         lost = true;
+        rejoinAs = memberId != null ? memberId : rejoinAs;
         memberId = null;
         latestEpoch = 0;
         pendingAssignment = null;
