@@ -115,6 +115,8 @@ class RewindCommitTest {
         HeartbeatResult second = beat6(a.memberId(), aAcked.memberEpoch());
         assertThat(second.memberEpoch()).as("a's target changed again").isGreaterThan(firstRevocation.memberEpoch());
         assertThat(second.assignment()).hasSize(2);
+        assertThat(beat6(a.memberId(), aAcked.memberEpoch()).memberEpoch())
+                .as("a, still not done, echoes the epoch it applied again: not fenced").isEqualTo(second.memberEpoch());
         assertThat(beat6(b.memberId(), b.memberEpoch()).assignment()).as("a has given nothing up yet").isEmpty();
         assertThat(beat6(a.memberId(), firstRevocation.memberEpoch()).memberEpoch())
                 .as("an epoch between the acknowledged and the current one").isEqualTo(second.memberEpoch());
