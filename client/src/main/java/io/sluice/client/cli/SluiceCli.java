@@ -154,6 +154,9 @@ public final class SluiceCli {
         @Option(names = "--linger-ms", defaultValue = "5", description = "Batch for up to this long. Default: ${DEFAULT-VALUE}.")
         long lingerMs;
 
+        /** Bytes of keys and values sent but not yet acknowledged before reading more of stdin. */
+        static final long MAX_IN_FLIGHT_BYTES = 64L << 20;
+
         @Option(names = "--max-in-flight", defaultValue = "10000", hidden = true,
                 description = "Records sent but not yet acknowledged before reading more of stdin.")
         int maxInFlight;
@@ -162,13 +165,16 @@ public final class SluiceCli {
 
         /**
          * Sends each line as it arrives (the producer's linger batches what arrives together), holding at
-         * most {@code --max-in-flight} unacknowledged records, so memory stays bounded and
+         * most {@code --max-in-flight} unacknowledged records and 64 MiB of their keys and values (plus the
+         * one being sent), so memory stays bounded and
          * {@code tail -f | sluice produce} sends as lines come. Stops at the first failed record.
          */
         @Override
         public Integer call() throws Exception {
             boolean showProgress = progress != null ? progress : System.console() != null;
             ArrayDeque<CompletableFuture<SluiceProducer.Metadata>> inFlight = new ArrayDeque<>();
+            ArrayDeque<Integer> inFlightSizes = new ArrayDeque<>();
+            long inFlightBytes = 0;
             long sent = 0;
             long lastProgress = System.nanoTime();
             SluiceProducer producer = new SluiceProducer(endpoint.http(),
@@ -200,9 +206,14 @@ public final class SluiceCli {
                         }
                     }
                     inFlight.add(producer.send(new SluiceProducer.Record(topic, key, value, null, partition, null)));
+                    int size = value.length + (key == null ? 0 : key.length);
+                    inFlightSizes.add(size);
+                    inFlightBytes += size;
                     sent++;
-                    while (!inFlight.isEmpty() && (inFlight.peek().isDone() || inFlight.size() > maxInFlight)) {
+                    while (!inFlight.isEmpty() && (inFlight.peek().isDone() || inFlight.size() > maxInFlight
+                            || inFlightBytes > MAX_IN_FLIGHT_BYTES)) {
                         await(inFlight.poll());
+                        inFlightBytes -= inFlightSizes.poll();
                     }
                     if (showProgress && System.nanoTime() - lastProgress > 500_000_000L) {
                         lastProgress = System.nanoTime();
