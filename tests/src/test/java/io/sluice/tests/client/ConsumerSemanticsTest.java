@@ -230,10 +230,14 @@ class ConsumerSemanticsTest {
                 CompletableFuture<Void> commit = CompletableFuture.runAsync(c::commitSync);
                 waitFor(Duration.ofSeconds(10), () -> !proxy.held().isEmpty(), "the commit is in flight");
                 long heldAt = proxy.held().get(0).atNanos();
-                BooleanSupplier twoHeartbeatsWhileHeld = () -> proxy.seen().stream()
-                        .filter(s -> s.isHeartbeat() && s.atNanos() > heldAt).count() >= 2;
-                waitFor(Duration.ofSeconds(10), twoHeartbeatsWhileHeld,
-                        "two heartbeats (1 s apart) while the commit is held");
+                // Heartbeats are 1 s apart: four of them span more than the 3 s session.
+                BooleanSupplier heartbeatsPastTheSession = () -> proxy.seen().stream()
+                        .filter(s -> s.isHeartbeat() && s.atNanos() > heldAt).count() >= 4;
+                waitFor(Duration.ofSeconds(15), heartbeatsPastTheSession,
+                        "heartbeats for longer than the session while the commit is held");
+                assertThat(group("p12-slow-group").path("members")).as("still a member while the commit is held")
+                        .hasSize(1);
+                assertThat(commit).isNotDone();
                 proxy.releaseHeld();
                 commit.get(30, TimeUnit.SECONDS);
                 assertThat(group("p12-slow-group").path("members")).hasSize(1);
