@@ -273,7 +273,8 @@ public final class HttpApi {
                 throw new SluiceException(ErrorCode.INVALID_REQUEST, "offsets[" + i
                         + "] needs topic, partition and offset");
             }
-            offsets.add(new GroupService.OffsetCommit(o.topic(), o.partition(), o.offset(), o.metadata()));
+            offsets.add(new GroupService.OffsetCommit(o.topic(), o.partition(), o.offset(), o.metadata(),
+                    Boolean.TRUE.equals(o.rewind())));
         }
         if (body.memberId() != null && body.memberEpoch() == null) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberEpoch is required with memberId");

@@ -93,6 +93,21 @@ public final class DynamoGroupStore implements GroupStore {
     }
 
     @Override
+    public CommitOutcome rewind(Checkpoint checkpoint) {
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item(checkpoint))
+                    // As commit, without the offset: the same owner may move its own checkpoint backwards.
+                    .conditionExpression("attribute_not_exists(#pk) OR #tid < :tid OR (#tid = :tid AND #oe <= :oe)")
+                    .expressionAttributeNames(Map.of("#pk", "pk", "#tid", "topicId", "#oe", "ownerEpoch"))
+                    .expressionAttributeValues(Map.of(":tid", AttributeValue.fromS(checkpoint.topicId()),
+                            ":oe", n(checkpoint.ownerEpoch()))));
+            return CommitOutcome.COMMITTED;
+        } catch (ConditionalCheckFailedException e) {
+            return CommitOutcome.FENCED;
+        }
+    }
+
+    @Override
     public void overwrite(Checkpoint checkpoint) {
         dynamo.putItem(b -> b.tableName(table).item(item(checkpoint)));
     }

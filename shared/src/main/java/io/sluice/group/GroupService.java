@@ -52,8 +52,14 @@ public final class GroupService {
                                   List<TopicPartition> assignment) {
     }
 
-    /** One offset to commit: the next offset to read. */
-    public record OffsetCommit(String topic, int partition, long offset, String metadata) {
+    /**
+     * One offset to commit: the next offset to read. {@code rewind} lets the partition's current owner move
+     * its committed offset backwards (a seek), see {@link #commit}.
+     */
+    public record OffsetCommit(String topic, int partition, long offset, String metadata, boolean rewind) {
+        public OffsetCommit(String topic, int partition, long offset, String metadata) {
+            this(topic, partition, offset, metadata, false);
+        }
     }
 
     public record MemberDescription(String memberId, long memberEpoch, List<TopicPartition> assignment) {
@@ -123,6 +129,7 @@ public final class GroupService {
             Map<String, Member> members = new TreeMap<>(current.members());
             boolean changed = members.values().removeIf(m -> m.expiredAt(now));
             Member member = members.get(memberId);
+            boolean acknowledged = true;
 
             if (request.memberEpoch() == -1) {
                 changed |= members.remove(memberId) != null;
@@ -145,9 +152,11 @@ public final class GroupService {
                 List<Owned> owned = member.owned();
                 if (request.memberEpoch() == member.memberEpoch()) {
                     owned = member.assigned();
-                } else if (request.memberEpoch() != member.previousEpoch()) {
+                } else if (!member.acceptsEpoch(request.memberEpoch())) {
                     throw fenced("member " + memberId + " sent epoch " + request.memberEpoch()
                             + " but is at epoch " + member.memberEpoch() + "; rejoin with memberEpoch 0");
+                } else {
+                    acknowledged = false;
                 }
                 changed |= !member.topics().equals(subscription);
                 member = new Member(memberId, member.memberEpoch(), member.previousEpoch(), subscription,
@@ -158,7 +167,7 @@ public final class GroupService {
             Map<String, List<TopicPartition>> target = target(members, current.target());
             changed |= !target.equals(current.target());
             long groupEpoch = changed ? current.groupEpoch() + 1 : current.groupEpoch();
-            member = reconcile(member, target.getOrDefault(memberId, List.of()), members, groupEpoch);
+            member = reconcile(member, target.getOrDefault(memberId, List.of()), members, groupEpoch, acknowledged);
             members.put(memberId, member);
 
             GroupState next = new GroupState(group, current.version() + 1, groupEpoch, members, target);
@@ -230,7 +239,7 @@ public final class GroupService {
      * partition only if no other member may still be working on it.
      */
     private static Member reconcile(Member member, List<TopicPartition> desired, Map<String, Member> members,
-                                    long groupEpoch) {
+                                    long groupEpoch, boolean acknowledged) {
         Set<TopicPartition> want = new LinkedHashSet<>(desired);
         Set<TopicPartition> heldElsewhere = new TreeSet<>();
         for (Member other : members.values()) {
@@ -259,7 +268,9 @@ public final class GroupService {
         Map<TopicPartition, Owned> owned = new TreeMap<>();
         member.owned().forEach(o -> owned.put(o.topicPartition(), o));
         assigned.forEach(o -> owned.put(o.topicPartition(), o));
-        return new Member(member.memberId(), groupEpoch, member.memberEpoch(), member.topics(),
+        // A member that has not acknowledged its last epoch may still echo the one it last acknowledged.
+        long previous = acknowledged || member.memberEpoch() == 0 ? member.memberEpoch() : member.previousEpoch();
+        return new Member(member.memberId(), groupEpoch, previous, member.topics(),
                 member.sessionTimeoutMs(), member.lastHeartbeat(), assigned, List.copyOf(owned.values()));
     }
 
@@ -271,8 +282,12 @@ public final class GroupService {
     // ---- commits ----
 
     /**
-     * Commits offsets. With a member id, the member must be live, at its current (or previous) epoch,
-     * and own every partition; without one, the group must have no live members (Kafka's assign()).
+     * Commits offsets. With a member id, the member must be live, at an epoch it was given and has not
+     * left behind (its current one, or any since the last it acknowledged), and own every partition;
+     * without one, the group must have no live members (Kafka's assign()). A committed offset only moves
+     * backwards with {@code rewind}: from a member, only for a partition in its current assignment (not
+     * one it is giving up), and the checkpoint write still loses to any later owner's commit, so a zombie
+     * can never rewind its successor's progress.
      *
      * @throws SluiceException FENCED (nothing changed), GROUP_NOT_EMPTY, UNKNOWN_TOPIC, UNKNOWN_PARTITION
      */
@@ -312,12 +327,16 @@ public final class GroupService {
             if (member == null || member.expiredAt(now)) {
                 throw fenced("member " + memberId + " is not a live member of group " + group);
             }
-            if (memberEpoch == null || (memberEpoch != member.memberEpoch() && memberEpoch != member.previousEpoch())) {
+            if (memberEpoch == null || !member.acceptsEpoch(memberEpoch)) {
                 throw fenced("member " + memberId + " is at epoch " + member.memberEpoch() + ", not " + memberEpoch);
             }
-            for (TopicPartition tp : topicIds.keySet()) {
+            for (OffsetCommit o : offsets) {
+                TopicPartition tp = new TopicPartition(o.topic(), o.partition());
                 if (!member.owns(tp)) {
                     throw fenced("member " + memberId + " does not own " + tp);
+                }
+                if (o.rewind() && !member.isAssigned(tp)) {
+                    throw fenced("member " + memberId + " is giving up " + tp + "; only its current owner may rewind it");
                 }
                 epochs.put(tp, member.deliveryEpoch(tp));
             }
@@ -325,8 +344,9 @@ public final class GroupService {
         List<OffsetCommit> done = new ArrayList<>();
         for (OffsetCommit o : offsets) {
             TopicPartition tp = new TopicPartition(o.topic(), o.partition());
-            GroupStore.CommitOutcome outcome = store.commit(new Checkpoint(group, o.topic(), o.partition(),
-                    topicIds.get(tp), o.offset(), epochs.get(tp), memberId, o.metadata(), now));
+            Checkpoint checkpoint = new Checkpoint(group, o.topic(), o.partition(), topicIds.get(tp), o.offset(),
+                    epochs.get(tp), memberId, o.metadata(), now);
+            GroupStore.CommitOutcome outcome = o.rewind() ? store.rewind(checkpoint) : store.commit(checkpoint);
             if (outcome == GroupStore.CommitOutcome.FENCED) {
                 throw new SluiceException(ErrorCode.FENCED, "a later owner of " + tp + " has committed; this commit "
                         + "is from a zombie", Map.of("committed", describe(done)));

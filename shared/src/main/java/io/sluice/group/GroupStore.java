@@ -35,6 +35,13 @@ public interface GroupStore {
      */
     CommitOutcome commit(Checkpoint checkpoint);
 
+    /**
+     * Writes a checkpoint unless a stored one of the same topic incarnation has a higher owner epoch: the
+     * current owner's rewind (a backwards seek). It may lower the offset of its own epoch's checkpoint,
+     * never a later owner's.
+     */
+    CommitOutcome rewind(Checkpoint checkpoint);
+
     /** Writes a checkpoint whatever is stored: only for an operator's reset. */
     void overwrite(Checkpoint checkpoint);
 

@@ -49,6 +49,19 @@ public final class InMemoryGroupStore implements GroupStore {
         return outcome;
     }
 
+    @Override
+    public synchronized CommitOutcome rewind(Checkpoint checkpoint) {
+        TreeMap<TopicPartition, Checkpoint> stored = checkpoints.computeIfAbsent(checkpoint.group(), g -> new TreeMap<>());
+        CommitOutcome outcome = outcome(stored.get(checkpoint.topicPartition()), checkpoint);
+        if (outcome == CommitOutcome.REGRESSION) {
+            outcome = CommitOutcome.COMMITTED;
+        }
+        if (outcome == CommitOutcome.COMMITTED) {
+            stored.put(checkpoint.topicPartition(), checkpoint);
+        }
+        return outcome;
+    }
+
     /** The commit rule, shared with the DynamoDB store's explanation of a failed condition. */
     static CommitOutcome outcome(Checkpoint current, Checkpoint next) {
         if (current == null || io.sluice.meta.Incarnations.isOlder(current.topicId(), next.topicId())) {

@@ -6,7 +6,9 @@ import java.util.List;
  * A member as the group item stores it.
  *
  * @param memberEpoch    the epoch of the assignment last delivered to the member
- * @param previousEpoch  the epoch before that, still accepted from a member that missed the last response
+ * @param previousEpoch  the last epoch the member acknowledged (or the one before the current one); epochs
+ *                       from it to the current one are accepted from a member that missed a response or
+ *                       has not finished giving partitions up
  * @param assigned       what the last response gave the member
  * @param owned          what the member may still be working on: {@code assigned} plus, until the member
  *                       acknowledges the last response by heartbeating with its epoch, what it had before.
@@ -24,6 +26,19 @@ public record Member(String memberId, long memberEpoch, long previousEpoch, List
 
     public boolean expiredAt(long now) {
         return lastHeartbeat + sessionTimeoutMs < now;
+    }
+
+    /**
+     * An epoch this member may send: its current one, or any from the last it acknowledged
+     * ({@code previousEpoch}) on, as a member that has not finished giving partitions up still does.
+     */
+    public boolean acceptsEpoch(long epoch) {
+        return epoch == memberEpoch || (epoch >= previousEpoch && epoch <= memberEpoch);
+    }
+
+    /** In the assignment last delivered, not merely still held while being given up. */
+    public boolean isAssigned(TopicPartition tp) {
+        return assigned.stream().anyMatch(o -> o.topicPartition().equals(tp));
     }
 
     public boolean owns(TopicPartition tp) {

@@ -17,12 +17,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -145,53 +154,139 @@ public final class SluiceCli {
         @Option(names = "--linger-ms", defaultValue = "5", description = "Batch for up to this long. Default: ${DEFAULT-VALUE}.")
         long lingerMs;
 
+        /** Bytes of keys and values sent but not yet acknowledged before reading more of stdin. */
+        static final long MAX_IN_FLIGHT_BYTES = 64L << 20;
+
+        @Option(names = "--max-in-flight", defaultValue = "10000", hidden = true,
+                description = "Records sent but not yet acknowledged before reading more of stdin.")
+        int maxInFlight;
+        @Option(names = "--progress", description = "Show the count sent on stderr (default: when stderr is a terminal).")
+        Boolean progress;
+
+        /**
+         * Sends each line as it arrives (the producer's linger batches what arrives together), holding at
+         * most {@code --max-in-flight} unacknowledged records and 64 MiB of their keys and values (plus the
+         * one being sent), so memory stays bounded and
+         * {@code tail -f | sluice produce} sends as lines come. Stops at the first failed record.
+         */
         @Override
         public Integer call() throws Exception {
-            List<CompletableFuture<SluiceProducer.Metadata>> sent = new ArrayList<>();
-            try (SluiceProducer producer = new SluiceProducer(endpoint.http(),
-                    SluiceProducer.Config.defaults().withLinger(Duration.ofMillis(lingerMs)))) {
-                if (!files.isEmpty()) {
-                    for (Path file : files) {
-                        sent.add(producer.send(new SluiceProducer.Record(topic, null, Files.readAllBytes(file), null,
-                                partition, null)));
-                    }
-                } else {
-                    for (byte[] line : lines(System.in)) {
-                        byte[] key = null;
-                        byte[] value = line;
+            boolean showProgress = progress != null ? progress : System.console() != null;
+            ArrayDeque<CompletableFuture<SluiceProducer.Metadata>> inFlight = new ArrayDeque<>();
+            ArrayDeque<Integer> inFlightSizes = new ArrayDeque<>();
+            long inFlightBytes = 0;
+            long sent = 0;
+            long lastProgress = System.nanoTime();
+            SluiceProducer producer = new SluiceProducer(endpoint.http(),
+                    SluiceProducer.Config.defaults().withLinger(Duration.ofMillis(lingerMs)));
+            try {
+                LineReader lines = files.isEmpty() ? new LineReader(System.in) : null;
+                int fileIndex = 0;
+                while (true) {
+                    byte[] value;
+                    byte[] key = null;
+                    if (lines == null) {
+                        if (fileIndex == files.size()) {
+                            break;
+                        }
+                        value = Files.readAllBytes(files.get(fileIndex++));
+                    } else {
+                        byte[] line = lines.next();
+                        if (line == null) {
+                            break;
+                        }
+                        value = line;
                         if (keySeparator != null) {
-                            int at = indexOf(line, keySeparator.getBytes(StandardCharsets.UTF_8));
+                            byte[] separator = keySeparator.getBytes(StandardCharsets.UTF_8);
+                            int at = indexOf(line, separator);
                             if (at >= 0) {
                                 key = Arrays.copyOfRange(line, 0, at);
-                                value = Arrays.copyOfRange(line, at + keySeparator.getBytes(StandardCharsets.UTF_8).length,
-                                        line.length);
+                                value = Arrays.copyOfRange(line, at + separator.length, line.length);
                             }
                         }
-                        sent.add(producer.send(new SluiceProducer.Record(topic, key, value, null, partition, null)));
+                    }
+                    inFlight.add(producer.send(new SluiceProducer.Record(topic, key, value, null, partition, null)));
+                    int size = value.length + (key == null ? 0 : key.length);
+                    inFlightSizes.add(size);
+                    inFlightBytes += size;
+                    sent++;
+                    while (!inFlight.isEmpty() && (inFlight.peek().isDone() || inFlight.size() > maxInFlight
+                            || inFlightBytes > MAX_IN_FLIGHT_BYTES)) {
+                        await(inFlight.poll());
+                        inFlightBytes -= inFlightSizes.poll();
+                    }
+                    if (showProgress && System.nanoTime() - lastProgress > 500_000_000L) {
+                        lastProgress = System.nanoTime();
+                        System.err.printf("\r%,d records sent, %,d awaiting acknowledgement   ", sent, inFlight.size());
                     }
                 }
+                producer.flush();
+                while (!inFlight.isEmpty()) {
+                    await(inFlight.poll());
+                }
+            } finally {
+                producer.close();
             }
-            for (CompletableFuture<SluiceProducer.Metadata> future : sent) {
-                future.join();
-            }
-            System.err.println("Produced " + sent.size() + (sent.size() == 1 ? " record" : " records") + " to " + topic + ".");
+            System.err.println((showProgress ? "\n" : "") + "Produced " + sent + (sent == 1 ? " record" : " records")
+                    + " to " + topic + ".");
             return 0;
         }
 
-        static List<byte[]> lines(InputStream in) throws IOException {
-            byte[] all = in.readAllBytes();
-            List<byte[]> lines = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < all.length; i++) {
-                if (all[i] == '\n') {
-                    lines.add(Arrays.copyOfRange(all, start, i));
-                    start = i + 1;
+        /** Waits for one record's acknowledgement; its failure is thrown as the server's error, unwrapped. */
+        private static void await(CompletableFuture<SluiceProducer.Metadata> future) throws Exception {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                throw unwrap(e);
+            }
+        }
+
+        /** Lines of a stream split on \n only, read as they arrive: one line in memory at a time. */
+        static final class LineReader {
+            private final InputStream in;
+            private final byte[] buffer = new byte[64 * 1024];
+            private int position;
+            private int limit;
+
+            LineReader(InputStream in) {
+                this.in = in;
+            }
+
+            /** The next line without its \n, or null at the end of the stream. */
+            byte[] next() throws IOException {
+                ByteArrayOutputStream line = null;
+                while (true) {
+                    if (position == limit) {
+                        // read() returns what is available, so a line is sent as soon as its \n arrives
+                        limit = in.read(buffer, 0, buffer.length);
+                        position = 0;
+                        if (limit <= 0) {
+                            limit = 0;
+                            return line == null ? null : line.toByteArray();
+                        }
+                    }
+                    for (int i = position; i < limit; i++) {
+                        if (buffer[i] == '\n') {
+                            byte[] result = concat(line, position, i);
+                            position = i + 1;
+                            return result;
+                        }
+                    }
+                    if (line == null) {
+                        line = new ByteArrayOutputStream();
+                    }
+                    line.write(buffer, position, limit - position);
+                    position = limit;
                 }
             }
-            if (start < all.length) {
-                lines.add(Arrays.copyOfRange(all, start, all.length));
+
+            private byte[] concat(ByteArrayOutputStream head, int from, int to) {
+                if (head == null) {
+                    return Arrays.copyOfRange(buffer, from, to);
+                }
+                head.write(buffer, from, to - from);
+                return head.toByteArray();
             }
-            return lines;
         }
 
         static int indexOf(byte[] data, byte[] needle) {
@@ -238,6 +333,15 @@ public final class SluiceCli {
             Long fromTimestamp;
         }
 
+        /** Exit status after stdout was closed by its reader (| head): 128 + SIGPIPE, as a shell shows. */
+        static final int BROKEN_PIPE = 141;
+
+        /**
+         * Prints records and, with a group, commits exactly what was printed and flushed: each batch is
+         * written and flushed, stdout is checked for errors, and only then are the printed records'
+         * offsets committed. If stdout fails (the reader went away), nothing of that batch is committed
+         * and the tool exits quietly with 141. Ctrl-C (SIGINT, SIGTERM) stops the loop and leaves the group.
+         */
         @Override
         public Integer call() throws Exception {
             if (!format.equals("text") && !format.equals("json")) {
@@ -248,14 +352,26 @@ public final class SluiceCli {
             }
             SluiceHttp http = endpoint.http();
             Wire.TopicDescription topicInfo = new SluiceAdmin(http).describeTopic(topic);
-            SluiceConsumer.Config config = group == null
-                    ? new SluiceConsumer.Config(null, 10_000, false, Duration.ofSeconds(5), 1 << 20, "earliest")
-                    : SluiceConsumer.Config.forGroup(group);
+            // Never auto-commit: the tool commits what it has printed, and nothing else.
+            SluiceConsumer.Config config = (group == null ? SluiceConsumer.Config.withoutGroup()
+                    : SluiceConsumer.Config.forGroup(group)).withAutoCommit(false);
             PrintStream out = System.out;
             boolean showProgress = progress != null ? progress : System.console() != null;
             long printed = 0;
-            long started = System.currentTimeMillis();
+            long started = System.nanoTime();
             long lastProgress = started;
+            boolean broken = false;
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop.set(true);
+                try {
+                    finished.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "sluice-consume-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
             try (SluiceConsumer consumer = new SluiceConsumer(http, config)) {
                 List<SluiceConsumer.TopicPartition> partitions = new ArrayList<>();
                 for (int p = 0; p < topicInfo.partitions(); p++) {
@@ -264,6 +380,7 @@ public final class SluiceCli {
                     }
                 }
                 if (group == null || start.offset != null || start.fromTimestamp != null || start.fromBeginning) {
+                    // Without membership: a seek here is committed as a rewind, since the operator asked for it.
                     consumer.assign(partitions);
                     for (SluiceConsumer.TopicPartition tp : partitions) {
                         if (start.offset != null) {
@@ -277,34 +394,53 @@ public final class SluiceCli {
                 } else {
                     consumer.subscribe(List.of(topic));
                 }
-                long idleSince = System.currentTimeMillis();
-                while (count == null || printed < count) {
+                long idleSince = System.nanoTime();
+                while (!stop.get() && (count == null || printed < count)) {
                     List<SluiceConsumer.Record> records = consumer.poll(Duration.ofMillis(200));
+                    Map<SluiceConsumer.TopicPartition, Long> done = new LinkedHashMap<>();
                     for (SluiceConsumer.Record r : records) {
                         if (count != null && printed >= count) {
                             break;
                         }
                         print(out, r);
                         printed++;
+                        done.put(new SluiceConsumer.TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                     }
                     out.flush();
-                    if (group != null && !records.isEmpty()) {
-                        consumer.commitSync();
-                    }
-                    long now = System.currentTimeMillis();
-                    if (!records.isEmpty()) {
-                        idleSince = now;
-                    } else if (idleTimeoutMs > 0 && now - idleSince >= idleTimeoutMs) {
+                    if (out.checkError()) {
+                        broken = true; // the batch may be partly out: commit none of it, it is read again next time
                         break;
                     }
-                    if (showProgress && now - lastProgress >= 500) {
+                    if (group != null && !done.isEmpty()) {
+                        consumer.commitSync(done);
+                    }
+                    long now = System.nanoTime();
+                    if (!records.isEmpty()) {
+                        idleSince = now;
+                    } else if (idleTimeoutMs > 0 && now - idleSince >= TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs)) {
+                        break;
+                    }
+                    if (showProgress && now - lastProgress >= 500_000_000L) {
                         lastProgress = now;
-                        progress(http, consumer, printed, now - started);
+                        progress(consumer, printed, TimeUnit.NANOSECONDS.toMillis(now - started));
+                    }
+                }
+            } finally {
+                finished.countDown();
+                if (!stop.get()) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the JVM is exiting; the hook is already running
                     }
                 }
             }
+            if (broken) {
+                return BROKEN_PIPE;
+            }
             if (showProgress) {
-                System.err.printf("%nConsumed %d records in %.1f s.%n", printed, (System.currentTimeMillis() - started) / 1000.0);
+                System.err.printf("%nConsumed %d records in %.1f s.%n", printed,
+                        (System.nanoTime() - started) / 1e9);
             }
             return 0;
         }
@@ -329,11 +465,10 @@ public final class SluiceCli {
             out.write('\n');
         }
 
-        private void progress(SluiceHttp http, SluiceConsumer consumer, long printed, long elapsedMs) {
+        private void progress(SluiceConsumer consumer, long printed, long elapsedMs) {
             long lag = 0;
-            for (SluiceConsumer.TopicPartition tp : consumer.assignment()) {
-                lag += Math.max(0, new SluiceAdmin(http).offset(tp.topic(), tp.partition(), "latest")
-                        - consumer.position(tp));
+            for (var end : consumer.endOffsets(consumer.assignment()).entrySet()) {
+                lag += Math.max(0, end.getValue() - consumer.position(end.getKey()));
             }
             System.err.printf("\r%,d records  %,.0f records/s  lag %,d   ", printed,
                     printed * 1000.0 / Math.max(1, elapsedMs), lag);
@@ -403,14 +538,28 @@ public final class SluiceCli {
         }
     }
 
+    /** The failure inside CompletionException and ExecutionException wrappers. */
+    static Exception unwrap(Throwable e) {
+        Throwable cause = e;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof Exception exception) {
+            return exception;
+        }
+        return new RuntimeException(cause.toString(), cause);
+    }
+
     /** Runs the tool; answers its exit code. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new SluiceCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof SluiceClientException s) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof SluiceClientException s) {
+                // CODE: message, as the server said it (or UNREACHABLE when there was no answer)
                 cmd.getErr().println("sluice: " + s.getMessage());
             } else {
-                cmd.getErr().println("sluice: " + e);
+                cmd.getErr().println("sluice: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
             }
             return 1;
         });

@@ -124,8 +124,14 @@ public final class Wire {
                                     List<TopicPartitions> assignment) {
     }
 
-    /** One offset to commit: the next offset the group will read. */
-    public record OffsetCommit(String topic, Integer partition, Long offset, String metadata) {
+    /**
+     * One offset to commit: the next offset the group will read. {@code rewind} true lets the partition's
+     * current owner move its committed offset backwards (a seek); without it a lower offset is refused.
+     */
+    public record OffsetCommit(String topic, Integer partition, Long offset, String metadata, Boolean rewind) {
+        public OffsetCommit(String topic, Integer partition, Long offset, String metadata) {
+            this(topic, partition, offset, metadata, null);
+        }
     }
 
     /** POST /groups/{group}/offsets. Without memberId, a commit without membership (Kafka's assign()). */

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The SDK end to end against the local stack: 100,000 records produced, consumed by a group of three
- * with manual commit after processing, every record exactly once across the three; then the CLI prints
- * back what was produced.
+ * with manual commit after processing, every record at least once across the three (the README's
+ * promise: a rebalance may deliver a record twice, never lose one; duplicates are counted); then the CLI
+ * prints back what was produced.
  */
 @ExtendWith(LocalStackExtension.class)
 class ClientEndToEndTest {
@@ -47,7 +48,7 @@ class ClientEndToEndTest {
     }
 
     @Test
-    void aHundredThousandRecordsThroughTheSdkAndAGroupOfThreeExactlyOnce() throws Exception {
+    void aHundredThousandRecordsThroughTheSdkAndAGroupOfThreeAtLeastOnce() throws Exception {
         new SluiceAdmin(http).createTopic(TOPIC, PARTITIONS, null, null, null);
         List<SluiceConsumer> consumers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -58,7 +59,10 @@ class ClientEndToEndTest {
         }
         long deadline = System.currentTimeMillis() + 60_000;
         while (!balanced(consumers) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
+            // Assignments are applied by poll, as in Kafka; nothing is produced yet.
+            for (SluiceConsumer consumer : consumers) {
+                assertThat(consumer.poll(Duration.ofMillis(50))).isEmpty();
+            }
         }
         assertThat(balanced(consumers)).as("three members, two partitions each").isTrue();
 
@@ -86,7 +90,7 @@ class ClientEndToEndTest {
                 results.add(pool.submit(() -> {
                     int mine = 0;
                     long until = System.currentTimeMillis() + 240_000;
-                    while (total.get() < RECORDS && System.currentTimeMillis() < until) {
+                    while (seen.size() < RECORDS && System.currentTimeMillis() < until) {
                         List<SluiceConsumer.Record> records = consumer.poll(Duration.ofMillis(200));
                         for (SluiceConsumer.Record r : records) {
                             seen.computeIfAbsent(new String(r.value(), UTF_8), v -> new AtomicInteger()).incrementAndGet();
@@ -102,16 +106,17 @@ class ClientEndToEndTest {
             for (Future<Integer> r : results) {
                 perConsumer.add(r.get(5, TimeUnit.MINUTES));
             }
-            System.out.printf("sdk end to end: produced %d records in %.1f s, consumed by 3 members %s in %.1f s%n",
-                    RECORDS, (produced - started) / 1000.0, perConsumer, (System.currentTimeMillis() - produced) / 1000.0);
+            System.out.printf("sdk end to end: produced %d records in %.1f s, consumed by 3 members %s in %.1f s, "
+                    + "%d delivered twice or more%n", RECORDS, (produced - started) / 1000.0, perConsumer,
+                    (System.currentTimeMillis() - produced) / 1000.0, total.get() - seen.size());
             assertThat(perConsumer).allMatch(n -> n > 0);
         } finally {
             pool.shutdownNow();
             consumers.forEach(SluiceConsumer::close);
         }
-        assertThat(seen).hasSize(RECORDS);
-        assertThat(seen.values()).allMatch(n -> n.get() == 1);
-        assertThat(total.get()).isEqualTo(RECORDS);
+        assertThat(seen).as("no record lost").hasSize(RECORDS);
+        assertThat(seen.values()).allMatch(n -> n.get() >= 1);
+        assertThat(total.get()).as("deliveries, duplicates included").isGreaterThanOrEqualTo(RECORDS);
         new SluiceAdmin(http).describeGroup("sdk-group").offsets()
                 .forEach(o -> assertThat(o.lag()).as("committed up to the end").isZero());
 

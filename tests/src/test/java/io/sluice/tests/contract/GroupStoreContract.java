@@ -74,6 +74,22 @@ abstract class GroupStoreContract {
     }
 
     @Test
+    void aRewindMovesTheOwnersOwnCheckpointBackButNeverALaterOwners() {
+        assertThat(store.commit(checkpoint(0, "id1", 10, 5))).isEqualTo(CommitOutcome.COMMITTED);
+        assertThat(store.rewind(checkpoint(0, "id1", 2, 5))).as("the owner seeks back").isEqualTo(CommitOutcome.COMMITTED);
+        assertThat(store.checkpoints("g").get(0).committed()).isEqualTo(2);
+        assertThat(store.rewind(checkpoint(0, "id1", 0, 4))).as("an earlier owner, a zombie")
+                .isEqualTo(CommitOutcome.FENCED);
+        assertThat(store.rewind(checkpoint(0, "id1", 1, 6))).as("a later owner").isEqualTo(CommitOutcome.COMMITTED);
+        assertThat(store.commit(checkpoint(0, "id1", 0, 6))).as("without rewind, still no regression")
+                .isEqualTo(CommitOutcome.REGRESSION);
+        assertThat(store.checkpoints("g")).singleElement().satisfies(c -> {
+            assertThat(c.committed()).isEqualTo(1);
+            assertThat(c.ownerEpoch()).isEqualTo(6);
+        });
+    }
+
+    @Test
     void aCheckpointOfAnOlderTopicIncarnationIsReplaced() {
         store.commit(checkpoint(0, OLDER_ID, 50, 9));
         assertThat(store.commit(checkpoint(0, NEWER_ID, 1, 1))).isEqualTo(CommitOutcome.COMMITTED);
