@@ -71,6 +71,7 @@ public final class SluiceHttp {
     }
 
     private static final ObjectMapper JSON = Wire.mapper();
+    private static final String CONTENT_TYPE = "application/json";
 
     private final Config config;
     private final HttpClient http;
@@ -113,7 +114,7 @@ public final class SluiceHttp {
                 .method(method, payload.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(payload));
         if (payload.length > 0) {
-            request.header("content-type", "application/json");
+            request.header("content-type", CONTENT_TYPE);
         }
         authorization(method, uri, payload).forEach(request::header);
         HttpResponse<byte[]> response;
@@ -153,17 +154,22 @@ public final class SluiceHttp {
         if (credentials == null) {
             return Map.of();
         }
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
-                .putHeader("content-type", "application/json").build();
+        // Sign exactly the headers this request will carry: content-type only with a body (API Gateway
+        // recomputes the signature over the headers it receives, so a signed header that is not sent
+        // makes it answer 403). Host is signed too; HttpClient sends it from the URI, as signed.
+        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        if (payload.length > 0) {
+            unsigned.putHeader("content-type", CONTENT_TYPE);
+        }
         AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
-        SignedRequest signedRequest = signer.sign(r -> r.identity(identity).request(unsigned)
+        SignedRequest signedRequest = signer.sign(r -> r.identity(identity).request(unsigned.build())
                 .payload(ContentStreamProvider.fromByteArray(payload))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, config.region()));
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         signedRequest.request().headers().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")
-                    && !name.equalsIgnoreCase("content-type")) {
+            // host is set by HttpClient itself (a restricted header), content-type by send()
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-type")) {
                 headers.put(name, String.join(",", values));
             }
         });
