@@ -71,6 +71,8 @@ public final class SluiceHttp {
     }
 
     private static final ObjectMapper JSON = Wire.mapper();
+    /** Responses are read tolerantly: a field added by a newer server is ignored, never an error. */
+    private static final ObjectMapper RESPONSES = Wire.responseMapper();
     private static final String CONTENT_TYPE = "application/json";
 
     private final Config config;
@@ -128,10 +130,14 @@ public final class SluiceHttp {
         }
         try {
             if (response.statusCode() >= 200 && response.statusCode() < 300) {
-                return type == Void.class || response.body().length == 0 ? null : JSON.readValue(response.body(), type);
+                return type == Void.class || response.body().length == 0 ? null
+                        : RESPONSES.readValue(response.body(), type);
             }
-            JsonNode error = response.body().length == 0 ? null : JSON.readTree(response.body());
+            JsonNode error = errorBody(response.body());
             String code = error == null ? null : error.path("error").asText(null);
+            if (code == null && response.statusCode() == 429) {
+                code = "THROTTLED"; // API Gateway's own throttle: {"message":"Too Many Requests"}, no code
+            }
             String message = error == null ? "HTTP " + response.statusCode()
                     : error.path("message").asText(error.path("Message").asText("HTTP " + response.statusCode()));
             throw new SluiceClientException(response.statusCode(), code == null ? "HTTP_" + response.statusCode() : code,
@@ -139,6 +145,19 @@ public final class SluiceHttp {
         } catch (IOException e) {
             throw new SluiceClientException(response.statusCode(), "BAD_RESPONSE",
                     "unreadable answer from " + uri + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The error body as JSON, or null when it is empty or not JSON (a proxy's HTML page, say). */
+    private static JsonNode errorBody(byte[] body) {
+        if (body.length == 0) {
+            return null;
+        }
+        try {
+            JsonNode node = RESPONSES.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

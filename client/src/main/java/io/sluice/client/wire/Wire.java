@@ -36,6 +36,15 @@ public final class Wire {
                 .build();
     }
 
+    /**
+     * The mapper a client reads responses with: {@link #mapper()} but tolerant of fields it does not know,
+     * as Jackson is by default, so a server that adds a response field never breaks a deployed client
+     * (issue 22, problem 10). Requests are still written strictly; the server still refuses unknown fields.
+     */
+    public static ObjectMapper responseMapper() {
+        return mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
     /** POST /topics. Null fields take the server's defaults (no retention limits, 1 MiB records). */
     public record CreateTopicRequest(String name, Integer partitions, Long retentionMs, Long retentionBytes,
                                      Integer maxRecordBytes) {
