@@ -89,8 +89,16 @@ public final class Wire {
                                  List<PartitionSequence> sequences) {
     }
 
-    /** POST /producers. A named producer keeps its id; each init bumps its epoch and fences older instances. */
-    public record InitProducerRequest(String name) {
+    /**
+     * POST /producers. A named producer keeps its id; each init bumps its epoch and fences older instances.
+     * With producerId and producerEpoch, the init bumps that producer's epoch (it must be the current one),
+     * named or not: how a producer restarts its sequences after a failure whose outcome is unknown, without
+     * taking a new id (Kafka's KIP-360).
+     */
+    public record InitProducerRequest(String name, Long producerId, Long producerEpoch) {
+        public InitProducerRequest(String name) {
+            this(name, null, null);
+        }
     }
 
     public record InitProducerResponse(long producerId, long producerEpoch) {
