@@ -99,6 +99,20 @@ public final class SluiceHttp {
         return send("POST", path, body, type);
     }
 
+    /** POST of a body that is already JSON (the producer assembles its requests from serialized records). */
+    public <T> T postJson(String path, byte[] json, Class<T> type) {
+        return exchange("POST", path, json, type, config.timeout());
+    }
+
+    /**
+     * As {@link #postJson(String, byte[], Class)}, waiting at most {@code timeout} (and never longer than the
+     * configured timeout) for the answer; a request that times out is one whose outcome is unknown.
+     */
+    public <T> T postJson(String path, byte[] json, Class<T> type, Duration timeout) {
+        Duration bounded = timeout.compareTo(config.timeout()) < 0 ? timeout : config.timeout();
+        return exchange("POST", path, json, type, bounded.isNegative() || bounded.isZero() ? Duration.ofMillis(1) : bounded);
+    }
+
     public void delete(String path) {
         send("DELETE", path, null, Void.class);
     }
@@ -111,8 +125,12 @@ public final class SluiceHttp {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialize " + body, e);
         }
+        return exchange(method, path, payload, type, config.timeout());
+    }
+
+    private <T> T exchange(String method, String path, byte[] payload, Class<T> type, Duration timeout) {
         URI uri = config.endpoint().resolve(path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.timeout())
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .method(method, payload.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(payload));
         if (payload.length > 0) {
