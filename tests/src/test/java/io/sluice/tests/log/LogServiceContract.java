@@ -379,6 +379,29 @@ abstract class LogServiceContract {
                 .as("an older batch still in the window").isEqualTo(first);
     }
 
+    /**
+     * Issue 22, problem 1 on the server: dedupe matched on sequences alone, so a different batch reusing a
+     * remembered batch's sequences was answered with the old offsets and never written. Each remembered
+     * batch now carries a checksum of its records, and such a batch is refused with INVALID_SEQUENCE.
+     */
+    @Test
+    void problem1_aDifferentBatchWithTheSequencesOfARememberedOneIsRefusedNotAnsweredWithItsOffsets() {
+        create("t", 2);
+        ProducerIdentity id = log.producers().init("checksums");
+        List<ProduceRecord> a = List.of(record("k", "a", 0, T0), record("k", "a1", 1, T0));
+        List<RecordOffset> first = log.producer().produce("t", a, idem(id, Map.of(0, 0L, 1, 0L)));
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "b", 0, T0)), idem(id, Map.of(0, 0L))),
+                ErrorCode.INVALID_SEQUENCE);
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "a", 0, T0 + 1), record("k", "a1", 1, T0)),
+                idem(id, Map.of(0, 0L, 1, 0L))), ErrorCode.INVALID_SEQUENCE);
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "a", 0, T0), record("k", "c", 1, T0)),
+                idem(id, Map.of(0, 0L, 1, 0L))), ErrorCode.INVALID_SEQUENCE);
+        assertThat(log.fetcher().latestOffset("t", 0)).as("nothing written").isEqualTo(1);
+        assertThat(log.fetcher().latestOffset("t", 1)).isEqualTo(1);
+        assertThat(log.producer().produce("t", a, idem(id, Map.of(0, 0L, 1, 0L)))).as("a true retry still dedupes")
+                .isEqualTo(first);
+    }
+
     @Test
     void gapsStaleEpochsAndUnknownProducersAreRefusedAndChangeNothing() {
         create("t", 1);
