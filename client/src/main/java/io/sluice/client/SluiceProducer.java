@@ -346,18 +346,18 @@ public final class SluiceProducer implements AutoCloseable {
     /**
      * Refuses further sends, and waits up to {@code timeout} for the records already sent. Then any record
      * not yet sent fails with {@code PRODUCER_CLOSED}; a call still in flight is not retried again, and its
-     * records fail with {@link OutcomeUnknownException} unless its answer arrives.
+     * records fail with {@link OutcomeUnknownException} (after close returns) unless its answer arrives.
      *
      * @throws IllegalStateException when called from a producer callback
      */
     public void close(Duration timeout) throws InterruptedException {
         refuseInCallback("close()");
         List<Pending> unsent = new ArrayList<>();
+        long until = saturatedAdd(clock.millis(), timeout.toMillis());
         synchronized (this) {
             closing = true;
             flushUpTo = Long.MAX_VALUE;
             notifyAll();
-            long until = saturatedAdd(clock.millis(), timeout.toMillis());
             while (!incomplete.isEmpty()) {
                 long wait = until - clock.millis();
                 if (wait <= 0) {
@@ -377,7 +377,10 @@ public final class SluiceProducer implements AutoCloseable {
         }
         fail(unsent, new SluiceClientException(0, "PRODUCER_CLOSED", "the producer was closed before the record"
                 + " was sent; it was not written", null, null));
-        sender.join(10_000);
+        long left = until - clock.millis();
+        if (left > 0) {
+            sender.join(Math.min(left, 10_000)); // it ends once the calls still in flight have ended
+        }
         io.shutdown();
     }
 

@@ -416,6 +416,64 @@ class ProducerFaultTest {
                 .as("GETs of the missing topic for 100 sends").isLessThanOrEqualTo(2);
     }
 
+    /**
+     * Ordering: each partition's records are written in send order while topics and partitions go in
+     * parallel, through delays and answers lost after the write (retried with the same sequences).
+     */
+    @Test
+    void eachPartitionKeepsSendOrderWhileTopicsGoInParallelThroughFaults() throws Exception {
+        List<String> topics = List.of(topic("order-a", 2, null), topic("order-b", 2, null));
+        java.util.Random random = new java.util.Random(22);
+        proxy.rule(r -> {
+            if (!r.isProduce()) {
+                return FaultProxy.PASS;
+            }
+            synchronized (random) {
+                int roll = random.nextInt(10);
+                return roll == 0 ? new FaultProxy.LoseAnswer(503, UNAVAILABLE)
+                        : roll < 4 ? new FaultProxy.Delay(Duration.ofMillis(random.nextInt(30))) : FaultProxy.PASS;
+            }
+        });
+        SluiceProducer producer = producer(fast().withLinger(Duration.ofMillis(2)).withBatchBytes(2_000));
+        List<CompletableFuture<SluiceProducer.Metadata>> futures = new ArrayList<>();
+        int perPartition = 300;
+        for (int i = 0; i < perPartition; i++) {
+            for (String topic : topics) {
+                for (int p = 0; p < 2; p++) {
+                    futures.add(producer.send(record(topic, p, String.format("%05d", i))));
+                }
+            }
+        }
+        producer.flush();
+        assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
+        for (String topic : topics) {
+            for (int p = 0; p < 2; p++) {
+                List<String> values = values(topic, p);
+                assertThat(values).as(topic + "/" + p + ": every record once, in send order").hasSize(perPartition)
+                        .isSorted().doesNotHaveDuplicates();
+            }
+        }
+        assertThat(proxy.log()).as("faults were injected").anyMatch(l -> l.fault() instanceof FaultProxy.LoseAnswer);
+    }
+
+    /** close(Duration) returns after the timeout, and records not yet sent fail as not written. */
+    @Test
+    void closeWithATimeoutReturnsAndFailsWhatWasNotSent() throws Exception {
+        String topic = topic("close", 1, null);
+        proxy.rule(r -> r.isProduce() ? new FaultProxy.Hang(Duration.ofSeconds(2), 503, UNAVAILABLE) : FaultProxy.PASS);
+        SluiceProducer producer = new SluiceProducer(viaProxy, fast().withDeliveryTimeout(Duration.ofMinutes(1)));
+        CompletableFuture<SluiceProducer.Metadata> inFlight = producer.send(record(topic, 0, "A"));
+        Thread.sleep(300);
+        CompletableFuture<SluiceProducer.Metadata> queued = producer.send(record(topic, 0, "B"));
+        long start = System.nanoTime();
+        producer.close(Duration.ofMillis(500));
+        assertThat((System.nanoTime() - start) / 1_000_000).as("close returned at its timeout").isLessThan(1_200);
+        assertThat(failure(queued)).isInstanceOfSatisfying(SluiceClientException.class,
+                e -> assertThat(e.code()).isEqualTo("PRODUCER_CLOSED"));
+        assertThat(failure(inFlight)).as("sent, unanswered").isInstanceOf(OutcomeUnknownException.class);
+        assertThat(failure(producer.send(record(topic, 0, "C")))).isInstanceOf(IllegalStateException.class);
+    }
+
     /** The producer reads time from its Clock: a delivery timeout passes when the clock says so. */
     @Test
     void theDeliveryTimeoutIsMeasuredOnTheConfiguredClock() throws Exception {
