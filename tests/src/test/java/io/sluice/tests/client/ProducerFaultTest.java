@@ -359,6 +359,7 @@ class ProducerFaultTest {
         fits.get(30, TimeUnit.SECONDS);
         assertThat(failure(over)).as("60 KiB is 80 KiB of base64").isInstanceOfSatisfying(SluiceClientException.class,
                 e -> assertThat(e.code()).isEqualTo("REQUEST_TOO_LARGE"));
+        assertThat(values(wide, 0)).hasSize(1).allSatisfy(v -> assertThat(v).startsWith("y"));
     }
 
     /** Problem 10, through the producer: a new field in the produce answer failed the produce (BAD_RESPONSE). */
@@ -472,6 +473,7 @@ class ProducerFaultTest {
                 e -> assertThat(e.code()).isEqualTo("PRODUCER_CLOSED"));
         assertThat(failure(inFlight)).as("sent, unanswered").isInstanceOf(OutcomeUnknownException.class);
         assertThat(failure(producer.send(record(topic, 0, "C")))).isInstanceOf(IllegalStateException.class);
+        assertThat(values(topic, 0)).as("B was never sent").doesNotContain("B");
     }
 
     /** The producer reads time from its Clock: a delivery timeout passes when the clock says so. */
