@@ -505,14 +505,14 @@ public final class SluiceProducer implements AutoCloseable {
         return partitions.values().stream().flatMap(m -> m.values().stream()).anyMatch(s -> !s.queue.isEmpty());
     }
 
-    /** Moves queued records past their delivery timeout (counted from send()) to {@code expired}. */
+    /**
+     * Moves queued records past their delivery timeout (counted from send()) to {@code expired}, also
+     * those waiting behind a call in flight: they were never sent, so no sequence is spent on them.
+     */
     private void expire(long now, List<Pending> expired) {
         long timeout = config.deliveryTimeout().toMillis();
         for (Map<Integer, PartitionState> byPartition : partitions.values()) {
             for (PartitionState state : byPartition.values()) {
-                if (state.inFlight) {
-                    continue;
-                }
                 Iterator<Pending> it = state.queue.iterator();
                 while (it.hasNext()) {
                     Pending p = it.next();
@@ -537,8 +537,10 @@ public final class SluiceProducer implements AutoCloseable {
         for (Map<Integer, PartitionState> byPartition : partitions.values()) {
             for (PartitionState state : byPartition.values()) {
                 Pending first = state.queue.peek();
-                if (first != null && !state.inFlight) {
-                    wake = Math.min(wake, first.sentAt() + config.linger().toMillis() - now);
+                if (first != null) {
+                    if (!state.inFlight) {
+                        wake = Math.min(wake, first.sentAt() + config.linger().toMillis() - now);
+                    }
                     wake = Math.min(wake, first.sentAt() + config.deliveryTimeout().toMillis() - now);
                 }
             }

@@ -54,6 +54,13 @@ public final class FaultProxy implements AutoCloseable {
     public record Hang(Duration delay, int status, String body) implements Fault {
     }
 
+    /**
+     * Forward it, let it be carried out, then hang and answer this: API Gateway's integration timeout
+     * after the function wrote (the client gives up first, or gets a 504).
+     */
+    public record WriteThenHang(Duration delay, int status, String body) implements Fault {
+    }
+
     /** Forward it, let it be carried out, then answer this instead: the outcome is lost. */
     public record LoseAnswer(int status, String body) implements Fault {
     }
@@ -141,6 +148,10 @@ public final class FaultProxy implements AutoCloseable {
                 if (fault instanceof LoseAnswer lose) {
                     status = lose.status();
                     answer = lose.body().getBytes(StandardCharsets.UTF_8);
+                } else if (fault instanceof WriteThenHang hang) {
+                    Thread.sleep(hang.delay().toMillis());
+                    status = hang.status();
+                    answer = hang.body().getBytes(StandardCharsets.UTF_8);
                 } else {
                     status = response.statusCode();
                     answer = response.body();
