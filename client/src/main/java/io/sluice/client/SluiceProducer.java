@@ -220,7 +220,11 @@ public final class SluiceProducer implements AutoCloseable {
         this.io = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread thread = new Thread(() -> {
                 ownThreads.add(Thread.currentThread());
-                r.run();
+                try {
+                    r.run();
+                } finally {
+                    ownThreads.remove(Thread.currentThread()); // idle threads end after 30 s
+                }
             }, "sluice-producer-" + instance + "-io-" + ioThreads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -531,9 +535,9 @@ public final class SluiceProducer implements AutoCloseable {
         }
     }
 
-    /** Milliseconds until a queued batch's linger or delivery timeout runs out (capped). */
+    /** Milliseconds until a queued batch's linger or delivery timeout runs out (at most a second). */
     private long nextWakeup(long now) {
-        long wake = 200;
+        long wake = 1_000;
         for (Map<Integer, PartitionState> byPartition : partitions.values()) {
             for (PartitionState state : byPartition.values()) {
                 Pending first = state.queue.peek();
