@@ -624,7 +624,10 @@ public final class SluiceProducer implements AutoCloseable {
         return new Call(topic, batches, sequences, config.idempotent() ? identity : null, deadline);
     }
 
-    /** Init (first use) or re-init with the same id (an epoch bump); retried until it works or is refused. */
+    /**
+     * Init (first use) or re-init with the same id (an epoch bump); retried until it works or is refused.
+     * An id the server no longer knows (UNKNOWN_PRODUCER) is given up for a fresh init.
+     */
     private void initialize() throws InterruptedException {
         Identity current;
         synchronized (this) {
@@ -646,6 +649,10 @@ public final class SluiceProducer implements AutoCloseable {
                 }
                 return;
             } catch (SluiceClientException e) {
+                if (current != null && "UNKNOWN_PRODUCER".equals(e.code())) {
+                    current = null; // the server no longer knows the id at all: start as a new producer
+                    continue;
+                }
                 if (!e.retriable()) {
                     List<Pending> unsent = new ArrayList<>();
                     synchronized (this) {

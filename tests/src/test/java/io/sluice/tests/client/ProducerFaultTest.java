@@ -200,6 +200,35 @@ class ProducerFaultTest {
         assertThat(proxy.count(FaultProxy.Request::isInit)).isEqualTo(2);
     }
 
+    /** Problem 2, further: when the server has lost the producer id itself, the bump gives way to a fresh init. */
+    @Test
+    void problem2_aProducerIdTheServerNoLongerKnowsIsReplacedByAFreshOne() throws Exception {
+        String topic = topic("p2b", 1, null);
+        AtomicReference<String> first = new AtomicReference<>();
+        AtomicBoolean lost = new AtomicBoolean(false);
+        String unknown = "{\"error\":\"UNKNOWN_PRODUCER\",\"message\":\"producer id was never initialized\"}";
+        proxy.rule(r -> {
+            if (r.isInit()) {
+                return lost.get() && r.json() != null && r.json().has("producerId")
+                        ? new FaultProxy.Refuse(409, unknown) : FaultProxy.PASS;
+            }
+            if (!r.isProduce()) {
+                return FaultProxy.PASS;
+            }
+            String id = r.json().path("producerId").asText();
+            first.compareAndSet(null, id);
+            return lost.get() && id.equals(first.get()) ? new FaultProxy.Refuse(409, unknown) : FaultProxy.PASS;
+        });
+        SluiceProducer producer = producer(fast());
+        producer.send(record(topic, 0, "A")).get(30, TimeUnit.SECONDS);
+        lost.set(true);
+        producer.send(record(topic, 0, "B")).get(30, TimeUnit.SECONDS);
+        assertThat(values(topic, 0)).containsExactly("A", "B");
+        assertThat(proxy.log()).filteredOn(l -> l.request().isInit()).extracting(l -> l.request().json() != null
+                && l.request().json().has("producerId")).as("init, a refused bump, a fresh init")
+                .containsExactly(false, true, false);
+    }
+
     /**
      * Problem 5, memory: in an outage a producer asked to send 1 GiB holds at most bufferMemory; send()
      * refuses beyond it after maxBlock. Measured on the heap after GC.
