@@ -311,7 +311,7 @@ class ProducerFaultTest {
         failure(b);
         long ms = (System.nanoTime() - sent) / 1_000_000;
         assertThat(a).isCompletedExceptionally();
-        assertThat(ms).as("B failed within its delivery timeout of its send()").isLessThan(2_600);
+        assertThat(ms).as("B failed at its delivery timeout of 2 s after its send(), not ~4 s").isLessThan(3_000);
     }
 
     /** Problem 5, topics one after another: a slow topic held up every other. Now topics go in parallel. */
@@ -319,12 +319,12 @@ class ProducerFaultTest {
     void problem5_topicsAreSentInParallel() throws Exception {
         String slow = topic("p5slow", 1, null);
         String quick = topic("p5quick", 1, null);
-        proxy.rule(r -> r.isProduce() && r.path().contains(slow) ? new FaultProxy.Delay(Duration.ofSeconds(3))
+        proxy.rule(r -> r.isProduce() && r.path().contains(slow) ? new FaultProxy.Delay(Duration.ofSeconds(6))
                 : FaultProxy.PASS);
         SluiceProducer producer = producer(fast().withLinger(Duration.ofMillis(50)));
         CompletableFuture<SluiceProducer.Metadata> s = producer.send(record(slow, 0, "slow"));
         CompletableFuture<SluiceProducer.Metadata> q = producer.send(record(quick, 0, "quick"));
-        q.get(2, TimeUnit.SECONDS);
+        q.get(4, TimeUnit.SECONDS);
         assertThat(s).as("the slow topic's call is still in flight").isNotDone();
         s.get(30, TimeUnit.SECONDS);
     }
