@@ -33,8 +33,22 @@ public class SluiceClientException extends RuntimeException {
         return body;
     }
 
-    /** True when the same request may simply be sent again (5xx, throttling, no answer). */
+    /**
+     * True when the same request may simply be sent again: 5xx, throttling (429 from API Gateway, or 503
+     * {@code THROTTLED}), no answer. A bad answer to a successful call ({@code BAD_RESPONSE} with a 2xx) is
+     * not: it was carried out, and sending it again is not a retry but a second request.
+     */
     public boolean retriable() {
-        return status == 0 || status >= 500;
+        return !"INTERRUPTED".equals(code) && !"NO_TOKEN".equals(code)
+                && (status == 0 || status == 429 || status >= 500);
+    }
+
+    /**
+     * True when the request may or may not have taken effect: no answer arrived (a timeout, a reset
+     * connection), the server answered 5xx (for a produce over several partitions some may have been
+     * committed), or a 2xx answer could not be read. A 4xx, API Gateway's 429 included, changed nothing.
+     */
+    public boolean outcomeUnknown() {
+        return (status == 0 && !"NO_TOKEN".equals(code)) || status >= 500 || (status >= 200 && status < 300);
     }
 }

@@ -71,6 +71,9 @@ public final class SluiceHttp {
     }
 
     private static final ObjectMapper JSON = Wire.mapper();
+    /** Responses are read tolerantly: a field added by a newer server is ignored, never an error. */
+    private static final ObjectMapper RESPONSES = Wire.responseMapper();
+    private static final String CONTENT_TYPE = "application/json";
 
     private final Config config;
     private final HttpClient http;
@@ -96,6 +99,20 @@ public final class SluiceHttp {
         return send("POST", path, body, type);
     }
 
+    /** POST of a body that is already JSON (the producer assembles its requests from serialized records). */
+    public <T> T postJson(String path, byte[] json, Class<T> type) {
+        return exchange("POST", path, json, type, config.timeout());
+    }
+
+    /**
+     * As {@link #postJson(String, byte[], Class)}, waiting at most {@code timeout} (and never longer than the
+     * configured timeout) for the answer; a request that times out is one whose outcome is unknown.
+     */
+    public <T> T postJson(String path, byte[] json, Class<T> type, Duration timeout) {
+        Duration bounded = timeout.compareTo(config.timeout()) < 0 ? timeout : config.timeout();
+        return exchange("POST", path, json, type, bounded.isNegative() || bounded.isZero() ? Duration.ofMillis(1) : bounded);
+    }
+
     public void delete(String path) {
         send("DELETE", path, null, Void.class);
     }
@@ -108,12 +125,16 @@ public final class SluiceHttp {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialize " + body, e);
         }
+        return exchange(method, path, payload, type, config.timeout());
+    }
+
+    private <T> T exchange(String method, String path, byte[] payload, Class<T> type, Duration timeout) {
         URI uri = config.endpoint().resolve(path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.timeout())
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .method(method, payload.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(payload));
         if (payload.length > 0) {
-            request.header("content-type", "application/json");
+            request.header("content-type", CONTENT_TYPE);
         }
         authorization(method, uri, payload).forEach(request::header);
         HttpResponse<byte[]> response;
@@ -127,10 +148,14 @@ public final class SluiceHttp {
         }
         try {
             if (response.statusCode() >= 200 && response.statusCode() < 300) {
-                return type == Void.class || response.body().length == 0 ? null : JSON.readValue(response.body(), type);
+                return type == Void.class || response.body().length == 0 ? null
+                        : RESPONSES.readValue(response.body(), type);
             }
-            JsonNode error = response.body().length == 0 ? null : JSON.readTree(response.body());
+            JsonNode error = errorBody(response.body());
             String code = error == null ? null : error.path("error").asText(null);
+            if (code == null && response.statusCode() == 429) {
+                code = "THROTTLED"; // API Gateway's own throttle: {"message":"Too Many Requests"}, no code
+            }
             String message = error == null ? "HTTP " + response.statusCode()
                     : error.path("message").asText(error.path("Message").asText("HTTP " + response.statusCode()));
             throw new SluiceClientException(response.statusCode(), code == null ? "HTTP_" + response.statusCode() : code,
@@ -138,6 +163,19 @@ public final class SluiceHttp {
         } catch (IOException e) {
             throw new SluiceClientException(response.statusCode(), "BAD_RESPONSE",
                     "unreadable answer from " + uri + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The error body as JSON, or null when it is empty or not JSON (a proxy's HTML page, say). */
+    private static JsonNode errorBody(byte[] body) {
+        if (body.length == 0) {
+            return null;
+        }
+        try {
+            JsonNode node = RESPONSES.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -153,17 +191,22 @@ public final class SluiceHttp {
         if (credentials == null) {
             return Map.of();
         }
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
-                .putHeader("content-type", "application/json").build();
+        // Sign exactly the headers this request will carry: content-type only with a body (API Gateway
+        // recomputes the signature over the headers it receives, so a signed header that is not sent
+        // makes it answer 403). Host is signed too; HttpClient sends it from the URI, as signed.
+        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        if (payload.length > 0) {
+            unsigned.putHeader("content-type", CONTENT_TYPE);
+        }
         AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
-        SignedRequest signedRequest = signer.sign(r -> r.identity(identity).request(unsigned)
+        SignedRequest signedRequest = signer.sign(r -> r.identity(identity).request(unsigned.build())
                 .payload(ContentStreamProvider.fromByteArray(payload))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, config.region()));
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         signedRequest.request().headers().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")
-                    && !name.equalsIgnoreCase("content-type")) {
+            // host is set by HttpClient itself (a restricted header), content-type by send()
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-type")) {
                 headers.put(name, String.join(",", values));
             }
         });

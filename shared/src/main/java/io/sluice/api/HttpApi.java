@@ -202,7 +202,11 @@ public final class HttpApi {
     private ApiResponse initProducer(ApiRequest request) {
         Wire.InitProducerRequest body = request.body().length == 0 ? new Wire.InitProducerRequest(null)
                 : parse(request, Wire.InitProducerRequest.class);
-        ProducerIdentity identity = log.producers().init(body.name());
+        if ((body.producerId() == null) != (body.producerEpoch() == null)) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "producerId and producerEpoch go together");
+        }
+        ProducerIdentity identity = body.producerId() == null ? log.producers().init(body.name())
+                : log.producers().bumpEpoch(body.name(), body.producerId(), body.producerEpoch());
         return json(200, new Wire.InitProducerResponse(identity.producerId(), identity.producerEpoch()));
     }
 

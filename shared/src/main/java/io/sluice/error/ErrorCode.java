@@ -29,6 +29,12 @@ public enum ErrorCode {
     OUT_OF_ORDER_SEQUENCE(409),
     /** An old sequence whose offsets are no longer remembered; the batch was committed long ago. */
     DUPLICATE_SEQUENCE(409),
+    /**
+     * A batch with the sequences of a remembered batch but other content (its checksum differs): not a
+     * retry but a different batch reusing sequences. Never answered with the remembered batch's offsets,
+     * and nothing is written; the producer must bump its epoch (init with its id) and start over at 0.
+     */
+    INVALID_SEQUENCE(409),
     /** A producer id never initialized, or whose state this partition no longer keeps; call init again. */
     UNKNOWN_PRODUCER(409),
     /**

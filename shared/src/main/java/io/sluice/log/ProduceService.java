@@ -113,7 +113,8 @@ public final class ProduceService {
      * producer, epoch and sequence is not written again, and its original offsets are answered.
      *
      * @throws SluiceException also FENCED (a newer epoch of the producer exists), OUT_OF_ORDER_SEQUENCE,
-     *                         DUPLICATE_SEQUENCE, UNKNOWN_PRODUCER, TOO_MANY_PRODUCERS
+     *                         DUPLICATE_SEQUENCE, INVALID_SEQUENCE (the sequences of a remembered batch
+     *                         with other records), UNKNOWN_PRODUCER, TOO_MANY_PRODUCERS
      */
     public List<RecordOffset> produce(String topicName, List<ProduceRecord> records, Idempotence idempotence) {
         TopicConfig topic = topics.get(topicName);
@@ -126,9 +127,15 @@ public final class ProduceService {
             checkIdempotence(records, partitionOf, idempotence);
         }
         Map<Integer, List<LogRecord>> byPartition = new TreeMap<>();
+        Map<Integer, List<ProduceRecord>> sentByPartition = new TreeMap<>();
         for (int i = 0; i < records.size(); i++) {
             byPartition.computeIfAbsent(partitionOf[i], p -> new ArrayList<>())
                     .add(toLogRecord(topic, i, records.get(i), now));
+            sentByPartition.computeIfAbsent(partitionOf[i], p -> new ArrayList<>()).add(records.get(i));
+        }
+        Map<Integer, Integer> checksums = new TreeMap<>();
+        if (idempotence != null) {
+            sentByPartition.forEach((partition, sent) -> checksums.put(partition, BatchChecksum.of(sent)));
         }
 
         ObjectFormat.Builder object = new ObjectFormat.Builder();
@@ -155,12 +162,14 @@ public final class ProduceService {
             // Every partition's sequence and slot are checked on the heads just read before any is committed,
             // so a call refused on one partition has written none (only a race in between can refuse later).
             locations.forEach((partition, location) -> firstDecisions.put(partition,
-                    dedupe(topic, partition, firstHeads.get(partition), idempotence, location, now)));
+                    dedupe(topic, partition, firstHeads.get(partition), idempotence, location,
+                            checksums.get(partition), now)));
         }
 
         Map<Integer, Long> baseOffsets = new TreeMap<>();
         locations.forEach((partition, location) -> baseOffsets.put(partition, commit(topic, partition, objectKey,
-                location, idempotence, now, firstHeads.get(partition), firstDecisions.get(partition))));
+                location, idempotence, checksums.get(partition), now, firstHeads.get(partition),
+                firstDecisions.get(partition))));
 
         Map<String, String> dimension = Map.of("Topic", topic.name());
         metrics.record("RecordsProduced", records.size(), Metrics.Unit.Count, dimension);
@@ -261,14 +270,14 @@ public final class ProduceService {
      * offset (the original one for a duplicate).
      */
     private long commit(TopicConfig topic, int partition, String objectKey, BatchLocation location,
-                        Idempotence idempotence, long now, PartitionHead prepared,
+                        Idempotence idempotence, Integer checksum, long now, PartitionHead prepared,
                         ProducerDedupe.Decision preparedDecision) {
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
             PartitionHead head = attempt == 0 ? prepared : prepare(topic, partition);
             Map<Long, ProducerState> producers = head.producers();
             if (idempotence != null) {
                 ProducerDedupe.Decision decision = attempt == 0 ? preparedDecision
-                        : dedupe(topic, partition, head, idempotence, location, now);
+                        : dedupe(topic, partition, head, idempotence, location, checksum, now);
                 if (decision.duplicateOf() != null) {
                     return decision.duplicateOf();
                 }
@@ -288,9 +297,11 @@ public final class ProduceService {
     }
 
     private static ProducerDedupe.Decision dedupe(TopicConfig topic, int partition, PartitionHead head,
-                                                  Idempotence idempotence, BatchLocation location, long now) {
+                                                  Idempotence idempotence, BatchLocation location, int checksum,
+                                                  long now) {
         return ProducerDedupe.decide(topic.name() + "/" + partition, head, idempotence.producerId(),
-                idempotence.producerEpoch(), idempotence.baseSequences().get(partition), location.recordCount(), now);
+                idempotence.producerEpoch(), idempotence.baseSequences().get(partition), location.recordCount(),
+                checksum, now);
     }
 
     private void checkIdempotence(List<ProduceRecord> records, int[] partitionOf, Idempotence idempotence) {

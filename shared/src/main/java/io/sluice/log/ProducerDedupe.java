@@ -16,7 +16,10 @@ import java.util.TreeMap;
  *
  * <p>The guarantee: a retried batch is answered with its original offsets, and never appended again, as
  * long as it is one of the producer's last {@link ProducerState#MAX_BATCHES} batches on the partition and
- * the producer wrote the partition less than {@link #DEDUPE_WINDOW_MS} ago. To keep it:
+ * the producer wrote the partition less than {@link #DEDUPE_WINDOW_MS} ago. A batch is a retry only if its
+ * records are the same: each remembered batch carries its {@link BatchChecksum}, and one with the same
+ * sequences but other records is refused with INVALID_SEQUENCE, never answered with the old offsets. To
+ * keep it:
  *
  * <ul>
  *   <li><b>The head's clock.</b> Idleness is measured on the head's own clock, the later of the writer's
@@ -51,26 +54,28 @@ final class ProducerDedupe {
     /**
      * Decides a batch of {@code count} records from {@code baseSequence} against {@code head}.
      *
-     * @param where the partition, for messages
-     * @param now   the writer's clock
-     * @throws SluiceException FENCED, OUT_OF_ORDER_SEQUENCE, DUPLICATE_SEQUENCE, UNKNOWN_PRODUCER,
-     *                         TOO_MANY_PRODUCERS
+     * @param where    the partition, for messages
+     * @param checksum the batch's {@link BatchChecksum}: a remembered batch with the same sequences but
+     *                 another checksum is a different batch, refused with INVALID_SEQUENCE
+     * @param now      the writer's clock
+     * @throws SluiceException FENCED, OUT_OF_ORDER_SEQUENCE, DUPLICATE_SEQUENCE, INVALID_SEQUENCE,
+     *                         UNKNOWN_PRODUCER, TOO_MANY_PRODUCERS
      */
     static Decision decide(String where, PartitionHead head, long producerId, long producerEpoch, long baseSequence,
-                           int count, long now) {
+                           int count, int checksum, long now) {
         ProducerState state = head.producers().get(producerId);
-        Long duplicateOf = checkSequence(where, state, producerId, producerEpoch, baseSequence, count);
+        Long duplicateOf = checkSequence(where, state, producerId, producerEpoch, baseSequence, count, checksum);
         if (duplicateOf != null) {
             return new Decision(duplicateOf, null);
         }
         ProducerState.SequencedBatch batch =
-                new ProducerState.SequencedBatch(baseSequence, baseSequence + count - 1, head.nextOffset());
+                new ProducerState.SequencedBatch(baseSequence, baseSequence + count - 1, head.nextOffset(), checksum);
         return new Decision(null, nextProducers(where, head.producers(), producerId, producerEpoch, state, batch, now));
     }
 
     /** Null to append; the original base offset for a duplicate; throws for a gap or a fenced epoch. */
     private static Long checkSequence(String where, ProducerState state, long producerId, long producerEpoch,
-                                      long baseSequence, int count) {
+                                      long baseSequence, int count, int checksum) {
         if (state == null) {
             if (baseSequence != 0) {
                 throw new SluiceException(ErrorCode.UNKNOWN_PRODUCER, "partition " + where + " has no state for "
@@ -93,6 +98,15 @@ final class ProducerDedupe {
         long lastSequence = baseSequence + count - 1;
         for (ProducerState.SequencedBatch batch : state.batches()) {
             if (batch.baseSequence() == baseSequence && batch.lastSequence() == lastSequence) {
+                // A batch remembered without a checksum (by a server before format 2) is trusted, as it was.
+                if (batch.checksum() != null && batch.checksum() != checksum) {
+                    throw new SluiceException(ErrorCode.INVALID_SEQUENCE, "sequences " + baseSequence + " to "
+                            + lastSequence + " on " + where + " were committed with other records (checksum "
+                            + Integer.toUnsignedString(batch.checksum()) + ", this batch "
+                            + Integer.toUnsignedString(checksum) + "): not a retry but a different batch reusing"
+                            + " sequences; nothing was written. Bump the epoch (init with the producer id) and"
+                            + " start again at sequence 0", Map.of("expectedSequence", state.lastSequence() + 1));
+                }
                 return batch.baseOffset();
             }
         }

@@ -51,6 +51,27 @@ public final class ProducerRegistry {
         throw new SluiceException(ErrorCode.CONTENTION, "producer " + name + " is being initialized concurrently");
     }
 
+    /**
+     * Bumps the epoch of an initialized producer from {@code epoch}, its current one, to the next: how a
+     * producer restarts its sequences after a failure whose outcome is unknown, keeping its id and so its
+     * slot in the partitions it writes (Kafka's KIP-360). With a name, the id must be the one bound to it.
+     *
+     * @throws SluiceException UNKNOWN_PRODUCER (never initialized), FENCED (the epoch is not the current
+     *                         one: another instance has initialized since), INVALID_REQUEST
+     */
+    public ProducerIdentity bumpEpoch(String name, long producerId, long epoch) {
+        if (name != null && !metadata.producerIdForName(name).equals(java.util.Optional.of(producerId))) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "producer " + producerId + " is not named " + name);
+        }
+        long current = metadata.producerEpoch(producerId).orElseThrow(() -> new SluiceException(
+                ErrorCode.UNKNOWN_PRODUCER, "producer id " + producerId + " was never initialized"));
+        if (current != epoch || !metadata.compareAndSetProducerEpoch(producerId, epoch, epoch + 1, clock.millis())) {
+            throw new SluiceException(ErrorCode.FENCED, "producer " + producerId + " is no longer at epoch " + epoch
+                    + "; a newer instance has initialized");
+        }
+        return new ProducerIdentity(producerId, epoch + 1);
+    }
+
     private static long freshId() {
         return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     }

@@ -13,8 +13,17 @@ public record ProducerState(long epoch, List<SequencedBatch> batches, long lastW
     /** Batches remembered per producer and partition, as Kafka keeps five for max.in.flight = 5. */
     public static final int MAX_BATCHES = 5;
 
-    /** A committed batch: sequences {@code [baseSequence, lastSequence]} at offsets from {@code baseOffset}. */
-    public record SequencedBatch(long baseSequence, long lastSequence, long baseOffset) {
+    /**
+     * A committed batch: sequences {@code [baseSequence, lastSequence]} at offsets from {@code baseOffset}, and
+     * the checksum of its records as the producer sent them ({@code io.sluice.log.BatchChecksum}), so that a
+     * different batch sent with the same sequences is refused rather than answered with these offsets. A
+     * null checksum: the batch was remembered by a server before checksums (format 1 and JSON states).
+     */
+    public record SequencedBatch(long baseSequence, long lastSequence, long baseOffset, Integer checksum) {
+        /** A batch remembered without a checksum. */
+        public SequencedBatch(long baseSequence, long lastSequence, long baseOffset) {
+            this(baseSequence, lastSequence, baseOffset, null);
+        }
     }
 
     public ProducerState {

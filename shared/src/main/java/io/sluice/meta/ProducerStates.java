@@ -18,7 +18,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * ProducerStates =>
- *   Format => Int8                  1
+ *   Format => Int8                  2 (1: the same without ChecksumMask and Checksum, still read)
  *   Clock => Varlong                the newest lastWrite of any state, epoch millis (0 with no states)
  *   Count => Varlong                number of producers
  *   Producers => [Producer]         Count of them, by ascending producer id
@@ -28,6 +28,7 @@ import java.util.TreeMap;
  *   Epoch => Varlong
  *   Idle => Varlong                 Clock minus the state's lastWrite, millis
  *   BatchCount => Int8              0 to 5
+ *   ChecksumMask => Int8            bit i set: the i-th batch (oldest first) carries a Checksum
  *   BaseSequence => Varlong         first sequence of the oldest batch; absent when BatchCount is 0
  *   Batches => [Batch]              BatchCount of them, oldest first
  *
@@ -35,6 +36,8 @@ import java.util.TreeMap;
  *   SequenceSpan => Varlong         lastSequence minus baseSequence: the batch's record count minus 1
  *   OffsetGap => Varlong            the oldest batch: its baseOffset; a later batch: its baseOffset minus
  *                                   the previous batch's last offset + 1 (records of others in between)
+ *   Checksum => Int32               the batch's BatchChecksum (CRC32C of its records as sent); absent
+ *                                   when its ChecksumMask bit is clear (batches remembered before format 2)
  *
  * Varlong => unsigned LEB128: 7 bits a byte, low bits first, the high bit set on all but the last byte.
  *            Every stored value is &gt;= 0, so a varlong is 1 to 9 bytes.
@@ -47,21 +50,27 @@ import java.util.TreeMap;
  *
  * <p>Heads written before this format carry the states as a JSON string under the same attribute name;
  * {@link #fromJson} still reads those, and the next commit of that head replaces them with this format.
+ * Format 1, the same layout without checksums, is still read; its batches decode without a checksum
+ * and are written back as such (mask bit clear) until they age out of the last 5.
  */
 public final class ProducerStates {
 
     /** The leading format byte of {@link #encode}'s output. */
-    public static final byte FORMAT = 1;
+    public static final byte FORMAT = 2;
+    /** The format before checksums: no ChecksumMask, no Checksum. Read, never written. */
+    static final byte FORMAT_WITHOUT_CHECKSUMS = 1;
 
     static final int FORMAT_LENGTH = 1;
     static final int PRODUCER_ID_LENGTH = 8;
     static final int BATCH_COUNT_LENGTH = 1;
+    static final int CHECKSUM_MASK_LENGTH = 1;
+    static final int CHECKSUM_LENGTH = 4;
     /** The longest varlong of a value &gt;= 0: 63 bits at 7 bits a byte. */
     static final int MAX_VARLONG_LENGTH = 9;
-    static final int MAX_BATCH_BYTES = MAX_VARLONG_LENGTH + MAX_VARLONG_LENGTH;
-    /** The most one producer's state can take: id, epoch, idle, batch count, base sequence, batches. */
+    static final int MAX_BATCH_BYTES = MAX_VARLONG_LENGTH + MAX_VARLONG_LENGTH + CHECKSUM_LENGTH;
+    /** The most one producer's state can take: id, epoch, idle, batch count, checksum mask, base sequence, batches. */
     public static final int MAX_PRODUCER_BYTES = PRODUCER_ID_LENGTH + MAX_VARLONG_LENGTH + MAX_VARLONG_LENGTH
-            + BATCH_COUNT_LENGTH + MAX_VARLONG_LENGTH + ProducerState.MAX_BATCHES * MAX_BATCH_BYTES;
+            + BATCH_COUNT_LENGTH + CHECKSUM_MASK_LENGTH + MAX_VARLONG_LENGTH + ProducerState.MAX_BATCHES * MAX_BATCH_BYTES;
     static final int MAX_HEADER_BYTES = FORMAT_LENGTH + MAX_VARLONG_LENGTH + MAX_VARLONG_LENGTH;
 
     private static final int VARLONG_PAYLOAD_BITS = 7;
@@ -100,6 +109,13 @@ public final class ProducerStates {
                 throw new IllegalArgumentException("producer " + producerId + " has " + batches.size() + " batches");
             }
             out.write(batches.size());
+            int mask = 0;
+            for (int b = 0; b < batches.size(); b++) {
+                if (batches.get(b).checksum() != null) {
+                    mask |= 1 << b;
+                }
+            }
+            out.write(mask);
             ProducerState.SequencedBatch previous = null;
             for (ProducerState.SequencedBatch batch : batches) {
                 if (previous == null) {
@@ -114,6 +130,9 @@ public final class ProducerStates {
                     writeVarlong(out, batch.lastSequence() - batch.baseSequence());
                     writeVarlong(out, batch.baseOffset() - lastOffset(previous) - 1);
                 }
+                if (batch.checksum() != null) {
+                    writeInt(out, batch.checksum());
+                }
                 previous = batch;
             }
         });
@@ -125,7 +144,7 @@ public final class ProducerStates {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte format = in.get();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_WITHOUT_CHECKSUMS) {
                 throw new IllegalStateException("producer states of unknown format " + format);
             }
             long clock = readVarlong(in);
@@ -139,14 +158,20 @@ public final class ProducerStates {
                 if (batchCount < 0 || batchCount > ProducerState.MAX_BATCHES) {
                     throw new IllegalStateException("producer " + producerId + " has " + batchCount + " batches");
                 }
+                int mask = format == FORMAT ? in.get() & 0xFF : 0;
+                if (mask >>> batchCount != 0) {
+                    throw new IllegalStateException("producer " + producerId + " has a checksum mask " + mask
+                            + " for " + batchCount + " batches");
+                }
                 List<ProducerState.SequencedBatch> batches = new ArrayList<>(batchCount);
                 long baseSequence = batchCount == 0 ? 0 : readVarlong(in);
                 long nextOffset = 0;
                 for (int b = 0; b < batchCount; b++) {
                     long lastSequence = Math.addExact(baseSequence, readVarlong(in));
                     long baseOffset = Math.addExact(nextOffset, readVarlong(in));
+                    Integer checksum = (mask & (1 << b)) != 0 ? in.getInt() : null;
                     ProducerState.SequencedBatch batch =
-                            new ProducerState.SequencedBatch(baseSequence, lastSequence, baseOffset);
+                            new ProducerState.SequencedBatch(baseSequence, lastSequence, baseOffset, checksum);
                     batches.add(batch);
                     baseSequence = lastSequence + 1;
                     nextOffset = lastOffset(batch) + 1;
@@ -178,6 +203,12 @@ public final class ProducerStates {
     private static void writeLong(ByteArrayOutputStream out, long value) {
         for (int shift = Long.SIZE - Byte.SIZE; shift >= 0; shift -= Byte.SIZE) {
             out.write((int) (value >>> shift));
+        }
+    }
+
+    private static void writeInt(ByteArrayOutputStream out, int value) {
+        for (int shift = Integer.SIZE - Byte.SIZE; shift >= 0; shift -= Byte.SIZE) {
+            out.write(value >>> shift);
         }
     }
 

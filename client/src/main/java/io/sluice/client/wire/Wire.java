@@ -36,6 +36,15 @@ public final class Wire {
                 .build();
     }
 
+    /**
+     * The mapper a client reads responses with: {@link #mapper()} but tolerant of fields it does not know,
+     * as Jackson is by default, so a server that adds a response field never breaks a deployed client
+     * (issue 22, problem 10). Requests are still written strictly; the server still refuses unknown fields.
+     */
+    public static ObjectMapper responseMapper() {
+        return mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
     /** POST /topics. Null fields take the server's defaults (no retention limits, 1 MiB records). */
     public record CreateTopicRequest(String name, Integer partitions, Long retentionMs, Long retentionBytes,
                                      Integer maxRecordBytes) {
@@ -80,8 +89,16 @@ public final class Wire {
                                  List<PartitionSequence> sequences) {
     }
 
-    /** POST /producers. A named producer keeps its id; each init bumps its epoch and fences older instances. */
-    public record InitProducerRequest(String name) {
+    /**
+     * POST /producers. A named producer keeps its id; each init bumps its epoch and fences older instances.
+     * With producerId and producerEpoch, the init bumps that producer's epoch (it must be the current one),
+     * named or not: how a producer restarts its sequences after a failure whose outcome is unknown, without
+     * taking a new id (Kafka's KIP-360).
+     */
+    public record InitProducerRequest(String name, Long producerId, Long producerEpoch) {
+        public InitProducerRequest(String name) {
+            this(name, null, null);
+        }
     }
 
     public record InitProducerResponse(long producerId, long producerEpoch) {

@@ -75,7 +75,8 @@ class EmulatedIdempotentProducerTest extends IdempotentProducerContract {
 
     /**
      * The same bound with the numbers a long-lived busy partition carries: offsets near 10^12, sequences
-     * past 2^31, epochs of 32,767, batches of 500 records, states spread over the last day.
+     * past 2^31, epochs of 32,767, batches of 500 records, states spread over the last day, and every batch
+     * with its checksum.
      */
     @Test
     void aHeadAtTheProducerBoundWithLargeNumbersFitsInOneReadUnit() {
@@ -86,7 +87,8 @@ class EmulatedIdempotentProducerTest extends IdempotentProducerContract {
             List<ProducerState.SequencedBatch> batches = new ArrayList<>();
             long sequence = (1L << 31) + random.nextInt(1 << 20);
             for (int b = 0; b < ProducerState.MAX_BATCHES; b++) {
-                batches.add(new ProducerState.SequencedBatch(sequence, sequence + 499, offset + (long) b * MAX * 500));
+                batches.add(new ProducerState.SequencedBatch(sequence, sequence + 499, offset + (long) b * MAX * 500,
+                        random.nextInt()));
                 sequence += 500;
             }
             offset += 500;
@@ -104,6 +106,49 @@ class EmulatedIdempotentProducerTest extends IdempotentProducerContract {
 
         int bytes = report(MAX + " producers x " + ProducerState.MAX_BATCHES + " batches, large numbers", rawHead());
         assertThat(bytes).isLessThanOrEqualTo(DynamoItemSize.READ_UNIT_BYTES);
+    }
+
+    /**
+     * Heads written before checksums (format 1) keep deduplicating: a remembered batch without a checksum
+     * is trusted as before, and the next commit writes format 2, with the new batch's checksum.
+     */
+    @Test
+    void headsWrittenBeforeChecksumsStillDeduplicateAndTheNextCommitAddsThem() {
+        ProducerIdentity producer = init("format-one");
+        List<RecordOffset> acknowledged = produce(log, producer, 0, "a");
+        java.io.ByteArrayOutputStream formatOne = new java.io.ByteArrayOutputStream();
+        formatOne.write(1);
+        varlong(formatOne, T0);
+        varlong(formatOne, 1);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            formatOne.write((int) (producer.producerId() >>> shift));
+        }
+        varlong(formatOne, producer.producerEpoch());
+        varlong(formatOne, 0);
+        formatOne.write(1);
+        varlong(formatOne, 0);
+        varlong(formatOne, 0);
+        varlong(formatOne, 0);
+        stack.dynamo().updateItem(b -> b.tableName(stack.table())
+                .key(Map.of("pk", AttributeValue.fromS("P#t#0"), "sk", AttributeValue.fromS("HEAD")))
+                .updateExpression("SET #p = :bin")
+                .expressionAttributeNames(Map.of("#p", "producers"))
+                .expressionAttributeValues(Map.of(":bin", AttributeValue.fromB(
+                        software.amazon.awssdk.core.SdkBytes.fromByteArray(formatOne.toByteArray())))));
+        assertThat(head().producers().get(producer.producerId()).batches().get(0).checksum()).isNull();
+
+        assertThat(produce(log, producer, 0, "a")).as("deduplicated without a checksum").isEqualTo(acknowledged);
+        assertThat(produce(log, producer, 1, "b")).containsExactly(new RecordOffset(0, 1));
+        assertThat(rawHead().get("producers").b().asByteArray()[0]).as("rewritten in format 2").isEqualTo((byte) 2);
+        assertThat(head().producers().get(producer.producerId()).batches().get(1).checksum()).isNotNull();
+    }
+
+    private static void varlong(java.io.ByteArrayOutputStream out, long value) {
+        while ((value & ~0x7FL) != 0) {
+            out.write((int) (value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.write((int) value);
     }
 
     @Test

@@ -339,6 +339,28 @@ abstract class LogServiceContract {
         assertCode(() -> log.producers().init("bad name"), ErrorCode.INVALID_REQUEST);
     }
 
+    /** KIP-360: a producer restarts its sequences under a new epoch of its own id, named or not. */
+    @Test
+    void anEpochBumpKeepsTheIdFencesTheOldEpochAndRestartsSequences() {
+        create("t", 1);
+        ProducerIdentity unnamed = log.producers().init(null);
+        log.producer().produce("t", List.of(record("k", "a", 0, T0)), idem(unnamed, Map.of(0, 0L)));
+        ProducerIdentity bumped = log.producers().bumpEpoch(null, unnamed.producerId(), unnamed.producerEpoch());
+        assertThat(bumped).isEqualTo(new ProducerIdentity(unnamed.producerId(), unnamed.producerEpoch() + 1));
+        assertThat(log.producer().produce("t", List.of(record("k", "b", 0, T0)), idem(bumped, Map.of(0, 0L))))
+                .as("sequence 0 again under the new epoch is a new batch").containsExactly(new RecordOffset(0, 1));
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "x", 0, T0)), idem(unnamed, Map.of(0, 1L))),
+                ErrorCode.FENCED);
+        assertCode(() -> log.producers().bumpEpoch(null, unnamed.producerId(), unnamed.producerEpoch()),
+                ErrorCode.FENCED);
+        assertCode(() -> log.producers().bumpEpoch(null, 424242L, 0), ErrorCode.UNKNOWN_PRODUCER);
+        ProducerIdentity named = log.producers().init("kip360");
+        assertThat(log.producers().bumpEpoch("kip360", named.producerId(), named.producerEpoch()).producerEpoch())
+                .isEqualTo(named.producerEpoch() + 1);
+        assertCode(() -> log.producers().bumpEpoch("other-name", named.producerId(), named.producerEpoch() + 1),
+                ErrorCode.INVALID_REQUEST);
+    }
+
     @Test
     void aRetriedProduceReturnsTheSameOffsetsAndTheRecordIsInTheLogOnce() {
         create("t", 2);
@@ -355,6 +377,29 @@ abstract class LogServiceContract {
         assertThat(next).containsExactly(new RecordOffset(0, 2));
         assertThat(log.producer().produce("t", batch, idem(id, Map.of(0, 0L, 1, 0L))))
                 .as("an older batch still in the window").isEqualTo(first);
+    }
+
+    /**
+     * Issue 22, problem 1 on the server: dedupe matched on sequences alone, so a different batch reusing a
+     * remembered batch's sequences was answered with the old offsets and never written. Each remembered
+     * batch now carries a checksum of its records, and such a batch is refused with INVALID_SEQUENCE.
+     */
+    @Test
+    void problem1_aDifferentBatchWithTheSequencesOfARememberedOneIsRefusedNotAnsweredWithItsOffsets() {
+        create("t", 2);
+        ProducerIdentity id = log.producers().init("checksums");
+        List<ProduceRecord> a = List.of(record("k", "a", 0, T0), record("k", "a1", 1, T0));
+        List<RecordOffset> first = log.producer().produce("t", a, idem(id, Map.of(0, 0L, 1, 0L)));
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "b", 0, T0)), idem(id, Map.of(0, 0L))),
+                ErrorCode.INVALID_SEQUENCE);
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "a", 0, T0 + 1), record("k", "a1", 1, T0)),
+                idem(id, Map.of(0, 0L, 1, 0L))), ErrorCode.INVALID_SEQUENCE);
+        assertCode(() -> log.producer().produce("t", List.of(record("k", "a", 0, T0), record("k", "c", 1, T0)),
+                idem(id, Map.of(0, 0L, 1, 0L))), ErrorCode.INVALID_SEQUENCE);
+        assertThat(log.fetcher().latestOffset("t", 0)).as("nothing written").isEqualTo(1);
+        assertThat(log.fetcher().latestOffset("t", 1)).isEqualTo(1);
+        assertThat(log.producer().produce("t", a, idem(id, Map.of(0, 0L, 1, 0L)))).as("a true retry still dedupes")
+                .isEqualTo(first);
     }
 
     @Test
