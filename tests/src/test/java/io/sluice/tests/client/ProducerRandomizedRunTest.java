@@ -170,7 +170,8 @@ class ProducerRandomizedRunTest {
         }
     }
 
-    private static List<String> readAll(SluiceHttp http, String topic, int partition) {
+    /** Every value of a partition, in offset order (so a value's index is its offset on a log never retired). */
+    static List<String> readAll(SluiceHttp http, String topic, int partition) {
         List<String> values = new ArrayList<>();
         long offset = 0;
         while (true) {
