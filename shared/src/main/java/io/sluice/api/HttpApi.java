@@ -50,8 +50,11 @@ public final class HttpApi {
 
     /** Lambda's synchronous payload limit; larger requests answer 413 REQUEST_TOO_LARGE. */
     public static final int MAX_REQUEST_BYTES = 6 * 1024 * 1024;
-    /** The most records one fetch returns, which bounds the JSON overhead of tiny records. */
+    /** The most records one fetch returns, and the default of its {@code maxRecords}. */
     public static final int MAX_FETCH_RECORDS = 10_000;
+    /** A fetch's records stop before their serialized size would pass about 5.5 MB (see {@link ResponseSize}). */
+    private static final FetchService.ResponseBudget FETCH_BUDGET =
+            new FetchService.ResponseBudget(ResponseSize.FETCH_BUDGET, ResponseSize::of);
 
     private static final ObjectMapper JSON = Wire.mapper();
     private static final Base64.Decoder BASE64_IN = Base64.getDecoder();
@@ -213,9 +216,14 @@ public final class HttpApi {
             throw new SluiceException(ErrorCode.INVALID_REQUEST,
                     "maxBytes must be between 1 and " + FetchService.MAX_MAX_BYTES + ", was " + maxBytes);
         }
+        long maxRecords = longParam(request, "maxRecords", (long) MAX_FETCH_RECORDS);
+        if (maxRecords < 1 || maxRecords > MAX_FETCH_RECORDS) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST,
+                    "maxRecords must be between 1 and " + MAX_FETCH_RECORDS + ", was " + maxRecords);
+        }
         long maxWaitMs = longParam(request, "maxWaitMs", 0L);
-        FetchResult result = log.fetcher().fetch(topic, partition, offset, (int) maxBytes, MAX_FETCH_RECORDS,
-                maxWaitMs);
+        FetchResult result = log.fetcher().fetch(topic, partition, offset, (int) maxBytes, (int) maxRecords,
+                maxWaitMs, FETCH_BUDGET);
         List<Wire.Record> records = new ArrayList<>(result.records().size());
         for (FetchedRecord fetched : result.records()) {
             LogRecord r = fetched.record();
