@@ -108,7 +108,7 @@ public final class LocalApiGateway implements AutoCloseable {
                 send(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
                 return;
             }
-            String method = exchange.getRequestMethod().toUpperCase();
+            String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
             Binding match = null;
             Map<String, String> pathParameters = Map.of();

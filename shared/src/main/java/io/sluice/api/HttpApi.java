@@ -43,8 +43,9 @@ import java.util.UUID;
  * call {@link #handle}.
  *
  * <p>Each Lambda function serves a subset of the routes (so each gets only the permissions its routes
- * need); a request for a path no route has answers 404 ROUTE_NOT_FOUND, and a known path with the wrong
- * method answers 405 METHOD_NOT_ALLOWED.
+ * need). A request runs the route named by the route key API Gateway selected, never one found again
+ * from the raw path; on {@code $default} (no route matched) it only answers 404 ROUTE_NOT_FOUND, or 405
+ * METHOD_NOT_ALLOWED for a known path with the wrong method.
  */
 public final class HttpApi {
 
@@ -86,12 +87,15 @@ public final class HttpApi {
                 throw new SluiceException(ErrorCode.REQUEST_TOO_LARGE, "request body is " + request.body().length
                         + " bytes; the limit is " + MAX_REQUEST_BYTES, Map.of("maxRequestBytes", MAX_REQUEST_BYTES));
             }
-            for (Route route : served) {
-                Map<String, String> parameters = route.match(request.path());
-                if (parameters != null && route.method().equalsIgnoreCase(request.method())) {
-                    return dispatch(route, parameters, request);
+            Route route = Route.forKey(request.routeKey());
+            if (route != null) {
+                if (!served.contains(route)) {
+                    throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, route.routeKey()
+                            + " is not served by this function");
                 }
+                return dispatch(route, pathParameters(route, request), request);
             }
+            // $default, API Gateway's catch-all: it only ever explains why nothing ran.
             List<String> allowed = Route.methodsFor(request.path());
             if (allowed.isEmpty()) {
                 throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, "no route for " + request.path());
@@ -100,8 +104,8 @@ public final class HttpApi {
                 throw new SluiceException(ErrorCode.METHOD_NOT_ALLOWED, request.method() + " is not allowed on "
                         + request.path() + "; allowed: " + String.join(", ", allowed), Map.of("allowed", allowed));
             }
-            throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, request.method() + " " + request.path()
-                    + " is not served by this function");
+            throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, "no route for " + request.method() + " "
+                    + request.path());
         } catch (SluiceException e) {
             return error(e);
         } catch (SdkServiceException e) {
@@ -115,6 +119,22 @@ public final class HttpApi {
         } catch (RuntimeException e) {
             return unexpected(request, e);
         }
+    }
+
+    /**
+     * The path parameters API Gateway extracted for {@code route}; when an event lacks them, the same
+     * taken from the raw path by the route's own template (the route itself is never chosen by the path).
+     */
+    private static Map<String, String> pathParameters(Route route, ApiRequest request) {
+        if (!request.pathParameters().isEmpty() || !route.pathTemplate().contains("{")) {
+            return request.pathParameters();
+        }
+        Map<String, String> parameters = route.match(request.path());
+        if (parameters == null) {
+            throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, "the path " + request.path() + " does not fit "
+                    + route.routeKey());
+        }
+        return parameters;
     }
 
     private ApiResponse unexpected(ApiRequest request, RuntimeException e) {
