@@ -150,7 +150,7 @@ public final class HttpApi {
             case CREATE_TOPIC -> {
                 Wire.CreateTopicRequest body = parse(request, Wire.CreateTopicRequest.class);
                 TopicConfig created = log.topics().create(new CreateTopic(body.name(), body.partitions(),
-                        body.retentionMs(), body.retentionBytes(), body.maxRecordBytes()));
+                        body.retentionMs(), body.retentionBytes(), body.maxRecordBytes(), body.maxTimestampSkewMs()));
                 yield json(201, toWire(created));
             }
             case LIST_TOPICS -> json(200, new Wire.TopicList(log.topics().list().stream().map(HttpApi::toWire).toList()));
@@ -496,7 +496,7 @@ public final class HttpApi {
 
     private static Wire.Topic toWire(TopicConfig t) {
         return new Wire.Topic(t.name(), t.topicId(), t.partitions(), t.retentionMs(), t.retentionBytes(),
-                t.maxRecordBytes(), t.createdAt());
+                t.maxRecordBytes(), t.createdAt(), t.maxTimestampSkewMs());
     }
 
     private static Wire.TopicDescription toWire(TopicDescription d) {
@@ -506,7 +506,7 @@ public final class HttpApi {
             partitions.add(new Wire.PartitionInfo(p.partition(), p.logStartOffset(), p.highWatermark()));
         }
         return new Wire.TopicDescription(t.name(), t.topicId(), t.partitions(), t.retentionMs(), t.retentionBytes(),
-                t.maxRecordBytes(), t.createdAt(), partitions);
+                t.maxRecordBytes(), t.createdAt(), t.maxTimestampSkewMs(), partitions);
     }
 
     static ApiResponse error(SluiceException e) {

@@ -205,6 +205,12 @@ public final class ProduceService {
             throw new SluiceException(ErrorCode.INVALID_RECORD,
                     "record " + index + " has a negative timestamp " + record.timestamp());
         }
+        if (record.timestamp() != null && record.timestamp() > topic.latestTimestampAt(now)) {
+            throw new SluiceException(ErrorCode.INVALID_TIMESTAMP, "record " + index + " is stamped "
+                    + record.timestamp() + ", more than maxTimestampSkewMs (" + topic.maxTimestampSkewMs()
+                    + ") ahead of the server's clock (" + now + ")",
+                    Map.of("maxTimestampSkewMs", topic.maxTimestampSkewMs(), "serverTime", now));
+        }
         checkHeaders(index, record.headers());
         LogRecord logRecord = new LogRecord(record.timestamp() == null ? now : record.timestamp(),
                 record.key(), record.value(), record.headers());
