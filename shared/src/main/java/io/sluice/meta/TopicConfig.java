@@ -36,7 +36,7 @@ public record TopicConfig(String name, String topicId, int partitions, long rete
     }
 
     public TopicConfig {
-        validateName(name);
+        validatePattern(name);
         Objects.requireNonNull(topicId, "topicId");
         if (partitions < 1 || partitions > MAX_PARTITIONS) {
             throw new SluiceException(ErrorCode.INVALID_PARTITION_COUNT,
@@ -77,7 +77,20 @@ public record TopicConfig(String name, String topicId, int partitions, long rete
         return this;
     }
 
+    /**
+     * A name a new topic may take: 1 to 249 characters of {@code [a-zA-Z0-9._-]}, and neither {@code .} nor
+     * {@code ..}, which Kafka refuses too (they are path segments: in an S3 key or a URL they name another
+     * place). A topic stored before this check is still read under such a name, so it can be deleted.
+     */
     public static void validateName(String name) {
+        validatePattern(name);
+        if (name.equals(".") || name.equals("..")) {
+            throw new SluiceException(ErrorCode.INVALID_TOPIC_NAME,
+                    "topic names '.' and '..' are not allowed, got '" + name + "'");
+        }
+    }
+
+    private static void validatePattern(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new SluiceException(ErrorCode.INVALID_TOPIC_NAME,
                     "topic names are 1 to 249 characters of [a-zA-Z0-9._-], got "
