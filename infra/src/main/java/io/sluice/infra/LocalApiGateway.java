@@ -103,6 +103,14 @@ public final class LocalApiGateway implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            String refusal = foreignRequest(exchange.getRequestHeaders().getFirst("Origin"),
+                    exchange.getRequestHeaders().getFirst("Host"), server.getAddress());
+            if (refusal != null) {
+                System.err.println("local API gateway: refused " + exchange.getRequestMethod() + " "
+                        + exchange.getRequestURI().getRawPath() + ": " + refusal);
+                send(exchange, 403, "{\"message\":\"Forbidden\"}");
+                return;
+            }
             byte[] body = readBody(exchange.getRequestBody());
             if (body == null) {
                 send(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
@@ -201,6 +209,44 @@ public final class LocalApiGateway implements AutoCloseable {
                                 .build())
                         .build())
                 .build();
+    }
+
+    /**
+     * Why a request must be refused as coming from elsewhere than this machine's own clients, or null. A
+     * web page in a browser can send requests to a local server (a form POST needs no CORS preflight), and
+     * a DNS-rebound name can make them look same-origin: so a request with an {@code Origin} that is not
+     * {@code http://localhost}, {@code http://127.0.0.1} or {@code http://[::1]} (any port) is refused,
+     * and so is one whose {@code Host} names neither this server's address nor a loopback name (bound to
+     * every interface, any IP literal is taken; names are not).
+     */
+    public static String foreignRequest(String origin, String host, InetSocketAddress bound) {
+        if (origin != null && !origin.matches("http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d{1,5})?")) {
+            return "Origin " + origin + " is not local";
+        }
+        if (host == null) {
+            return null;
+        }
+        String name = host;
+        String port = null;
+        int colon = host.lastIndexOf(':');
+        if (colon > host.lastIndexOf(']')) {
+            name = host.substring(0, colon);
+            port = host.substring(colon + 1);
+        }
+        if (port != null && !port.equals(Integer.toString(bound.getPort()))) {
+            return "Host " + host + " names another port than " + bound.getPort();
+        }
+        String bare = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+        if (bare.equalsIgnoreCase("localhost") || bare.equals("127.0.0.1") || bare.equals("::1")
+                || bare.equalsIgnoreCase(bound.getHostString())
+                || bound.getAddress() != null && bare.equals(bound.getAddress().getHostAddress())) {
+            return null;
+        }
+        boolean wildcard = bound.getAddress() != null && bound.getAddress().isAnyLocalAddress();
+        if (wildcard && (bare.matches("\\d{1,3}(\\.\\d{1,3}){3}") || bare.contains(":"))) {
+            return null;
+        }
+        return "Host " + host + " is not this server's address";
     }
 
     /** The path parameters if {@code path} fits the template, else null. */
