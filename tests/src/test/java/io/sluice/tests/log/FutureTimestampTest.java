@@ -128,4 +128,29 @@ class FutureTimestampTest {
                 .as("retention retired the future-stamped batch at offset 2 and went on past it")
                 .isGreaterThan(3);
     }
+
+    @Test
+    void aSegmentMergedFromAFutureStampedBatchDoesNotHoldRetentionBack() {
+        TopicConfig topic = log.topics().create(new CreateTopic("t", 1, 1_000L, null, null));
+        produceAt(clock.millis());
+        produceAt(clock.millis());
+        clock.advance(1_000);
+        commitFutureStampedBatch(topic);
+        clock.advance(1_000);
+        produceAt(clock.millis());
+        produceAt(clock.millis());
+        // segments close at two entries, so the future-stamped batch is merged with the one after it
+        int entryBytes = metadata.getHead("t", 0).orElseThrow().last().byteLength();
+        Maintenance maintenance = new Maintenance(objects, metadata, new TopicCache(metadata, clock, Duration.ZERO),
+                clock, new Maintenance.Settings(2L * entryBytes - 1, 0));
+        maintenance.run("t");
+        String id = topic.topicId();
+        assertThat(metadata.entriesFrom("t", 0, id, 0, 100)).as("offsets 2-3 are one segment")
+                .anyMatch(e -> e.level() == 1 && e.baseOffset() == 2 && e.lastOffset() == 3);
+
+        clock.advance(Duration.ofHours(2).toMillis());
+        maintenance.run("t");
+        assertThat(log.fetcher().earliestOffset("t", 0))
+                .as("retention retired the segment holding the future-stamped batch").isGreaterThan(3);
+    }
 }
