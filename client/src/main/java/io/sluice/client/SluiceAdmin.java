@@ -15,7 +15,7 @@ public final class SluiceAdmin {
     public Wire.Topic createTopic(String name, int partitions, Long retentionMs, Long retentionBytes,
                                   Integer maxRecordBytes) {
         return http.post("/topics", new Wire.CreateTopicRequest(name, partitions, retentionMs, retentionBytes,
-                maxRecordBytes), Wire.Topic.class);
+                maxRecordBytes, null), Wire.Topic.class);
     }
 
     public List<Wire.Topic> listTopics() {

@@ -56,7 +56,9 @@ public abstract class ApiGatewayHandler implements RequestHandler<APIGatewayV2HT
         }
         Map<String, String> query = event.getQueryStringParameters() == null ? Map.of()
                 : new HashMap<>(event.getQueryStringParameters());
-        return new ApiRequest(method, event.getRawPath(), query, body);
+        String routeKey = event.getRequestContext() != null && event.getRequestContext().getRouteKey() != null
+                ? event.getRequestContext().getRouteKey() : event.getRouteKey();
+        return new ApiRequest(method, routeKey, event.getPathParameters(), event.getRawPath(), query, body);
     }
 
     private static void logError(String requestId, ApiRequest request, Throwable error) {

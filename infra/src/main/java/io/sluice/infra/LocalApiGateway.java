@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,17 +24,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * An HTTP server that does what API Gateway's HTTP API does for Sluice: it matches each request to a
  * route from template.yaml, builds a payload-format-2.0 event, invokes that route's handler, and turns
  * the handler's response back into HTTP. Requests that match no route go to the {@code $default} route's
  * function, or get API Gateway's own 404.
+ *
+ * <p>It refuses what AWS refuses, where AWS refuses it: a request body over 10 MB gets API Gateway's 413
+ * before any handler runs; a handler that has not answered within the 30 s integration timeout gets
+ * API Gateway's 503; a handler response over Lambda's 6 MB gets API Gateway's 500, as Lambda fails that
+ * invocation. Each refusal of the last two is logged with the limit it hit.
  */
-final class LocalApiGateway implements AutoCloseable {
+public final class LocalApiGateway implements AutoCloseable {
 
     static {
         // The JDK server writes headers and body separately; with Nagle's algorithm and delayed ACKs that
@@ -43,20 +53,38 @@ final class LocalApiGateway implements AutoCloseable {
     }
 
     /** API Gateway HTTP API's payload limit; past it the request never reaches a function. */
-    static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+    public static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+    /** Lambda's limit on a synchronous response: the JSON of the whole response object the handler returns. */
+    public static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+    /** API Gateway's integration timeout for HTTP APIs. */
+    public static final Duration INTEGRATION_TIMEOUT = Duration.ofSeconds(30);
     private static final int WORKERS = 16;
+    private static final ObjectMapper LAMBDA_JSON = new ObjectMapper();
 
     /** One route bound to its handler. */
-    record Binding(SamTemplate.HttpRoute route, String functionName,
+    public record Binding(SamTemplate.HttpRoute route, String functionName,
                    RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
     }
 
     private final HttpServer server;
     private final ExecutorService workers;
     private final List<Binding> bindings;
+    private final Duration integrationTimeout;
+    private final ExecutorService invocations = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "local-lambda");
+        t.setDaemon(true);
+        return t;
+    });
 
-    LocalApiGateway(String host, int port, List<Binding> bindings) throws IOException {
+    public LocalApiGateway(String host, int port, List<Binding> bindings) throws IOException {
+        this(host, port, bindings, INTEGRATION_TIMEOUT);
+    }
+
+    /** With another integration timeout than API Gateway's 30 s, for tests. */
+    public LocalApiGateway(String host, int port, List<Binding> bindings, Duration integrationTimeout)
+            throws IOException {
         this.bindings = List.copyOf(bindings);
+        this.integrationTimeout = integrationTimeout;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
         this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
             Thread t = new Thread(r, "local-api");
@@ -68,19 +96,27 @@ final class LocalApiGateway implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         InetSocketAddress address = server.getAddress();
         return URI.create("http://" + address.getHostString() + ":" + address.getPort());
     }
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            String refusal = foreignRequest(exchange.getRequestHeaders().getFirst("Origin"),
+                    exchange.getRequestHeaders().getFirst("Host"), server.getAddress());
+            if (refusal != null) {
+                System.err.println("local API gateway: refused " + exchange.getRequestMethod() + " "
+                        + exchange.getRequestURI().getRawPath() + ": " + refusal);
+                send(exchange, 403, "{\"message\":\"Forbidden\"}");
+                return;
+            }
             byte[] body = readBody(exchange.getRequestBody());
             if (body == null) {
                 send(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
                 return;
             }
-            String method = exchange.getRequestMethod().toUpperCase();
+            String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
             Binding match = null;
             Map<String, String> pathParameters = Map.of();
@@ -101,7 +137,35 @@ final class LocalApiGateway implements AutoCloseable {
                 send(exchange, 404, "{\"message\":\"Not Found\"}");
                 return;
             }
-            APIGatewayV2HTTPResponse response = invoke(match, exchange, method, path, pathParameters, body);
+            APIGatewayV2HTTPEvent event = event(match, exchange, method, path, pathParameters, body);
+            Binding binding = match;
+            Future<APIGatewayV2HTTPResponse> invocation = invocations.submit(() -> binding.handler().handleRequest(event,
+                    new LocalContext(event.getRequestContext().getRequestId(), binding.functionName(),
+                            System.currentTimeMillis() + integrationTimeout.toMillis())));
+            APIGatewayV2HTTPResponse response;
+            try {
+                response = invocation.get(integrationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                invocation.cancel(true);
+                System.err.println("local API gateway: " + match.functionName() + " did not answer " + method + " "
+                        + path + " within the integration timeout of " + integrationTimeout.toMillis()
+                        + " ms (API Gateway's limit is 30 s); answering 503");
+                send(exchange, 503, "{\"message\":\"Service Unavailable\"}");
+                return;
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            int responseBytes = LAMBDA_JSON.writeValueAsBytes(response).length;
+            if (responseBytes > MAX_RESPONSE_BYTES) {
+                System.err.println("local API gateway: " + match.functionName() + " returned a " + responseBytes
+                        + "-byte response to " + method + " " + path + ", over Lambda's 6 MB response limit ("
+                        + MAX_RESPONSE_BYTES + " bytes); answering 500");
+                send(exchange, 500, "{\"message\":\"Internal Server Error\"}");
+                return;
+            }
             write(exchange, response);
         } catch (RuntimeException e) {
             System.err.println("local API gateway: handler failed: " + e);
@@ -110,15 +174,15 @@ final class LocalApiGateway implements AutoCloseable {
         }
     }
 
-    private static APIGatewayV2HTTPResponse invoke(Binding binding, HttpExchange exchange, String method, String path,
-                                                   Map<String, String> pathParameters, byte[] body) {
+    private static APIGatewayV2HTTPEvent event(Binding binding, HttpExchange exchange, String method, String path,
+                                               Map<String, String> pathParameters, byte[] body) {
         String requestId = UUID.randomUUID().toString();
         String rawQuery = exchange.getRequestURI().getRawQuery();
         Map<String, String> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), String.join(",", values)));
         String text = utf8(body);
         long now = System.currentTimeMillis();
-        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+        return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(binding.route().routeKey())
                 .withRawPath(path)
@@ -145,7 +209,44 @@ final class LocalApiGateway implements AutoCloseable {
                                 .build())
                         .build())
                 .build();
-        return binding.handler().handleRequest(event, new LocalContext(requestId, binding.functionName(), now + 30_000));
+    }
+
+    /**
+     * Why a request must be refused as coming from elsewhere than this machine's own clients, or null. A
+     * web page in a browser can send requests to a local server (a form POST needs no CORS preflight), and
+     * a DNS-rebound name can make them look same-origin: so a request with an {@code Origin} that is not
+     * {@code http://localhost}, {@code http://127.0.0.1} or {@code http://[::1]} (any port) is refused,
+     * and so is one whose {@code Host} names neither this server's address nor a loopback name (bound to
+     * every interface, any IP literal is taken; names are not).
+     */
+    public static String foreignRequest(String origin, String host, InetSocketAddress bound) {
+        if (origin != null && !origin.matches("http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d{1,5})?")) {
+            return "Origin " + origin + " is not local";
+        }
+        if (host == null) {
+            return null;
+        }
+        String name = host;
+        String port = null;
+        int colon = host.lastIndexOf(':');
+        if (colon > host.lastIndexOf(']')) {
+            name = host.substring(0, colon);
+            port = host.substring(colon + 1);
+        }
+        if (port != null && !port.equals(Integer.toString(bound.getPort()))) {
+            return "Host " + host + " names another port than " + bound.getPort();
+        }
+        String bare = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+        if (bare.equalsIgnoreCase("localhost") || bare.equals("127.0.0.1") || bare.equals("::1")
+                || bare.equalsIgnoreCase(bound.getHostString())
+                || bound.getAddress() != null && bare.equals(bound.getAddress().getHostAddress())) {
+            return null;
+        }
+        boolean wildcard = bound.getAddress() != null && bound.getAddress().isAnyLocalAddress();
+        if (wildcard && (bare.matches("\\d{1,3}(\\.\\d{1,3}){3}") || bare.contains(":"))) {
+            return null;
+        }
+        return "Host " + host + " is not this server's address";
     }
 
     /** The path parameters if {@code path} fits the template, else null. */
@@ -234,6 +335,7 @@ final class LocalApiGateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        invocations.shutdownNow();
         workers.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);

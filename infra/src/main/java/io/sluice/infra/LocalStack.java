@@ -57,6 +57,7 @@ public final class LocalStack implements AutoCloseable {
         SamTemplate template = SamTemplate.load(settings.template());
         Path dataDir = settings.dataDir().toAbsolutePath().normalize();
         try {
+            createPrivateDirectory(dataDir);
             Files.createDirectories(dataDir.resolve("s3"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
@@ -114,6 +115,28 @@ public final class LocalStack implements AutoCloseable {
                         + " (is the port taken?)", io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Creates {@code dir}, if it does not exist, readable only by its owner (0700 where the file system has
+     * POSIX permissions): it holds every record and the emulators' state. An existing directory is left as
+     * it is.
+     */
+    public static void createPrivateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (dir.getParent() != null) {
+            Files.createDirectories(dir.getParent());
+        }
+        try {
+            Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // made meanwhile by someone else: left as it is
         }
     }
 

@@ -38,6 +38,7 @@ public final class LocalStackCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 0 to 65535, was " + port);
         }
+        exposureWarning(host, false).ifPresent(System.err::println);
         LocalStack stack = LocalStack.start(new LocalStack.Settings(host, port, dataDir, template, infraDir));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -50,6 +51,25 @@ public final class LocalStackCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * A warning when the stack would serve other machines ({@code host} is not a loopback address) without
+     * checking credentials: anyone who can reach the port can then read, write and delete every topic.
+     */
+    public static java.util.Optional<String> exposureWarning(String host, boolean checksCredentials) {
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (loopback || checksCredentials) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("WARNING: sluice-local is listening on " + host + ", which is not a loopback "
+                + "address, and checks no credentials (--auth none): anyone who can reach this port can read, "
+                + "write and delete every topic. Bind to 127.0.0.1 unless that is what you want.");
     }
 
     public static void main(String[] args) {

@@ -43,15 +43,19 @@ import java.util.UUID;
  * call {@link #handle}.
  *
  * <p>Each Lambda function serves a subset of the routes (so each gets only the permissions its routes
- * need); a request for a path no route has answers 404 ROUTE_NOT_FOUND, and a known path with the wrong
- * method answers 405 METHOD_NOT_ALLOWED.
+ * need). A request runs the route named by the route key API Gateway selected, never one found again
+ * from the raw path; on {@code $default} (no route matched) it only answers 404 ROUTE_NOT_FOUND, or 405
+ * METHOD_NOT_ALLOWED for a known path with the wrong method.
  */
 public final class HttpApi {
 
     /** Lambda's synchronous payload limit; larger requests answer 413 REQUEST_TOO_LARGE. */
     public static final int MAX_REQUEST_BYTES = 6 * 1024 * 1024;
-    /** The most records one fetch returns, which bounds the JSON overhead of tiny records. */
+    /** The most records one fetch returns, and the default of its {@code maxRecords}. */
     public static final int MAX_FETCH_RECORDS = 10_000;
+    /** A fetch's records stop before their serialized size would pass about 5.5 MB (see {@link ResponseSize}). */
+    private static final FetchService.ResponseBudget FETCH_BUDGET =
+            new FetchService.ResponseBudget(ResponseSize.FETCH_BUDGET, ResponseSize::of);
 
     private static final ObjectMapper JSON = Wire.mapper();
     private static final Base64.Decoder BASE64_IN = Base64.getDecoder();
@@ -83,12 +87,15 @@ public final class HttpApi {
                 throw new SluiceException(ErrorCode.REQUEST_TOO_LARGE, "request body is " + request.body().length
                         + " bytes; the limit is " + MAX_REQUEST_BYTES, Map.of("maxRequestBytes", MAX_REQUEST_BYTES));
             }
-            for (Route route : served) {
-                Map<String, String> parameters = route.match(request.path());
-                if (parameters != null && route.method().equalsIgnoreCase(request.method())) {
-                    return dispatch(route, parameters, request);
+            Route route = Route.forKey(request.routeKey());
+            if (route != null) {
+                if (!served.contains(route)) {
+                    throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, route.routeKey()
+                            + " is not served by this function");
                 }
+                return dispatch(route, pathParameters(route, request), request);
             }
+            // $default, API Gateway's catch-all: it only ever explains why nothing ran.
             List<String> allowed = Route.methodsFor(request.path());
             if (allowed.isEmpty()) {
                 throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, "no route for " + request.path());
@@ -97,8 +104,8 @@ public final class HttpApi {
                 throw new SluiceException(ErrorCode.METHOD_NOT_ALLOWED, request.method() + " is not allowed on "
                         + request.path() + "; allowed: " + String.join(", ", allowed), Map.of("allowed", allowed));
             }
-            throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, request.method() + " " + request.path()
-                    + " is not served by this function");
+            throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, "no route for " + request.method() + " "
+                    + request.path());
         } catch (SluiceException e) {
             return error(e);
         } catch (SdkServiceException e) {
@@ -114,6 +121,22 @@ public final class HttpApi {
         }
     }
 
+    /**
+     * The path parameters API Gateway extracted for {@code route}; when an event lacks them, the same
+     * taken from the raw path by the route's own template (the route itself is never chosen by the path).
+     */
+    private static Map<String, String> pathParameters(Route route, ApiRequest request) {
+        if (!request.pathParameters().isEmpty() || !route.pathTemplate().contains("{")) {
+            return request.pathParameters();
+        }
+        Map<String, String> parameters = route.match(request.path());
+        if (parameters == null) {
+            throw new SluiceException(ErrorCode.ROUTE_NOT_FOUND, "the path " + request.path() + " does not fit "
+                    + route.routeKey());
+        }
+        return parameters;
+    }
+
     private ApiResponse unexpected(ApiRequest request, RuntimeException e) {
         String requestId = UUID.randomUUID().toString();
         errors.report(requestId, request, e);
@@ -127,7 +150,7 @@ public final class HttpApi {
             case CREATE_TOPIC -> {
                 Wire.CreateTopicRequest body = parse(request, Wire.CreateTopicRequest.class);
                 TopicConfig created = log.topics().create(new CreateTopic(body.name(), body.partitions(),
-                        body.retentionMs(), body.retentionBytes(), body.maxRecordBytes()));
+                        body.retentionMs(), body.retentionBytes(), body.maxRecordBytes(), body.maxTimestampSkewMs()));
                 yield json(201, toWire(created));
             }
             case LIST_TOPICS -> json(200, new Wire.TopicList(log.topics().list().stream().map(HttpApi::toWire).toList()));
@@ -217,9 +240,14 @@ public final class HttpApi {
             throw new SluiceException(ErrorCode.INVALID_REQUEST,
                     "maxBytes must be between 1 and " + FetchService.MAX_MAX_BYTES + ", was " + maxBytes);
         }
+        long maxRecords = longParam(request, "maxRecords", (long) MAX_FETCH_RECORDS);
+        if (maxRecords < 1 || maxRecords > MAX_FETCH_RECORDS) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST,
+                    "maxRecords must be between 1 and " + MAX_FETCH_RECORDS + ", was " + maxRecords);
+        }
         long maxWaitMs = longParam(request, "maxWaitMs", 0L);
-        FetchResult result = log.fetcher().fetch(topic, partition, offset, (int) maxBytes, MAX_FETCH_RECORDS,
-                maxWaitMs);
+        FetchResult result = log.fetcher().fetch(topic, partition, offset, (int) maxBytes, (int) maxRecords,
+                maxWaitMs, FETCH_BUDGET);
         List<Wire.Record> records = new ArrayList<>(result.records().size());
         for (FetchedRecord fetched : result.records()) {
             LogRecord r = fetched.record();
@@ -473,7 +501,7 @@ public final class HttpApi {
 
     private static Wire.Topic toWire(TopicConfig t) {
         return new Wire.Topic(t.name(), t.topicId(), t.partitions(), t.retentionMs(), t.retentionBytes(),
-                t.maxRecordBytes(), t.createdAt());
+                t.maxRecordBytes(), t.createdAt(), t.maxTimestampSkewMs());
     }
 
     private static Wire.TopicDescription toWire(TopicDescription d) {
@@ -483,7 +511,7 @@ public final class HttpApi {
             partitions.add(new Wire.PartitionInfo(p.partition(), p.logStartOffset(), p.highWatermark()));
         }
         return new Wire.TopicDescription(t.name(), t.topicId(), t.partitions(), t.retentionMs(), t.retentionBytes(),
-                t.maxRecordBytes(), t.createdAt(), partitions);
+                t.maxRecordBytes(), t.createdAt(), t.maxTimestampSkewMs(), partitions);
     }
 
     static ApiResponse error(SluiceException e) {

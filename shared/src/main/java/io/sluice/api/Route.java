@@ -63,13 +63,26 @@ public enum Route {
         return method + " " + pathTemplate;
     }
 
-    /** The path parameters if {@code path} fits this route's template (whatever the method), else null. */
+    /** The route whose {@link #routeKey()} is {@code routeKey}, or null ({@code $default}, or unknown). */
+    public static Route forKey(String routeKey) {
+        for (Route route : values()) {
+            if (route.routeKey().equals(routeKey)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The path parameters if {@code path} fits this route's template (whatever the method), else null. It
+     * matches as API Gateway's HTTP APIs do: case-sensitively, and a trailing slash does not match a
+     * template without one.
+     */
     public Map<String, String> match(String path) {
         if (path == null || !path.startsWith("/")) {
             return null;
         }
-        String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        String[] parts = trimmed.substring(1).split("/", -1);
+        String[] parts = path.substring(1).split("/", -1);
         if (parts.length != segments.size()) {
             return null;
         }

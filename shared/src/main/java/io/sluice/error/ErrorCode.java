@@ -12,6 +12,8 @@ public enum ErrorCode {
     INVALID_PARTITION_COUNT(400),
     INVALID_CONFIG(400),
     INVALID_RECORD(400),
+    /** A record stamped further ahead of the server's clock than its topic's {@code maxTimestampSkewMs}. */
+    INVALID_TIMESTAMP(400),
     INVALID_OFFSET(400),
     INVALID_GROUP_NAME(400),
     /** No route has this path. */

@@ -65,11 +65,27 @@ public final class FetchService {
      * the longest wait; records are returned at most 200 ms after they are committed.
      */
     public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords, long maxWaitMs) {
+        return fetch(topic, partition, offset, maxBytes, maxRecords, maxWaitMs, ResponseBudget.NONE);
+    }
+
+    /**
+     * What a record costs in the response that carries it, and how much that response may hold: the HTTP
+     * API counts each record's serialized bytes (JSON, base64, the Lambda envelope) so that no fetch
+     * answer can exceed Lambda's response limit, whatever {@code maxBytes} says.
+     */
+    public record ResponseBudget(long limit, java.util.function.ToLongFunction<FetchedRecord> cost) {
+        /** No limit beyond {@code maxBytes} and {@code maxRecords}. */
+        public static final ResponseBudget NONE = new ResponseBudget(Long.MAX_VALUE, record -> 0);
+    }
+
+    /** As the long-poll fetch above, also stopping before the records' cost would pass {@code budget}'s limit. */
+    public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords, long maxWaitMs,
+                             ResponseBudget budget) {
         if (maxWaitMs < 0 || maxWaitMs > MAX_WAIT_MS) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST,
                     "maxWaitMs must be between 0 and " + MAX_WAIT_MS + ", was " + maxWaitMs);
         }
-        FetchResult result = fetch(topic, partition, offset, maxBytes, maxRecords);
+        FetchResult result = fetch(topic, partition, offset, maxBytes, maxRecords, budget);
         if (!result.records().isEmpty() || maxWaitMs == 0) {
             return result;
         }
@@ -85,7 +101,7 @@ public final class FetchService {
             interval = Math.min(interval * 2, MAX_POLL_INTERVAL_MS);
             PartitionHead head = heads.read(topic, partition).head();
             if (head.nextOffset() > offset || head.logStartOffset() > offset) {
-                return fetch(topic, partition, offset, maxBytes, maxRecords);
+                return fetch(topic, partition, offset, maxBytes, maxRecords, budget);
             }
             result = new FetchResult(List.of(), offset, head.nextOffset(), head.logStartOffset());
         }
@@ -105,6 +121,15 @@ public final class FetchService {
 
     /** As {@link #fetch(String, int, long, int)}, returning at most {@code maxRecords} records. */
     public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords) {
+        return fetch(topic, partition, offset, maxBytes, maxRecords, ResponseBudget.NONE);
+    }
+
+    /**
+     * As {@link #fetch(String, int, long, int, int)}, also stopping before the records' cost passes
+     * {@code budget}'s limit; the first record is returned whatever it costs.
+     */
+    public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords,
+                             ResponseBudget budget) {
         if (maxRecords < 1) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "maxRecords must be at least 1, was " + maxRecords);
         }
@@ -121,8 +146,10 @@ public final class FetchService {
         java.util.ArrayDeque<IndexEntry> ahead = new java.util.ArrayDeque<>();
         long want = offset;
         long bytes = 0;
+        long spent = 0;
         boolean first = true;
-        while (want < head.nextOffset() && bytes < maxBytes && records.size() < maxRecords) {
+        while (want < head.nextOffset() && bytes < maxBytes && records.size() < maxRecords
+                && spent < budget.limit()) {
             IndexEntry entry = first ? entryFor(head, want) : nextEntry(head, want, ahead);
             first = false;
             boolean full = false;
@@ -131,12 +158,15 @@ public final class FetchService {
                     continue;
                 }
                 int size = record.record().sizeInBytes();
-                if (!records.isEmpty() && (bytes + size > maxBytes || records.size() == maxRecords)) {
+                long cost = budget.cost().applyAsLong(record);
+                if (!records.isEmpty() && (bytes + size > maxBytes || records.size() == maxRecords
+                        || spent + cost > budget.limit())) {
                     full = true;
                     break;
                 }
                 records.add(record);
                 bytes += size;
+                spent += cost;
                 want = record.offset() + 1;
             }
             if (full) {

@@ -6,6 +6,7 @@ import io.sluice.error.SluiceException;
 import io.sluice.format.LogRecord;
 import io.sluice.format.ObjectFormat;
 import io.sluice.format.ObjectFormat.BatchLocation;
+import io.sluice.format.RecordHeader;
 import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
@@ -213,6 +214,13 @@ public final class ProduceService {
             throw new SluiceException(ErrorCode.INVALID_RECORD,
                     "record " + index + " has a negative timestamp " + record.timestamp());
         }
+        if (record.timestamp() != null && record.timestamp() > topic.latestTimestampAt(now)) {
+            throw new SluiceException(ErrorCode.INVALID_TIMESTAMP, "record " + index + " is stamped "
+                    + record.timestamp() + ", more than maxTimestampSkewMs (" + topic.maxTimestampSkewMs()
+                    + ") ahead of the server's clock (" + now + ")",
+                    Map.of("maxTimestampSkewMs", topic.maxTimestampSkewMs(), "serverTime", now));
+        }
+        checkHeaders(index, record.headers());
         LogRecord logRecord = new LogRecord(record.timestamp() == null ? now : record.timestamp(),
                 record.key(), record.value(), record.headers());
         if (logRecord.sizeInBytes() > topic.maxRecordBytes()) {
@@ -221,6 +229,30 @@ public final class ProduceService {
                     Map.of("maxRecordBytes", topic.maxRecordBytes()));
         }
         return logRecord;
+    }
+
+    /** Headers within {@link RecordHeader}'s bounds: count, key length, and bytes together. */
+    private static void checkHeaders(int index, List<RecordHeader> headers) {
+        Map<String, Object> limits = Map.of("maxHeaders", RecordHeader.MAX_HEADERS,
+                "maxHeaderKeyBytes", RecordHeader.MAX_KEY_BYTES, "maxHeaderBytes", RecordHeader.MAX_TOTAL_BYTES);
+        if (headers.size() > RecordHeader.MAX_HEADERS) {
+            throw new SluiceException(ErrorCode.INVALID_RECORD, "record " + index + " has " + headers.size()
+                    + " headers; at most " + RecordHeader.MAX_HEADERS + " are allowed", limits);
+        }
+        long total = 0;
+        for (int h = 0; h < headers.size(); h++) {
+            RecordHeader header = headers.get(h);
+            int keyBytes = header.key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (keyBytes > RecordHeader.MAX_KEY_BYTES) {
+                throw new SluiceException(ErrorCode.INVALID_RECORD, "record " + index + " header " + h + " has a "
+                        + keyBytes + "-byte key; at most " + RecordHeader.MAX_KEY_BYTES + " bytes are allowed", limits);
+            }
+            total += keyBytes + (header.value() == null ? 0 : header.value().length);
+        }
+        if (total > RecordHeader.MAX_TOTAL_BYTES) {
+            throw new SluiceException(ErrorCode.INVALID_RECORD, "record " + index + " has " + total
+                    + " bytes of headers; at most " + RecordHeader.MAX_TOTAL_BYTES + " are allowed", limits);
+        }
     }
 
     /** Writes the object under a fresh {@code wal/yyyy/mm/dd/hh/<ulid>.wal} key, never over another. */

@@ -17,7 +17,11 @@ public final class TopicService {
 
     /** A request to create a topic; null fields take the defaults. */
     public record CreateTopic(String name, Integer partitions, Long retentionMs, Long retentionBytes,
-                              Integer maxRecordBytes) {
+                              Integer maxRecordBytes, Long maxTimestampSkewMs) {
+        public CreateTopic(String name, Integer partitions, Long retentionMs, Long retentionBytes,
+                           Integer maxRecordBytes) {
+            this(name, partitions, retentionMs, retentionBytes, maxRecordBytes, null);
+        }
     }
 
     private final MetadataStore metadata;
@@ -53,7 +57,8 @@ public final class TopicService {
                 request.retentionMs() == null ? TopicConfig.UNLIMITED : request.retentionMs(),
                 request.retentionBytes() == null ? TopicConfig.UNLIMITED : request.retentionBytes(),
                 request.maxRecordBytes() == null ? TopicConfig.DEFAULT_MAX_RECORD_BYTES : request.maxRecordBytes(),
-                now);
+                now, request.maxTimestampSkewMs() == null ? TopicConfig.DEFAULT_MAX_TIMESTAMP_SKEW_MS
+                        : request.maxTimestampSkewMs());
         metadata.createTopic(topic);
         topics.invalidate(topic.name());
         return topic;

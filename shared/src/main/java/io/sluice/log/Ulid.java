@@ -37,6 +37,22 @@ public final class Ulid {
         return new String(out);
     }
 
+    /** The epoch millis a ULID was generated at: its first 10 characters. */
+    public static long timestampOf(String ulid) {
+        if (ulid.length() != LENGTH) {
+            throw new IllegalArgumentException("not a ULID: " + ulid);
+        }
+        long time = 0;
+        for (int i = 0; i < 10; i++) {
+            int digit = new String(ALPHABET).indexOf(ulid.charAt(i));
+            if (digit < 0) {
+                throw new IllegalArgumentException("not a ULID: " + ulid);
+            }
+            time = time << 5 | digit;
+        }
+        return time;
+    }
+
     /** The smallest ULID that sorts after {@code ulid}: the same time, the random part plus one. */
     public static String successor(String ulid) {
         char[] chars = ulid.toCharArray();

@@ -245,7 +245,7 @@ public final class Maintenance {
         long logStart = head.logStartOffset();
         if (topic.retentionMs() > 0) {
             for (IndexEntry entry : new Chain(head, logStart)) {
-                if (entry.maxTimestamp() >= now - topic.retentionMs()) {
+                if (retentionTimestamp(topic, entry) >= now - topic.retentionMs()) {
                     break;
                 }
                 logStart = Math.max(logStart, entry.lastOffset() + 1);
@@ -285,6 +285,26 @@ public final class Maintenance {
         }
     }
 
+    /**
+     * The time retention ages an entry by: its newest record's timestamp, but never later than its WAL
+     * object's write time (the ULID in its key) plus the topic's {@code maxTimestampSkewMs}, the latest a
+     * producer could have stamped it then. A far-future timestamp that got in (before the skew was
+     * checked) therefore holds retention back by at most the skew. Segments carry the bound from their
+     * merge.
+     */
+    static long retentionTimestamp(TopicConfig topic, IndexEntry entry) {
+        String key = entry.objectKey();
+        if (!key.startsWith("wal/") || !key.endsWith(".wal") || key.length() < Ulid.LENGTH + 8) {
+            return entry.maxTimestamp();
+        }
+        try {
+            long written = Ulid.timestampOf(key.substring(key.length() - 4 - Ulid.LENGTH, key.length() - 4));
+            return Math.min(entry.maxTimestamp(), topic.latestTimestampAt(written));
+        } catch (IllegalArgumentException e) {
+            return entry.maxTimestamp();
+        }
+    }
+
     // ---- compaction ----
 
     void compact(TopicConfig topic, int partition, Guard guard, MaintenanceReport.Builder report) {
@@ -305,7 +325,7 @@ public final class Maintenance {
                     || entry.baseOffset() == run.get(run.size() - 1).lastOffset() + 1
                     && entry.maxTimestamp() - run.get(0).maxTimestamp() < rollMs);
             if (!joins) {
-                merge(head, run, guard, report);
+                merge(topic, head, run, guard, report);
                 run = new ArrayList<>();
                 runBytes = 0;
                 if (entry.level() != 0) {
@@ -315,17 +335,18 @@ public final class Maintenance {
             run.add(entry);
             runBytes += entry.byteLength();
             if (runBytes >= targetBytes) {
-                merge(head, run, guard, report);
+                merge(topic, head, run, guard, report);
                 run = new ArrayList<>();
                 runBytes = 0;
             }
         }
         if (!run.isEmpty() && clock.millis() - run.get(0).maxTimestamp() >= rollMs) {
-            merge(head, run, guard, report);
+            merge(topic, head, run, guard, report);
         }
     }
 
-    private void merge(PartitionHead head, List<IndexEntry> run, Guard guard, MaintenanceReport.Builder report) {
+    private void merge(TopicConfig topic, PartitionHead head, List<IndexEntry> run, Guard guard,
+                       MaintenanceReport.Builder report) {
         if (run.size() < 2) {
             return;
         }
@@ -354,7 +375,7 @@ public final class Maintenance {
             }
             expectedBase = entry.lastOffset() + 1;
             segment.addEncodedBatches(bytes);
-            maxTimestamp = Math.max(maxTimestamp, entry.maxTimestamp());
+            maxTimestamp = Math.max(maxTimestamp, retentionTimestamp(topic, entry));
         }
         byte[] object = segment.build();
         String key = String.format("seg/%s/%d/%020d-%020d-%s-%d.seg", head.topic(), head.partition(),

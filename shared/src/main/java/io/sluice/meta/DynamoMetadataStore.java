@@ -66,6 +66,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         item.put("retentionBytes", n(topic.retentionBytes()));
         item.put("maxRecordBytes", n(topic.maxRecordBytes()));
         item.put("created", n(topic.createdAt()));
+        item.put("maxTimestampSkewMs", n(topic.maxTimestampSkewMs()));
         try {
             // a tombstone of a deleted incarnation gives way only to a later incarnation
             dynamo.putItem(b -> b.tableName(table).item(item)
@@ -512,7 +513,8 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static TopicConfig toTopic(Map<String, AttributeValue> item) {
         return new TopicConfig(item.get("name").s(), item.get("topicId").s(), num(item, "partitions").intValue(),
                 num(item, "retentionMs"), num(item, "retentionBytes"), num(item, "maxRecordBytes").intValue(),
-                num(item, "created"));
+                num(item, "created"), item.containsKey("maxTimestampSkewMs") ? num(item, "maxTimestampSkewMs")
+                        : TopicConfig.DEFAULT_MAX_TIMESTAMP_SKEW_MS);
     }
 
     private static PartitionHead toHead(String topic, int partition, Map<String, AttributeValue> item) {

@@ -13,9 +13,11 @@ import java.util.regex.Pattern;
  * @param retentionMs    how long records are kept; -1 keeps them forever
  * @param retentionBytes how many bytes per partition are kept; -1 means no limit
  * @param maxRecordBytes the largest record (key + value + headers) a producer may send
+ * @param maxTimestampSkewMs how far ahead of the server's clock a record's timestamp may be, as Kafka's
+ *                       {@code message.timestamp.after.max.ms}; later ones are refused (INVALID_TIMESTAMP)
  */
 public record TopicConfig(String name, String topicId, int partitions, long retentionMs, long retentionBytes,
-                          int maxRecordBytes, long createdAt) {
+                          int maxRecordBytes, long createdAt, long maxTimestampSkewMs) {
 
     public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     public static final int MAX_PARTITIONS = 1_000;
@@ -23,9 +25,18 @@ public record TopicConfig(String name, String topicId, int partitions, long rete
     /** The ceiling of a per-topic record limit: a produce request may not exceed 6 MB anyway. */
     public static final int MAX_MAX_RECORD_BYTES = 4 << 20;
     public static final long UNLIMITED = -1;
+    /** One hour, the default of Kafka's {@code message.timestamp.after.max.ms}. */
+    public static final long DEFAULT_MAX_TIMESTAMP_SKEW_MS = 3_600_000L;
+
+    /** A topic with the default timestamp skew (one hour). */
+    public TopicConfig(String name, String topicId, int partitions, long retentionMs, long retentionBytes,
+                       int maxRecordBytes, long createdAt) {
+        this(name, topicId, partitions, retentionMs, retentionBytes, maxRecordBytes, createdAt,
+                DEFAULT_MAX_TIMESTAMP_SKEW_MS);
+    }
 
     public TopicConfig {
-        validateName(name);
+        validatePattern(name);
         Objects.requireNonNull(topicId, "topicId");
         if (partitions < 1 || partitions > MAX_PARTITIONS) {
             throw new SluiceException(ErrorCode.INVALID_PARTITION_COUNT,
@@ -42,6 +53,15 @@ public record TopicConfig(String name, String topicId, int partitions, long rete
             throw new SluiceException(ErrorCode.INVALID_CONFIG,
                     "maxRecordBytes must be between 1 and " + MAX_MAX_RECORD_BYTES + ", was " + maxRecordBytes);
         }
+        if (maxTimestampSkewMs < 0) {
+            throw new SluiceException(ErrorCode.INVALID_CONFIG,
+                    "maxTimestampSkewMs must not be negative, was " + maxTimestampSkewMs);
+        }
+    }
+
+    /** The latest timestamp a record written at {@code now} may carry. */
+    public long latestTimestampAt(long now) {
+        return now > Long.MAX_VALUE - maxTimestampSkewMs ? Long.MAX_VALUE : now + maxTimestampSkewMs;
     }
 
     /**
@@ -57,7 +77,20 @@ public record TopicConfig(String name, String topicId, int partitions, long rete
         return this;
     }
 
+    /**
+     * A name a new topic may take: 1 to 249 characters of {@code [a-zA-Z0-9._-]}, and neither {@code .} nor
+     * {@code ..}, which Kafka refuses too (they are path segments: in an S3 key or a URL they name another
+     * place). A topic stored before this check is still read under such a name, so it can be deleted.
+     */
     public static void validateName(String name) {
+        validatePattern(name);
+        if (name.equals(".") || name.equals("..")) {
+            throw new SluiceException(ErrorCode.INVALID_TOPIC_NAME,
+                    "topic names '.' and '..' are not allowed, got '" + name + "'");
+        }
+    }
+
+    private static void validatePattern(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new SluiceException(ErrorCode.INVALID_TOPIC_NAME,
                     "topic names are 1 to 249 characters of [a-zA-Z0-9._-], got "

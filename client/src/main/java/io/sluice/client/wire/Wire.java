@@ -47,12 +47,12 @@ public final class Wire {
 
     /** POST /topics. Null fields take the server's defaults (no retention limits, 1 MiB records). */
     public record CreateTopicRequest(String name, Integer partitions, Long retentionMs, Long retentionBytes,
-                                     Integer maxRecordBytes) {
+                                     Integer maxRecordBytes, Long maxTimestampSkewMs) {
     }
 
     /** A topic as the API shows it. retentionMs and retentionBytes are -1 when unlimited. */
     public record Topic(String name, String topicId, int partitions, long retentionMs, long retentionBytes,
-                        int maxRecordBytes, long createdAt) {
+                        int maxRecordBytes, long createdAt, long maxTimestampSkewMs) {
     }
 
     /** GET /topics. */
@@ -66,7 +66,7 @@ public final class Wire {
     /** GET /topics/{topic}. */
     public record TopicDescription(String name, String topicId, int partitions, long retentionMs,
                                    long retentionBytes, int maxRecordBytes, long createdAt,
-                                   List<PartitionInfo> partitionStates) {
+                                   long maxTimestampSkewMs, List<PartitionInfo> partitionStates) {
     }
 
     /** A record header; value is base64 or null. */

@@ -25,11 +25,8 @@ public final class ColdStart {
         } else {
             @SuppressWarnings("unchecked")
             RequestHandler<APIGatewayV2HTTPEvent, ?> api = (RequestHandler<APIGatewayV2HTTPEvent, ?>) handler;
-            api.handleRequest(APIGatewayV2HTTPEvent.builder().withRawPath(args[1]).withQueryStringParameters(Map.of())
-                    .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(args[2]).build())
-                            .build())
-                    .withBody(args.length > 3 ? args[3] : null).build(), null);
+            api.handleRequest(io.sluice.tests.support.LambdaInvoker.event(args[2], args[1],
+                    args.length > 3 ? args[3] : null), null);
         }
         long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         System.out.println("COLD_START_MS=" + ms);

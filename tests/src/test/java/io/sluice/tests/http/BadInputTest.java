@@ -78,6 +78,10 @@ class BadInputTest {
                         + "\",\"timestamp\":-1}]}", 400, "INVALID_RECORD"),
                 c("an invalid topic name", "POST", "/topics", "{\"name\":\"no/slashes\",\"partitions\":1}", 400,
                         "INVALID_TOPIC_NAME"),
+                c("the topic name '.'", "POST", "/topics", "{\"name\":\".\",\"partitions\":1}", 400,
+                        "INVALID_TOPIC_NAME"),
+                c("the topic name '..'", "POST", "/topics", "{\"name\":\"..\",\"partitions\":1}", 400,
+                        "INVALID_TOPIC_NAME"),
                 c("a topic name too long", "POST", "/topics", "{\"name\":\"" + "x".repeat(250) + "\",\"partitions\":1}",
                         400, "INVALID_TOPIC_NAME"),
                 c("zero partitions", "POST", "/topics", "{\"name\":\"zero\",\"partitions\":0}", 400,
@@ -106,6 +110,16 @@ class BadInputTest {
                         400, "INVALID_REQUEST"),
                 c("a non-numeric maxBytes", "GET", fetch + "?offset=0&maxBytes=lots", null, 400, "INVALID_REQUEST"),
                 c("maxBytes of zero", "GET", fetch + "?offset=0&maxBytes=0", null, 400, "INVALID_REQUEST"),
+                c("maxRecords of zero", "GET", fetch + "?offset=0&maxRecords=0", null, 400, "INVALID_REQUEST"),
+                c("maxRecords over 10,000", "GET", fetch + "?offset=0&maxRecords=10001", null, 400,
+                        "INVALID_REQUEST"),
+                c("a timestamp far in the future", "POST", records, "{\"records\":[{\"value\":\"" + b64("x")
+                        + "\",\"timestamp\":" + Long.MAX_VALUE + "}]}", 400, "INVALID_TIMESTAMP"),
+                c("65 headers", "POST", records, "{\"records\":[{\"value\":\"" + b64("x") + "\",\"headers\":["
+                        + String.join(",", java.util.Collections.nCopies(65, "{\"key\":\"h\"}")) + "]}]}", 400,
+                        "INVALID_RECORD"),
+                c("a header key over 256 bytes", "POST", records, "{\"records\":[{\"value\":\"" + b64("x")
+                        + "\",\"headers\":[{\"key\":\"" + "k".repeat(257) + "\"}]}]}", 400, "INVALID_RECORD"),
                 c("offsets without at", "GET", "/topics/" + TOPIC + "/partitions/0/offsets", null, 400,
                         "INVALID_REQUEST"),
                 c("offsets at a bad value", "GET", "/topics/" + TOPIC + "/partitions/0/offsets?at=soon", null, 400,

@@ -215,23 +215,6 @@ class LeastPrivilegeTest {
     }
 
     private static APIGatewayV2HTTPEvent event(Step step) {
-        String path = step.path();
-        String query = "";
-        if (path.contains("?")) {
-            query = path.substring(path.indexOf('?') + 1);
-            path = path.substring(0, path.indexOf('?'));
-        }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (String pair : query.split("&")) {
-            if (!pair.isEmpty()) {
-                parameters.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-            }
-        }
-        return APIGatewayV2HTTPEvent.builder().withRawPath(path).withQueryStringParameters(parameters)
-                .withBody(step.body()).withIsBase64Encoded(false)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(step.method()).build())
-                        .build())
-                .build();
+        return io.sluice.tests.support.LambdaInvoker.event(step.method(), step.path(), step.body());
     }
 }

@@ -83,6 +83,94 @@ class TemplateHardeningTest {
         assertThat(summedFunctions).as("the errors alarm covers every function").isEqualTo(TEMPLATE.functions().size());
     }
 
+    private static JsonNode parameter(String name) {
+        return TEMPLATE.root().path("Parameters").path(name);
+    }
+
+    /** Issue 15, problem 4: neither API stage had throttles, and no function had reserved concurrency. */
+    @Test
+    void bothApiStagesAreThrottledByParameters() {
+        JsonNode iam = RESOURCES.path("HttpApi").path("Properties").path("DefaultRouteSettings");
+        JsonNode jwt = RESOURCES.path("JwtHttpApiStage").path("Properties").path("DefaultRouteSettings");
+        for (JsonNode settings : List.of(iam, jwt)) {
+            assertThat(settings.path("ThrottlingRateLimit").path("Ref").asText()).isEqualTo("ThrottlingRateLimit");
+            assertThat(settings.path("ThrottlingBurstLimit").path("Ref").asText()).isEqualTo("ThrottlingBurstLimit");
+        }
+        long rate = parameter("ThrottlingRateLimit").path("Default").asLong();
+        long burst = parameter("ThrottlingBurstLimit").path("Default").asLong();
+        assertThat(rate).as("a sane default, under the account's 10,000 requests a second").isBetween(1L, 10_000L);
+        assertThat(burst).isBetween(rate, 5_000L);
+    }
+
+    @Test
+    void fetchAndAdminHaveReservedConcurrencyThatCanBeSwitchedOff() {
+        long reserved = 0;
+        for (String function : List.of("FetchFunction", "AdminFunction")) {
+            String parameter = function.replace("Function", "") + "ReservedConcurrency";
+            String condition = "Has" + parameter;
+            JsonNode value = RESOURCES.path(function).path("Properties").path("ReservedConcurrentExecutions");
+            assertThat(value.toString()).as(function).isEqualTo("{\"Fn::If\":[\"" + condition + "\",{\"Ref\":\""
+                    + parameter + "\"},{\"Ref\":\"AWS::NoValue\"}]}");
+            assertThat(TEMPLATE.root().path("Conditions").path(condition).toString()).as(condition)
+                    .isEqualTo("{\"Fn::Not\":[{\"Fn::Equals\":[{\"Ref\":\"" + parameter + "\"},\"none\"]}]}");
+            String pattern = parameter(parameter).path("AllowedPattern").asText();
+            String byDefault = parameter(parameter).path("Default").asText();
+            assertThat("none").matches(pattern);
+            assertThat(byDefault).matches(pattern).matches("[1-9][0-9]*");
+            assertThat("0").doesNotMatch(pattern);
+            reserved += Long.parseLong(byDefault);
+        }
+        assertThat(reserved).as("Lambda keeps 100 of the default 1,000 unreserved").isLessThanOrEqualTo(900);
+        assertThat(RESOURCES.path("ProduceFunction").path("Properties").has("ReservedConcurrentExecutions"))
+                .as("produce takes from the unreserved pool, which fetch can no longer drain").isFalse();
+    }
+
+    @Test
+    void bothApisWriteJsonAccessLogsWithCallerRouteAndStatus() throws IOException {
+        JsonNode iam = RESOURCES.path("HttpApi").path("Properties").path("AccessLogSettings");
+        JsonNode jwt = RESOURCES.path("JwtHttpApiStage").path("Properties").path("AccessLogSettings");
+        for (JsonNode settings : List.of(iam, jwt)) {
+            assertThat(settings.path("DestinationArn").toString())
+                    .isEqualTo("{\"Fn::GetAtt\":[\"ApiAccessLogs\",\"Arn\"]}");
+            JsonNode format = new com.fasterxml.jackson.databind.ObjectMapper().readTree(settings.path("Format").asText());
+            assertThat(format.isObject()).as("the format is one JSON object").isTrue();
+            assertThat(format.toString()).contains("$context.identity.caller", "$context.identity.userArn",
+                    "$context.authorizer.claims.sub", "$context.routeKey", "$context.status", "$context.requestId",
+                    "$context.identity.sourceIp");
+        }
+        JsonNode logs = RESOURCES.path("ApiAccessLogs");
+        assertThat(logs.path("Type").asText()).isEqualTo("AWS::Logs::LogGroup");
+        assertThat(logs.path("Properties").path("RetentionInDays").path("Ref").asText()).isEqualTo("LogRetentionDays");
+    }
+
+    /**
+     * Issue 15, smaller holes: the errors alarm counts Lambda errors, which never fire since every exception
+     * becomes a 500 response; and nothing watched the account's concurrency, which long polls can exhaust.
+     */
+    @Test
+    void alarmsWatchTheAccountsConcurrencyAndEachApiStagesServerErrors() {
+        JsonNode concurrency = RESOURCES.path("AccountConcurrencyAlarm").path("Properties");
+        assertThat(concurrency.path("Namespace").asText()).isEqualTo("AWS/Lambda");
+        assertThat(concurrency.path("MetricName").asText()).isEqualTo("ConcurrentExecutions");
+        assertThat(concurrency.has("Dimensions")).as("account-wide, not one function").isFalse();
+        assertThat(concurrency.path("Threshold").path("Ref").asText()).isEqualTo("ConcurrentExecutionsThreshold");
+        assertThat(parameter("ConcurrentExecutionsThreshold").path("Default").asLong()).isBetween(1L, 1_000L);
+
+        for (String[] alarm : List.of(new String[] {"ApiServerErrorsAlarm", "HttpApi"},
+                new String[] {"JwtApiServerErrorsAlarm", "JwtHttpApi"})) {
+            JsonNode resource = RESOURCES.path(alarm[0]);
+            JsonNode p = resource.path("Properties");
+            assertThat(p.path("Namespace").asText()).as(alarm[0]).isEqualTo("AWS/ApiGateway");
+            assertThat(p.path("MetricName").asText()).isEqualTo("5xx");
+            assertThat(p.path("Dimensions").toString()).isEqualTo("[{\"Name\":\"ApiId\",\"Value\":{\"Ref\":\""
+                    + alarm[1] + "\"}},{\"Name\":\"Stage\",\"Value\":\"$default\"}]");
+            assertThat(p.path("Threshold").path("Ref").asText()).isEqualTo("ServerErrorThreshold");
+            assertThat(p.path("AlarmActions").toString()).contains("AlarmTopicArn");
+            assertThat(resource.path("Condition").asText(""))
+                    .isEqualTo(RESOURCES.path(alarm[1]).path("Condition").asText(""));
+        }
+    }
+
     @Test
     void samBuildTakesTheJarThatMavenBuilds() {
         assertThat(TEMPLATE.root().path("Globals").path("Function").has("CodeUri"))

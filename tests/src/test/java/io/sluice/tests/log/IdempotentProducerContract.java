@@ -35,6 +35,11 @@ abstract class IdempotentProducerContract {
     protected static final long T0 = 1_700_000_000_000L;
     protected static final long MINUTE = 60_000;
     protected static final long HOUR = 60 * MINUTE;
+    /**
+     * The records' timestamp: before every writer's clock here. Timestamps play no part in deduplication,
+     * and one ahead of a slow writer's clock by more than the topic's maxTimestampSkewMs would be refused.
+     */
+    private static final long RECORD_TIME = T0 - 4 * HOUR;
     private static final int MAX = ProduceService.MAX_PRODUCERS_PER_PARTITION;
     private static final long WINDOW = ProduceService.PRODUCER_DEDUPE_WINDOW_MS;
 
@@ -75,7 +80,7 @@ abstract class IdempotentProducerContract {
                                               Map<Integer, Long> sequences, String value) {
         List<ProduceRecord> records = new ArrayList<>();
         sequences.keySet().stream().sorted().forEach(p ->
-                records.add(new ProduceRecord(null, value.getBytes(UTF_8), List.of(), p, T0)));
+                records.add(new ProduceRecord(null, value.getBytes(UTF_8), List.of(), p, RECORD_TIME)));
         return on.producer().produce(topic, records,
                 new ProduceService.Idempotence(id.producerId(), id.producerEpoch(), sequences));
     }
