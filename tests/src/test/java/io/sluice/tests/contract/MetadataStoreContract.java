@@ -5,18 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
+import io.sluice.log.ProduceService;
+import io.sluice.meta.DynamoItemSize;
 import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
+import io.sluice.meta.ProducerState;
 import io.sluice.meta.TopicConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /** What every {@link MetadataStore} must do; extended once per implementation. */
 abstract class MetadataStoreContract {
@@ -265,5 +271,91 @@ abstract class MetadataStoreContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // ---- items at realistic sizes, and DynamoDB's limits ----
+
+    /** {@code count} producers, each remembering its {@link ProducerState#MAX_BATCHES} newest batches. */
+    private static Map<Long, ProducerState> producers(int count) {
+        Map<Long, ProducerState> producers = new HashMap<>();
+        for (long id = 0; id < count; id++) {
+            List<ProducerState.SequencedBatch> batches = new ArrayList<>();
+            for (int b = 0; b < ProducerState.MAX_BATCHES; b++) {
+                long sequence = 1_000_000_000L + b * 1_000L;
+                batches.add(new ProducerState.SequencedBatch(sequence, sequence + 999, 5_000_000_000L + b * 1_000L));
+            }
+            producers.put(Long.MAX_VALUE / 2 + id * 7_919, new ProducerState(3, batches, 1_700_000_000_000L - id));
+        }
+        return producers;
+    }
+
+    private static IndexEntry entryWithKey(String topicId, long base, String objectKey) {
+        return new IndexEntry("t", 0, topicId, base, base, objectKey, 5, 100, 1_700_000_000_000L + base, 0);
+    }
+
+    @Test
+    void aHeadAsLargeAsProduceLetsItGrowRoundTrips() {
+        PartitionHead full = new PartitionHead("t", 0, ID, 0, 0, 1, null,
+                producers(ProduceService.MAX_PRODUCERS_PER_PARTITION))
+                .append(entryWithKey(ID, 0, "wal/2026/11/26/12/" + "0".repeat(26) + ".wal"));
+        assertThat(store.compareAndSetHead(0, new PartitionHead("t", 0, ID, 0, 0, 1, null))).isTrue();
+        assertThat(store.compareAndSetHead(1, full)).isTrue();
+        assertThat(store.getHead("t", 0)).contains(full);
+    }
+
+    @Test
+    void aHeadOverDynamoDbsItemLimitIsRefusedAsDynamoDbRefusesItAndNothingChanges() {
+        PartitionHead first = PartitionHead.empty("t", 0, ID, 0).append(entry(ID, 0, 4, "wal/a"));
+        assertThat(store.compareAndSetHead(0, first)).isTrue();
+        // about 36 bytes a producer: 12,000 producers take some 430 KB
+        PartitionHead tooLarge = new PartitionHead("t", 0, ID, first.nextOffset(), 0, 2, first.last(), producers(12_000));
+        assertThatThrownBy(() -> store.compareAndSetHead(1, tooLarge))
+                .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("exceeded the maximum allowed size");
+                });
+        assertThat(store.getHead("t", 0)).contains(first);
+        assertThat(store.compareAndSetHead(1, first.append(entry(ID, 5, 5, "wal/b")))).as("version unchanged").isTrue();
+    }
+
+    @Test
+    void anIndexEntryOverDynamoDbsItemLimitIsRefusedAndNothingIsStored() {
+        IndexEntry huge = entryWithKey(ID, 0, "wal/" + "x".repeat(DynamoItemSize.MAX_ITEM_BYTES));
+        assertThatThrownBy(() -> store.putIndexEntryIfAbsent(huge)).isInstanceOfSatisfying(DynamoDbException.class,
+                e -> assertThat(e.getMessage()).contains(DynamoItemSize.ITEM_TOO_LARGE_MESSAGE));
+        assertThat(store.floorEntry("t", 0, ID, 0)).isEmpty();
+    }
+
+    /** 130 entries of 10 KB each: more than one 1 MB page of a DynamoDB Query. */
+    private static final int PAGE_FILLERS = 130;
+
+    @Test
+    void indexQueriesPageOnPastMoreThanAMegabyteOfAnotherIncarnationsEntries() {
+        String bulky = "wal/" + "b".repeat(10_000);
+        IndexEntry low = entry(ID, 0, 0, "wal/low");
+        IndexEntry high = entry(ID, 10_000, 10_000, "wal/high");
+        store.putIndexEntryIfAbsent(low);
+        for (long base = 1; base <= PAGE_FILLERS; base++) {
+            store.putIndexEntryIfAbsent(entryWithKey(OTHER_ID, base, bulky));
+        }
+        store.putIndexEntryIfAbsent(high);
+
+        assertThat(store.entriesFrom("t", 0, ID, 0, 10)).containsExactly(low, high);
+        assertThat(store.entriesFrom("t", 0, ID, 1, 10)).containsExactly(high);
+        assertThat(store.floorEntry("t", 0, ID, 9_999)).contains(low);
+        assertThat(store.entriesFrom("t", 0, OTHER_ID, 0, 1_000)).hasSize(PAGE_FILLERS);
+        assertThat(store.referencedObjects()).containsExactlyInAnyOrder("wal/low", "wal/high", bulky);
+    }
+
+    @Test
+    void moreThanAMegabyteOfGarbageMarksListsInFull() {
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < 1_100; i++) {
+            // 1,000 bytes of key each: the sort key's limit is 1,024 bytes
+            String key = String.format("wal/%04d/", i) + "g".repeat(991);
+            store.markGarbage(key, i);
+            expected.put(key, (long) i);
+        }
+        assertThat(store.garbageMarks()).hasSize(1_100).containsAllEntriesOf(expected);
     }
 }
