@@ -171,4 +171,15 @@ abstract class GroupStoreContract {
             assertThat(all.get(p).committed()).isEqualTo(p * 10L);
         }
     }
+
+    @Test
+    void listGroupsNamesEveryGroupWithAnItemOrACheckpointOnceInOrder() {
+        assertThat(store.listGroups()).isEmpty();
+        assertThat(store.compareAndSetGroup(0, new GroupState("zeta", 1, 1, Map.of(), Map.of()))).isTrue();
+        assertThat(store.compareAndSetGroup(0, new GroupState("alpha", 1, 1, Map.of(), Map.of()))).isTrue();
+        store.commit(new Checkpoint("alpha", "t", 0, "id1", 5, 1, null, null, 1L));
+        store.commit(new Checkpoint("alpha", "t", 1, "id1", 5, 1, null, null, 1L));
+        store.overwrite(new Checkpoint("mid", "t", 0, "id1", 0, 0, null, null, 1L));
+        assertThat(store.listGroups()).containsExactly("alpha", "mid", "zeta");
+    }
 }

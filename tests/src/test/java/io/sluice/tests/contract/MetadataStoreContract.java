@@ -358,4 +358,129 @@ abstract class MetadataStoreContract {
         }
         assertThat(store.garbageMarks()).hasSize(1_100).containsAllEntriesOf(expected);
     }
+
+    // ---- the producer registry ----
+
+    @Test
+    void aProducerNameIsBoundOnceAndKeepsItsFirstId() {
+        assertThat(store.producerIdForName("orders-writer")).isEmpty();
+        assertThat(store.bindProducerName("orders-writer", 41)).isEqualTo(41);
+        assertThat(store.bindProducerName("orders-writer", 99)).as("already bound").isEqualTo(41);
+        assertThat(store.producerIdForName("orders-writer")).contains(41L);
+        assertThat(store.producerIdForName("orders-writer2")).isEmpty();
+    }
+
+    @Test
+    void aProducerEpochMovesOnlyFromTheExpectedOne() {
+        assertThat(store.producerEpoch(7)).isEmpty();
+        assertThat(store.compareAndSetProducerEpoch(7, 0, 1, 1_000)).as("not initialized yet").isFalse();
+        assertThat(store.compareAndSetProducerEpoch(7, -1, 0, 1_000)).isTrue();
+        assertThat(store.compareAndSetProducerEpoch(7, -1, 0, 1_001)).as("already exists").isFalse();
+        assertThat(store.producerEpoch(7)).contains(0L);
+        assertThat(store.compareAndSetProducerEpoch(7, 0, 1, 1_002)).isTrue();
+        assertThat(store.compareAndSetProducerEpoch(7, 0, 2, 1_003)).as("stale epoch").isFalse();
+        assertThat(store.producerEpoch(7)).contains(1L);
+        assertThat(store.producerEpoch(8)).as("another producer").isEmpty();
+    }
+
+    @Test
+    void aRegistryOfManyLongNamedProducersResolvesEveryOne() {
+        int producers = 300;
+        for (int i = 0; i < producers; i++) {
+            // the longest name ProducerRegistry accepts
+            String name = String.format("%04d-", i) + "p".repeat(244);
+            assertThat(store.bindProducerName(name, 1_000_000L + i)).isEqualTo(1_000_000L + i);
+            assertThat(store.compareAndSetProducerEpoch(1_000_000L + i, -1, i % 5, 1_000)).isTrue();
+        }
+        for (int i = 0; i < producers; i++) {
+            String name = String.format("%04d-", i) + "p".repeat(244);
+            assertThat(store.producerIdForName(name)).contains(1_000_000L + i);
+            assertThat(store.producerEpoch(1_000_000L + i)).contains((long) (i % 5));
+        }
+    }
+
+    // ---- compaction's and retention's index writes ----
+
+    @Test
+    void replaceIndexEntrySwapsTheObjectOnlyIfTheStoredEntryStillPointsAtTheExpectedOne() {
+        IndexEntry wal = entry(ID, 0, 9, "wal/a");
+        store.putIndexEntryIfAbsent(wal);
+        IndexEntry segment = new IndexEntry("t", 0, ID, 0, 19, "seg/t/0/00000000000000000000.seg", 0, 4_000,
+                1_700_000_000_019L, 1);
+        assertThat(store.replaceIndexEntry(wal, segment)).isTrue();
+        assertThat(store.floorEntry("t", 0, ID, 15)).contains(segment);
+        assertThat(store.replaceIndexEntry(wal, entry(ID, 0, 9, "seg/other"))).as("no longer wal/a").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 15)).contains(segment);
+        assertThat(store.replaceIndexEntry(entry(ID, 50, 59, "wal/missing"), entry(ID, 50, 59, "seg/m")))
+                .as("nothing stored there").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 55)).contains(segment);
+        assertThat(store.entriesFrom("t", 0, ID, 1, 10)).as("no entry written at 50").isEmpty();
+        assertThatThrownBy(() -> store.replaceIndexEntry(segment, entry(ID, 1, 19, "seg/moved")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.replaceIndexEntry(segment, new IndexEntry("t", 0, OTHER_ID, 0, 19, "seg/x", 0, 1, 0, 1)))
+                .as("a replacement of another incarnation").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 15)).contains(segment);
+    }
+
+    @Test
+    void deleteIndexEntryDeletesOnlyTheEntryThatStillPointsAtTheExpectedObject() {
+        IndexEntry a = entry(ID, 0, 4, "wal/a");
+        IndexEntry b = entry(ID, 5, 9, "wal/b");
+        store.putIndexEntryIfAbsent(a);
+        store.putIndexEntryIfAbsent(b);
+        assertThat(store.deleteIndexEntry(entry(ID, 0, 4, "seg/not-a"))).as("another object").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 0)).contains(a);
+        assertThat(store.deleteIndexEntry(a)).isTrue();
+        assertThat(store.deleteIndexEntry(a)).as("already gone").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 4)).isEmpty();
+        assertThat(store.entriesFrom("t", 0, ID, 0, 10)).containsExactly(b);
+    }
+
+    @Test
+    void referencedObjectsAreEveryIndexEntrysAndEveryHeadsLastAcrossTopics() {
+        assertThat(store.referencedObjects()).isEmpty();
+        store.putIndexEntryIfAbsent(entry(ID, 0, 4, "wal/indexed"));
+        store.putIndexEntryIfAbsent(entry(OTHER_ID, 9, 9, "wal/old-incarnation"));
+        store.compareAndSetHead(0, new PartitionHead("t", 0, ID, 8, 0, 1, entry(ID, 5, 7, "wal/only-in-head")));
+        store.compareAndSetHead(0, new PartitionHead("u", 3, ID, 0, 0, 1, null));
+        store.compareAndSetHead(0, PartitionHead.empty("v", 1, ID, 0)
+                .append(new IndexEntry("v", 1, ID, 0, 0, "seg/v/1/00000000000000000000.seg", 0, 1, 0, 1)));
+        store.createTopic(topic("t", ID));
+        store.markGarbage("wal/marked-not-referenced", 1);
+        assertThat(store.referencedObjects()).containsExactlyInAnyOrder("wal/indexed", "wal/old-incarnation",
+                "wal/only-in-head", "seg/v/1/00000000000000000000.seg");
+        store.deleteIndexEntry(entry(ID, 0, 4, "wal/indexed"));
+        assertThat(store.referencedObjects()).containsExactlyInAnyOrder("wal/old-incarnation",
+                "wal/only-in-head", "seg/v/1/00000000000000000000.seg");
+    }
+
+    @Test
+    void aGarbageMarkKeepsTheFirstSightingUntilItIsUnmarked() {
+        assertThat(store.garbageMarks()).isEmpty();
+        store.markGarbage("wal/a", 1_000);
+        store.markGarbage("wal/b", 2_000);
+        store.markGarbage("wal/a", 5_000);
+        assertThat(store.garbageMarks()).containsExactlyInAnyOrderEntriesOf(Map.of("wal/a", 1_000L, "wal/b", 2_000L));
+        store.unmarkGarbage("wal/a");
+        store.unmarkGarbage("wal/never-marked");
+        assertThat(store.garbageMarks()).containsExactlyInAnyOrderEntriesOf(Map.of("wal/b", 2_000L));
+        store.markGarbage("wal/a", 9_000);
+        assertThat(store.garbageMarks()).containsEntry("wal/a", 9_000L);
+        assertThat(store.referencedObjects()).as("marks are not references").isEmpty();
+    }
+
+    @Test
+    void getHeadsReadsMoreThanOneBatchGetOfHeads() {
+        int partitions = 230;
+        for (int p = 0; p < partitions; p += 2) {
+            assertThat(store.compareAndSetHead(0, new PartitionHead("many", p, ID, p, 0, 1, null))).isTrue();
+        }
+        List<PartitionHead> heads = store.getHeads("many", partitions);
+        assertThat(heads).hasSize(partitions / 2);
+        for (int i = 0; i < heads.size(); i++) {
+            assertThat(heads.get(i).partition()).isEqualTo(2 * i);
+            assertThat(heads.get(i).nextOffset()).isEqualTo(2L * i);
+        }
+        assertThat(store.getHeads("many", 3)).extracting(PartitionHead::partition).containsExactly(0, 2);
+    }
 }

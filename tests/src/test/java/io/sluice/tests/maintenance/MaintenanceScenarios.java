@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.error.OffsetOutOfRangeException;
-import io.sluice.group.InMemoryGroupStore;
 import io.sluice.log.Backoff;
 import io.sluice.log.FetchedRecord;
 import io.sluice.log.LogServices;
@@ -15,29 +14,39 @@ import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.maintenance.Maintenance;
 import io.sluice.maintenance.MaintenanceReport;
 import io.sluice.meta.IndexEntry;
-import io.sluice.meta.InMemoryMetadataStore;
-import io.sluice.store.InMemoryObjectStore;
+import io.sluice.meta.MetadataStore;
+import io.sluice.store.ObjectStore;
 import io.sluice.tests.support.LogChecker;
 import io.sluice.tests.support.MutableClock;
+import io.sluice.tests.support.Stores;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Compaction, retention and garbage collection with a clock the test moves. */
-class MaintenanceTest {
+/**
+ * Compaction, retention and garbage collection with a clock the test moves: the exact tests of what a
+ * pass does, run on every backend (in memory, and the SDK clients on s3proxy and dynalite).
+ */
+abstract class MaintenanceScenarios {
 
     private static final long GRACE = 15 * 60_000L;
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
-    private final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
-    private final InMemoryObjectStore objects = new InMemoryObjectStore(clock);
+    private MetadataStore metadata;
+    private ObjectStore objects;
     private LogServices log;
     private Maintenance maintenance;
 
+    /** Fresh, empty stores; objects are stamped with {@code clock}'s time when written. */
+    protected abstract Stores newStores(MutableClock clock);
+
     @BeforeEach
     void setUp() {
-        log = LogServices.create(objects, metadata, new InMemoryGroupStore(), clock, Backoff.NONE);
+        Stores stores = newStores(clock);
+        metadata = stores.metadata();
+        objects = stores.objects();
+        log = LogServices.create(objects, metadata, stores.groups(), clock, Backoff.NONE);
         maintenance = new Maintenance(objects, metadata, new TopicCache(metadata, clock, Duration.ZERO), clock,
                 new Maintenance.Settings(1_000, GRACE));
     }
@@ -168,7 +177,7 @@ class MaintenanceTest {
         for (int p = 0; p < 150; p++) {
             log.producer().produce("wide", List.of(new ProduceRecord(null, "v".getBytes(UTF_8), List.of(), p, 1L)));
         }
-        io.sluice.meta.MetadataStore failing = new io.sluice.tests.support.ForwardingMetadataStore(metadata) {
+        MetadataStore failing = new io.sluice.tests.support.ForwardingMetadataStore(metadata) {
             @Override
             public Optional<io.sluice.meta.MaintenanceLease> acquireLease(String topic, int partition, String topicId,
                                                                           String owner, long now, long durationMs) {
