@@ -124,9 +124,15 @@ abstract class MaintenanceScenarios {
         if (!left.contains(last)) {
             left.add(last);
         }
-        long kept = left.stream().filter(e -> e.lastOffset() >= log.fetcher().earliestOffset("t", 0))
-                .mapToLong(IndexEntry::byteLength).sum();
-        assertThat(kept).isGreaterThanOrEqualTo(500);
+        long logStart = log.fetcher().earliestOffset("t", 0);
+        List<IndexEntry> retained = left.stream().filter(e -> e.lastOffset() >= logStart)
+                .sorted(java.util.Comparator.comparingLong(IndexEntry::baseOffset)).toList();
+        long kept = retained.stream().mapToLong(IndexEntry::byteLength).sum();
+        assertThat(kept).as("at least retention.bytes are kept").isGreaterThanOrEqualTo(500);
+        assertThat(kept - retained.get(0).byteLength())
+                .as("and no more than that plus the oldest entry: without it, less than retention.bytes would be left")
+                .isLessThan(500);
+        assertThat(retained.get(0).baseOffset()).as("the log starts at the oldest kept entry").isEqualTo(logStart);
     }
 
     @Test
