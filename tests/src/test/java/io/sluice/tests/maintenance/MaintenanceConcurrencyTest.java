@@ -22,7 +22,6 @@ import io.sluice.tests.support.ClockStampedObjectStore;
 import io.sluice.tests.support.EmbeddedBackends;
 import io.sluice.tests.support.ForwardingObjectStore;
 import io.sluice.tests.support.MutableClock;
-import io.sluice.tests.support.RequestCounter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -264,42 +263,5 @@ class MaintenanceConcurrencyTest {
             }
             Thread.sleep(10);
         }
-    }
-
-    @Test
-    void afterCompactionAWholeRangeFetchMakesAtMostBytesOverTargetGets(Backends backends) {
-        RequestCounter counter = new RequestCounter();
-        Backends.Stack stack = backends.fresh(counter);
-        LogServices log = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
-        // The pass runs an hour later, when the open tail has passed the roll age and closes too.
-        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
-        Maintenance maintenance = new Maintenance(stack.objects(), stack.metadata(),
-                new TopicCache(stack.metadata(), later, Duration.ZERO), later, new Maintenance.Settings(TARGET, GRACE_MS));
-        log.topics().create(new CreateTopic("t", 1, null, null, null));
-        for (int call = 0; call < 100; call++) {
-            log.producer().produce("t", List.of(new ProduceRecord(null, ("r" + call + "-" + "y".repeat(300))
-                    .getBytes(UTF_8), List.of(), 0, null)));
-        }
-        counter.reset();
-        assertThat(log.fetcher().fetch("t", 0, 0, 3 << 20).records()).hasSize(100);
-        long getsBefore = counter.count("S3:GetObject");
-
-        maintenance.run(null);
-        String id = stack.metadata().getTopic("t").orElseThrow().topicId();
-        long bytes = stack.metadata().entriesFrom("t", 0, id, 0, 1_000).stream().mapToLong(e -> e.byteLength()).sum();
-        var last = stack.metadata().getHead("t", 0).orElseThrow().last();
-        if (stack.metadata().entriesFrom("t", 0, id, 0, 1_000).stream().noneMatch(e -> e.equals(last))) {
-            bytes += last.byteLength();
-        }
-        counter.reset();
-        assertThat(log.fetcher().fetch("t", 0, 0, 3 << 20).records()).hasSize(100);
-        long getsAfter = counter.count("S3:GetObject");
-        long bound = (bytes + TARGET - 1) / TARGET;
-        System.out.printf("whole-range fetch: %d S3 GETs before compaction, %d after (bound ceil(%d / %d) = %d)%n",
-                getsBefore, getsAfter, bytes, TARGET, bound);
-        assertThat(getsBefore).isEqualTo(100);
-        assertThat(getsAfter).isLessThanOrEqualTo(bound);
-        ObjectStore objects = stack.objects();
-        assertThat(objects.list("seg/t/0/")).hasSize((int) getsAfter);
     }
 }
