@@ -199,4 +199,45 @@ abstract class MaintenanceScenarios {
         assertThat(report.failures().get(MaintenanceReport.MAX_FAILURES_LISTED)).isEqualTo(
                 "... and 50 more failures, in the function's log");
     }
+
+    /** The entry as a reader would find it: its range, decoded, holds exactly its record count. */
+    private int recordsIn(IndexEntry entry) {
+        byte[] range = objects.getRange(entry.objectKey(), entry.byteStart(), entry.byteLength());
+        return io.sluice.format.ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(), range).stream()
+                .mapToInt(b -> b.records().size()).sum();
+    }
+
+    /**
+     * Compaction merges only runs of entries that follow one another exactly. Here the index holds two
+     * entries that overlap ([2..3] and [3..4], each a real two-record range, as a stale writer could
+     * leave them): a pass must not merge across the overlap, which would make a segment that holds more
+     * records than the offsets it claims.
+     */
+    @Test
+    void compactionNeverMergesAcrossAnOverlapInTheIndex() {
+        log.topics().create(new CreateTopic("t", 1, null, null, null));
+        log.topics().create(new CreateTopic("u", 1, null, null, null));
+        produce("t", 0, 6, 1, 10);
+        produce("u", 0, 1, 2, 10);
+        String id = metadata.getTopic("t").orElseThrow().topicId();
+        IndexEntry pair = metadata.getHead("u", 0).orElseThrow().last();
+        List<IndexEntry> before = metadata.entriesFrom("t", 0, id, 0, 100);
+        assertThat(before).extracting(IndexEntry::baseOffset).containsExactly(0L, 1L, 2L, 3L, 4L);
+        for (IndexEntry single : before.subList(2, 4)) {
+            IndexEntry wider = new IndexEntry("t", 0, id, single.baseOffset(), single.baseOffset() + 1, pair.objectKey(),
+                    pair.byteStart(), pair.byteLength(), single.maxTimestamp(), 0);
+            assertThat(recordsIn(wider)).isEqualTo(2);
+            assertThat(metadata.replaceIndexEntry(single, wider)).isTrue();
+        }
+
+        clock.advance(Duration.ofHours(2).toMillis());
+        MaintenanceReport report = maintenance.run("t");
+
+        assertThat(report.failures()).as("nothing to refuse: no run crosses the overlap").isEmpty();
+        assertThat(report.entriesMerged()).as("the runs on either side are merged").isGreaterThanOrEqualTo(3);
+        List<IndexEntry> after = new java.util.ArrayList<>(metadata.entriesFrom("t", 0, id, 0, 100));
+        after.add(metadata.getHead("t", 0).orElseThrow().last());
+        assertThat(after).allSatisfy(e -> assertThat(recordsIn(e)).as("records in %s", e)
+                .isEqualTo((int) e.recordCount()));
+    }
 }
