@@ -518,7 +518,8 @@ public final class DynamoMetadataStore implements MetadataStore {
         item.put("logStartOffset", n(head.logStartOffset()));
         item.put("version", n(head.version()));
         if (!head.producers().isEmpty()) {
-            item.put(PRODUCERS, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(ProducerStates.encode(head.producers()))));
+            byte[] producers = ProducerStates.encode(head.producers());
+            item.put(PRODUCERS, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(producers)));
         }
         if (head.last() != null) {
             item.put("last", AttributeValue.fromM(entryAttributes(head.last())));

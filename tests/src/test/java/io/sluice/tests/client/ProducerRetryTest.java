@@ -66,7 +66,8 @@ class ProducerRetryTest {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 String path = exchange.getRequestURI().getRawPath();
                 String query = exchange.getRequestURI().getRawQuery();
-                HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(path + (query == null ? "" : "?" + query)))
+                URI forward = target.resolve(path + (query == null ? "" : "?" + query));
+                HttpRequest.Builder request = HttpRequest.newBuilder(forward)
                         .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                                 : HttpRequest.BodyPublishers.ofByteArray(body));
                 String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
