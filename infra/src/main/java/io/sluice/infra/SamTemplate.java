@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,13 +69,13 @@ public final class SamTemplate {
                 throw new IllegalStateException(id + ": Handler must be Class::method, was " + handler);
             }
             Map<String, JsonNode> environment = new LinkedHashMap<>();
-            globals.path("Environment").path("Variables").fields()
-                    .forEachRemaining(e -> environment.put(e.getKey(), e.getValue()));
-            properties.path("Environment").path("Variables").fields()
-                    .forEachRemaining(e -> environment.put(e.getKey(), e.getValue()));
+            globals.path("Environment").path("Variables").properties()
+                    .forEach(e -> environment.put(e.getKey(), e.getValue()));
+            properties.path("Environment").path("Variables").properties()
+                    .forEach(e -> environment.put(e.getKey(), e.getValue()));
             List<HttpRoute> routes = new ArrayList<>();
             List<String> schedules = new ArrayList<>();
-            properties.path("Events").fields().forEachRemaining(e -> {
+            properties.path("Events").properties().forEach(e -> {
                 JsonNode event = e.getValue();
                 JsonNode p = event.path("Properties");
                 if ("HttpApi".equals(event.path("Type").asText())) {
@@ -144,9 +143,7 @@ public final class SamTemplate {
 
     private Map<String, JsonNode> resources(String type) {
         Map<String, JsonNode> found = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = root.path("Resources").fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.path("Resources").properties()) {
             if (type.equals(e.getValue().path("Type").asText())) {
                 found.put(e.getKey(), e.getValue());
             }

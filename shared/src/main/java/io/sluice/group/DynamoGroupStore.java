@@ -140,7 +140,8 @@ public final class DynamoGroupStore implements GroupStore {
         return result;
     }
 
-    private static Map<String, AttributeValue> item(Checkpoint c) {
+    /** A checkpoint's item as {@link #commit} writes it: the in-memory store checks its size. */
+    static Map<String, AttributeValue> item(Checkpoint c) {
         Map<String, AttributeValue> item = new HashMap<>(key(c.group(), sk(c.topic(), c.partition())));
         item.put("topic", AttributeValue.fromS(c.topic()));
         item.put("partition", n(c.partition()));

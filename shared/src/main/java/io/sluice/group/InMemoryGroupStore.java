@@ -1,5 +1,7 @@
 package io.sluice.group;
 
+import io.sluice.meta.DynamoItemSize;
+import io.sluice.meta.InMemoryQuery;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,11 +9,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A {@link GroupStore} in maps under one lock, for unit tests and as the contract's reference. */
+/**
+ * A {@link GroupStore} in maps under one lock, for unit tests and as the contract's reference. It is no
+ * looser than DynamoDB: a checkpoint over 400 KB is refused with DynamoDB's exception
+ * ({@link DynamoItemSize}), and a group's checkpoints are read page by page, at most 1 MB a page, the way
+ * a DynamoDB Query reads them ({@link InMemoryQuery}).
+ */
 public final class InMemoryGroupStore implements GroupStore {
 
     private final Map<String, GroupState> groups = new HashMap<>();
     private final Map<String, TreeMap<TopicPartition, Checkpoint>> checkpoints = new HashMap<>();
+    private final InMemoryQuery query = new InMemoryQuery();
+
+    /** Query pages read so far, each at most 1 MB as DynamoDB reads them. */
+    public long queryPages() {
+        return query.pages();
+    }
 
     @Override
     public synchronized Optional<GroupState> getGroup(String group) {
@@ -40,6 +53,7 @@ public final class InMemoryGroupStore implements GroupStore {
 
     @Override
     public synchronized CommitOutcome commit(Checkpoint checkpoint) {
+        DynamoItemSize.requireWithinItemLimit(DynamoGroupStore.item(checkpoint));
         TreeMap<TopicPartition, Checkpoint> stored = checkpoints.computeIfAbsent(checkpoint.group(), g -> new TreeMap<>());
         Checkpoint current = stored.get(checkpoint.topicPartition());
         CommitOutcome outcome = outcome(current, checkpoint);
@@ -81,6 +95,7 @@ public final class InMemoryGroupStore implements GroupStore {
 
     @Override
     public synchronized void overwrite(Checkpoint checkpoint) {
+        DynamoItemSize.requireWithinItemLimit(DynamoGroupStore.item(checkpoint));
         checkpoints.computeIfAbsent(checkpoint.group(), g -> new TreeMap<>()).put(checkpoint.topicPartition(), checkpoint);
     }
 
@@ -93,6 +108,7 @@ public final class InMemoryGroupStore implements GroupStore {
 
     @Override
     public synchronized List<Checkpoint> checkpoints(String group) {
-        return new ArrayList<>(checkpoints.getOrDefault(group, new TreeMap<>()).values());
+        return new ArrayList<>(query.run(List.copyOf(checkpoints.getOrDefault(group, new TreeMap<>()).values()),
+                DynamoGroupStore::item, c -> true, Integer.MAX_VALUE));
     }
 }

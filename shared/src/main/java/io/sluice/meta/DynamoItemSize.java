@@ -4,7 +4,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
  * The size of a DynamoDB item as DynamoDB counts it against the 400 KB item limit and for read and write
@@ -25,6 +27,12 @@ public final class DynamoItemSize {
 
     /** DynamoDB's item size limit: 400 KB, counted in binary kilobytes. */
     public static final int MAX_ITEM_BYTES = 400 * 1024;
+    /** A Query or Scan page stops once it has read this many bytes, and answers a LastEvaluatedKey. */
+    public static final int MAX_PAGE_BYTES = 1024 * 1024;
+    /** What DynamoDB (and dynalite) answer to a write of an item over {@link #MAX_ITEM_BYTES}. */
+    public static final String ITEM_TOO_LARGE_MESSAGE = "Item size has exceeded the maximum allowed size";
+    /** What they answer to an update that would leave an item over {@link #MAX_ITEM_BYTES}. */
+    public static final String UPDATE_TOO_LARGE_MESSAGE = "Item size to update has exceeded the maximum allowed size";
     /** One read unit covers a strongly consistent read of up to this many bytes. */
     public static final int READ_UNIT_BYTES = 4 * 1024;
     /** One write unit covers a write of up to this many bytes. */
@@ -43,6 +51,41 @@ public final class DynamoItemSize {
             size += utf8(attribute.getKey()) + valueSize(attribute.getValue());
         }
         return Math.toIntExact(size);
+    }
+
+    /**
+     * {@code item}, if DynamoDB would store it with a PutItem. The in-memory stores call this before every
+     * put, as DynamoDB validates the item before its condition, so that they refuse what DynamoDB refuses
+     * with the exception the SDK raises for it: a 400 ValidationException saying
+     * {@value #ITEM_TOO_LARGE_MESSAGE}.
+     *
+     * @throws DynamoDbException if the item is over {@link #MAX_ITEM_BYTES}; nothing is written
+     */
+    public static Map<String, AttributeValue> requireWithinItemLimit(Map<String, AttributeValue> item) {
+        return requireWithin(item, ITEM_TOO_LARGE_MESSAGE);
+    }
+
+    /**
+     * {@code item}, the whole item an UpdateItem would leave, if DynamoDB would store it. An update's
+     * condition is checked first, then the size of the item it would leave, with
+     * {@value #UPDATE_TOO_LARGE_MESSAGE}.
+     *
+     * @throws DynamoDbException if the item is over {@link #MAX_ITEM_BYTES}; nothing is written
+     */
+    public static Map<String, AttributeValue> requireUpdateWithinItemLimit(Map<String, AttributeValue> item) {
+        return requireWithin(item, UPDATE_TOO_LARGE_MESSAGE);
+    }
+
+    private static Map<String, AttributeValue> requireWithin(Map<String, AttributeValue> item, String message) {
+        int bytes = of(item);
+        if (bytes > MAX_ITEM_BYTES) {
+            throw (DynamoDbException) DynamoDbException.builder().statusCode(400)
+                    .message(message + " (" + bytes + " bytes, limit " + MAX_ITEM_BYTES + ")")
+                    .awsErrorDetails(AwsErrorDetails.builder().serviceName("DynamoDb")
+                            .errorCode("ValidationException").errorMessage(message).build())
+                    .build();
+        }
+        return item;
     }
 
     /** Read units for a strongly consistent read of an item of {@code bytes}. */

@@ -216,8 +216,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public boolean putIndexEntryIfAbsent(IndexEntry entry) {
-        Map<String, AttributeValue> item = new HashMap<>(entryAttributes(entry));
-        item.putAll(key(partitionPk(entry.topic(), entry.partition()), indexSk(entry.baseOffset())));
+        Map<String, AttributeValue> item = entryItem(entry);
         try {
             dynamo.putItem(b -> b.tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(#pk) OR #tid < :tid")
@@ -435,8 +434,7 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public void markGarbage(String objectKey, long since) {
-        Map<String, AttributeValue> item = new HashMap<>(key(GARBAGE_PK, objectKey));
-        item.put("since", n(since));
+        Map<String, AttributeValue> item = garbageItem(objectKey, since);
         try {
             dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
                     .expressionAttributeNames(Map.of("#pk", PK)));
@@ -536,6 +534,37 @@ public final class DynamoMetadataStore implements MetadataStore {
             return ProducerStates.fromJson(producers.s());
         }
         throw new IllegalStateException("producer states of unexpected type " + producers.type());
+    }
+
+    /** A head's item as {@link #compareAndSetHead} leaves it: the in-memory store checks its size. */
+    static Map<String, AttributeValue> headItem(PartitionHead head) {
+        Map<String, AttributeValue> item = new HashMap<>(key(partitionPk(head.topic(), head.partition()), HEAD_SK));
+        item.put("topicId", s(head.topicId()));
+        item.put("nextOffset", n(head.nextOffset()));
+        item.put("logStartOffset", n(head.logStartOffset()));
+        item.put("version", n(head.version()));
+        if (!head.producers().isEmpty()) {
+            byte[] producers = ProducerStates.encode(head.producers());
+            item.put(PRODUCERS, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(producers)));
+        }
+        if (head.last() != null) {
+            item.put("last", AttributeValue.fromM(entryAttributes(head.last())));
+        }
+        return item;
+    }
+
+    /** An index entry's item as {@link #putIndexEntryIfAbsent} writes it. */
+    static Map<String, AttributeValue> entryItem(IndexEntry entry) {
+        Map<String, AttributeValue> item = new HashMap<>(entryAttributes(entry));
+        item.putAll(key(partitionPk(entry.topic(), entry.partition()), indexSk(entry.baseOffset())));
+        return item;
+    }
+
+    /** A garbage mark's item as {@link #markGarbage} writes it. */
+    static Map<String, AttributeValue> garbageItem(String objectKey, long since) {
+        Map<String, AttributeValue> item = new HashMap<>(key(GARBAGE_PK, objectKey));
+        item.put("since", n(since));
+        return item;
     }
 
     private static Map<String, AttributeValue> entryAttributes(IndexEntry e) {

@@ -10,7 +10,12 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A {@link MetadataStore} in maps under one lock, for unit tests and as the contract's reference. */
+/**
+ * A {@link MetadataStore} in maps under one lock, for unit tests and as the contract's reference. It is no
+ * looser than DynamoDB: every write of an item DynamoDB would refuse as over 400 KB is refused with the
+ * same exception ({@link DynamoItemSize}), and the index and garbage-mark reads go page by page the way a
+ * DynamoDB Query does ({@link InMemoryQuery}).
+ */
 public final class InMemoryMetadataStore implements MetadataStore {
 
     private record PartitionKey(String topic, int partition) {
@@ -24,6 +29,12 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<Long, Long> producerEpochs = new HashMap<>();
     private final Map<String, Long> garbage = new TreeMap<>();
     private final Map<PartitionKey, MaintenanceLease> leases = new HashMap<>();
+    private final InMemoryQuery query = new InMemoryQuery();
+
+    /** Query pages read so far, each at most 1 MB as DynamoDB reads them. */
+    public long queryPages() {
+        return query.pages();
+    }
 
     @Override
     public synchronized void createTopic(TopicConfig topic) {
@@ -89,12 +100,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
                 || current != null && Incarnations.isOlder(next.topicId(), current.topicId())) {
             return false;
         }
+        DynamoItemSize.requireUpdateWithinItemLimit(DynamoMetadataStore.headItem(next));
         heads.put(key, next);
         return true;
     }
 
     @Override
     public synchronized boolean putIndexEntryIfAbsent(IndexEntry entry) {
+        DynamoItemSize.requireWithinItemLimit(DynamoMetadataStore.entryItem(entry));
         NavigableMap<Long, IndexEntry> index = indexes.computeIfAbsent(
                 new PartitionKey(entry.topic(), entry.partition()), k -> new TreeMap<>());
         IndexEntry existing = index.get(entry.baseOffset());
@@ -107,18 +120,15 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     @Override
     public synchronized Optional<IndexEntry> floorEntry(String topic, int partition, String topicId, long offset) {
-        return index(topic, partition).headMap(offset, true).descendingMap().values().stream()
-                .filter(e -> e.topicId().equals(topicId))
-                .findFirst();
+        return query.run(List.copyOf(index(topic, partition).headMap(offset, true).descendingMap().values()),
+                DynamoMetadataStore::entryItem, e -> e.topicId().equals(topicId), 1).stream().findFirst();
     }
 
     @Override
     public synchronized List<IndexEntry> entriesFrom(String topic, int partition, String topicId, long fromOffset,
                                                      int limit) {
-        return index(topic, partition).tailMap(fromOffset, true).values().stream()
-                .filter(e -> e.topicId().equals(topicId))
-                .limit(limit)
-                .toList();
+        return query.run(List.copyOf(index(topic, partition).tailMap(fromOffset, true).values()),
+                DynamoMetadataStore::entryItem, e -> e.topicId().equals(topicId), limit);
     }
 
     @Override
@@ -188,6 +198,7 @@ public final class InMemoryMetadataStore implements MetadataStore {
         if (!sameEntry(stored, expected) || !replacement.topicId().equals(expected.topicId())) {
             return false;
         }
+        DynamoItemSize.requireWithinItemLimit(DynamoMetadataStore.entryItem(replacement));
         index.put(replacement.baseOffset(), replacement);
         return true;
     }
@@ -223,11 +234,15 @@ public final class InMemoryMetadataStore implements MetadataStore {
 
     @Override
     public synchronized Map<String, Long> garbageMarks() {
-        return Map.copyOf(garbage);
+        Map<String, Long> marks = new TreeMap<>();
+        query.run(List.copyOf(garbage.entrySet()), e -> DynamoMetadataStore.garbageItem(e.getKey(), e.getValue()),
+                e -> true, Integer.MAX_VALUE).forEach(e -> marks.put(e.getKey(), e.getValue()));
+        return marks;
     }
 
     @Override
     public synchronized void markGarbage(String objectKey, long since) {
+        DynamoItemSize.requireWithinItemLimit(DynamoMetadataStore.garbageItem(objectKey, since));
         garbage.putIfAbsent(objectKey, since);
     }
 

@@ -13,11 +13,13 @@ import io.sluice.group.GroupStore.CommitOutcome;
 import io.sluice.group.Member;
 import io.sluice.group.Owned;
 import io.sluice.group.TopicPartition;
+import io.sluice.meta.DynamoItemSize;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /** What every {@link GroupStore} must do; extended once per implementation. */
 abstract class GroupStoreContract {
@@ -156,5 +158,44 @@ abstract class GroupStoreContract {
             assertThat(e.getMessage()).contains(String.format("limit of %,d bytes", GroupItem.MAX_BYTES));
         });
         assertThat(store.getGroup("g")).as("nothing was written").contains(under);
+    }
+
+    @Test
+    void aCheckpointOverDynamoDbsItemLimitIsRefusedAsDynamoDbRefusesItAndNothingChanges() {
+        store.commit(checkpoint(0, "id1", 10, 5));
+        Checkpoint huge = new Checkpoint("g", "t", 0, "id1", 11, 5, "m-1", "x".repeat(DynamoItemSize.MAX_ITEM_BYTES),
+                1_000L);
+        assertThatThrownBy(() -> store.commit(huge)).isInstanceOfSatisfying(DynamoDbException.class,
+                e -> assertThat(e.getMessage()).contains(DynamoItemSize.ITEM_TOO_LARGE_MESSAGE));
+        assertThatThrownBy(() -> store.overwrite(huge)).isInstanceOf(DynamoDbException.class);
+        assertThat(store.checkpoints("g")).singleElement().satisfies(c -> assertThat(c.committed()).isEqualTo(10));
+    }
+
+    /** Checkpoints as large as a commit allows (4,096 characters of metadata), more than one 1 MB page of them. */
+    @Test
+    void moreThanAMegabyteOfCheckpointsListsInFullInPartitionOrder() {
+        int partitions = 300;
+        for (int p = partitions - 1; p >= 0; p--) {
+            assertThat(store.commit(new Checkpoint("g", "orders-eu-west", p, "id1", p * 10L, 5,
+                    "5f0c7bd4-3f5e-4f4b-9a43-7c1f1d2a9e10", "m".repeat(4_096), 1_000L)))
+                    .isEqualTo(CommitOutcome.COMMITTED);
+        }
+        List<Checkpoint> all = store.checkpoints("g");
+        assertThat(all).hasSize(partitions);
+        for (int p = 0; p < partitions; p++) {
+            assertThat(all.get(p).partition()).isEqualTo(p);
+            assertThat(all.get(p).committed()).isEqualTo(p * 10L);
+        }
+    }
+
+    @Test
+    void listGroupsNamesEveryGroupWithAnItemOrACheckpointOnceInOrder() {
+        assertThat(store.listGroups()).isEmpty();
+        assertThat(store.compareAndSetGroup(0, new GroupState("zeta", 1, 1, Map.of(), Map.of()))).isTrue();
+        assertThat(store.compareAndSetGroup(0, new GroupState("alpha", 1, 1, Map.of(), Map.of()))).isTrue();
+        store.commit(new Checkpoint("alpha", "t", 0, "id1", 5, 1, null, null, 1L));
+        store.commit(new Checkpoint("alpha", "t", 1, "id1", 5, 1, null, null, 1L));
+        store.overwrite(new Checkpoint("mid", "t", 0, "id1", 0, 0, null, null, 1L));
+        assertThat(store.listGroups()).containsExactly("alpha", "mid", "zeta");
     }
 }

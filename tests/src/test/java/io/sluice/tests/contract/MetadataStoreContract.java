@@ -5,18 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
+import io.sluice.log.ProduceService;
+import io.sluice.meta.DynamoItemSize;
 import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
+import io.sluice.meta.ProducerState;
 import io.sluice.meta.TopicConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /** What every {@link MetadataStore} must do; extended once per implementation. */
 abstract class MetadataStoreContract {
@@ -310,5 +316,216 @@ abstract class MetadataStoreContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // ---- items at realistic sizes, and DynamoDB's limits ----
+
+    /** {@code count} producers, each remembering its {@link ProducerState#MAX_BATCHES} newest batches. */
+    private static Map<Long, ProducerState> producers(int count) {
+        Map<Long, ProducerState> producers = new HashMap<>();
+        for (long id = 0; id < count; id++) {
+            List<ProducerState.SequencedBatch> batches = new ArrayList<>();
+            for (int b = 0; b < ProducerState.MAX_BATCHES; b++) {
+                long sequence = 1_000_000_000L + b * 1_000L;
+                batches.add(new ProducerState.SequencedBatch(sequence, sequence + 999, 5_000_000_000L + b * 1_000L));
+            }
+            producers.put(Long.MAX_VALUE / 2 + id * 7_919, new ProducerState(3, batches, 1_700_000_000_000L - id));
+        }
+        return producers;
+    }
+
+    private static IndexEntry entryWithKey(String topicId, long base, String objectKey) {
+        return new IndexEntry("t", 0, topicId, base, base, objectKey, 5, 100, 1_700_000_000_000L + base, 0);
+    }
+
+    @Test
+    void aHeadAsLargeAsProduceLetsItGrowRoundTrips() {
+        PartitionHead full = new PartitionHead("t", 0, ID, 0, 0, 1, null,
+                producers(ProduceService.MAX_PRODUCERS_PER_PARTITION))
+                .append(entryWithKey(ID, 0, "wal/2026/11/26/12/" + "0".repeat(26) + ".wal"));
+        assertThat(store.compareAndSetHead(0, new PartitionHead("t", 0, ID, 0, 0, 1, null))).isTrue();
+        assertThat(store.compareAndSetHead(1, full)).isTrue();
+        assertThat(store.getHead("t", 0)).contains(full);
+    }
+
+    @Test
+    void aHeadOverDynamoDbsItemLimitIsRefusedAsDynamoDbRefusesItAndNothingChanges() {
+        PartitionHead first = PartitionHead.empty("t", 0, ID, 0).append(entry(ID, 0, 4, "wal/a"));
+        assertThat(store.compareAndSetHead(0, first)).isTrue();
+        // about 36 bytes a producer: 12,000 producers take some 430 KB
+        PartitionHead tooLarge = new PartitionHead("t", 0, ID, first.nextOffset(), 0, 2, first.last(), producers(12_000));
+        assertThatThrownBy(() -> store.compareAndSetHead(1, tooLarge))
+                .isInstanceOfSatisfying(DynamoDbException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("exceeded the maximum allowed size");
+                });
+        assertThat(store.getHead("t", 0)).contains(first);
+        assertThat(store.compareAndSetHead(1, first.append(entry(ID, 5, 5, "wal/b")))).as("version unchanged").isTrue();
+    }
+
+    @Test
+    void anIndexEntryOverDynamoDbsItemLimitIsRefusedAndNothingIsStored() {
+        IndexEntry huge = entryWithKey(ID, 0, "wal/" + "x".repeat(DynamoItemSize.MAX_ITEM_BYTES));
+        assertThatThrownBy(() -> store.putIndexEntryIfAbsent(huge)).isInstanceOfSatisfying(DynamoDbException.class,
+                e -> assertThat(e.getMessage()).contains(DynamoItemSize.ITEM_TOO_LARGE_MESSAGE));
+        assertThat(store.floorEntry("t", 0, ID, 0)).isEmpty();
+    }
+
+    /** 130 entries of 10 KB each: more than one 1 MB page of a DynamoDB Query. */
+    private static final int PAGE_FILLERS = 130;
+
+    @Test
+    void indexQueriesPageOnPastMoreThanAMegabyteOfAnotherIncarnationsEntries() {
+        String bulky = "wal/" + "b".repeat(10_000);
+        IndexEntry low = entry(ID, 0, 0, "wal/low");
+        IndexEntry high = entry(ID, 10_000, 10_000, "wal/high");
+        store.putIndexEntryIfAbsent(low);
+        for (long base = 1; base <= PAGE_FILLERS; base++) {
+            store.putIndexEntryIfAbsent(entryWithKey(OTHER_ID, base, bulky));
+        }
+        store.putIndexEntryIfAbsent(high);
+
+        assertThat(store.entriesFrom("t", 0, ID, 0, 10)).containsExactly(low, high);
+        assertThat(store.entriesFrom("t", 0, ID, 1, 10)).containsExactly(high);
+        assertThat(store.floorEntry("t", 0, ID, 9_999)).contains(low);
+        assertThat(store.entriesFrom("t", 0, OTHER_ID, 0, 1_000)).hasSize(PAGE_FILLERS);
+        assertThat(store.referencedObjects()).containsExactlyInAnyOrder("wal/low", "wal/high", bulky);
+    }
+
+    @Test
+    void moreThanAMegabyteOfGarbageMarksListsInFull() {
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < 1_100; i++) {
+            // 1,000 bytes of key each: the sort key's limit is 1,024 bytes
+            String key = String.format("wal/%04d/", i) + "g".repeat(991);
+            store.markGarbage(key, i);
+            expected.put(key, (long) i);
+        }
+        assertThat(store.garbageMarks()).hasSize(1_100).containsAllEntriesOf(expected);
+    }
+
+    // ---- the producer registry ----
+
+    @Test
+    void aProducerNameIsBoundOnceAndKeepsItsFirstId() {
+        assertThat(store.producerIdForName("orders-writer")).isEmpty();
+        assertThat(store.bindProducerName("orders-writer", 41)).isEqualTo(41);
+        assertThat(store.bindProducerName("orders-writer", 99)).as("already bound").isEqualTo(41);
+        assertThat(store.producerIdForName("orders-writer")).contains(41L);
+        assertThat(store.producerIdForName("orders-writer2")).isEmpty();
+    }
+
+    @Test
+    void aProducerEpochMovesOnlyFromTheExpectedOne() {
+        assertThat(store.producerEpoch(7)).isEmpty();
+        assertThat(store.compareAndSetProducerEpoch(7, 0, 1, 1_000)).as("not initialized yet").isFalse();
+        assertThat(store.compareAndSetProducerEpoch(7, -1, 0, 1_000)).isTrue();
+        assertThat(store.compareAndSetProducerEpoch(7, -1, 0, 1_001)).as("already exists").isFalse();
+        assertThat(store.producerEpoch(7)).contains(0L);
+        assertThat(store.compareAndSetProducerEpoch(7, 0, 1, 1_002)).isTrue();
+        assertThat(store.compareAndSetProducerEpoch(7, 0, 2, 1_003)).as("stale epoch").isFalse();
+        assertThat(store.producerEpoch(7)).contains(1L);
+        assertThat(store.producerEpoch(8)).as("another producer").isEmpty();
+    }
+
+    @Test
+    void aRegistryOfManyLongNamedProducersResolvesEveryOne() {
+        int producers = 300;
+        for (int i = 0; i < producers; i++) {
+            // the longest name ProducerRegistry accepts
+            String name = String.format("%04d-", i) + "p".repeat(244);
+            assertThat(store.bindProducerName(name, 1_000_000L + i)).isEqualTo(1_000_000L + i);
+            assertThat(store.compareAndSetProducerEpoch(1_000_000L + i, -1, i % 5, 1_000)).isTrue();
+        }
+        for (int i = 0; i < producers; i++) {
+            String name = String.format("%04d-", i) + "p".repeat(244);
+            assertThat(store.producerIdForName(name)).contains(1_000_000L + i);
+            assertThat(store.producerEpoch(1_000_000L + i)).contains((long) (i % 5));
+        }
+    }
+
+    // ---- compaction's and retention's index writes ----
+
+    @Test
+    void replaceIndexEntrySwapsTheObjectOnlyIfTheStoredEntryStillPointsAtTheExpectedOne() {
+        IndexEntry wal = entry(ID, 0, 9, "wal/a");
+        store.putIndexEntryIfAbsent(wal);
+        IndexEntry segment = new IndexEntry("t", 0, ID, 0, 19, "seg/t/0/00000000000000000000.seg", 0, 4_000,
+                1_700_000_000_019L, 1);
+        assertThat(store.replaceIndexEntry(wal, segment)).isTrue();
+        assertThat(store.floorEntry("t", 0, ID, 15)).contains(segment);
+        assertThat(store.replaceIndexEntry(wal, entry(ID, 0, 9, "seg/other"))).as("no longer wal/a").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 15)).contains(segment);
+        assertThat(store.replaceIndexEntry(entry(ID, 50, 59, "wal/missing"), entry(ID, 50, 59, "seg/m")))
+                .as("nothing stored there").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 55)).contains(segment);
+        assertThat(store.entriesFrom("t", 0, ID, 1, 10)).as("no entry written at 50").isEmpty();
+        assertThatThrownBy(() -> store.replaceIndexEntry(segment, entry(ID, 1, 19, "seg/moved")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.replaceIndexEntry(segment, new IndexEntry("t", 0, OTHER_ID, 0, 19, "seg/x", 0, 1, 0, 1)))
+                .as("a replacement of another incarnation").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 15)).contains(segment);
+    }
+
+    @Test
+    void deleteIndexEntryDeletesOnlyTheEntryThatStillPointsAtTheExpectedObject() {
+        IndexEntry a = entry(ID, 0, 4, "wal/a");
+        IndexEntry b = entry(ID, 5, 9, "wal/b");
+        store.putIndexEntryIfAbsent(a);
+        store.putIndexEntryIfAbsent(b);
+        assertThat(store.deleteIndexEntry(entry(ID, 0, 4, "seg/not-a"))).as("another object").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 0)).contains(a);
+        assertThat(store.deleteIndexEntry(a)).isTrue();
+        assertThat(store.deleteIndexEntry(a)).as("already gone").isFalse();
+        assertThat(store.floorEntry("t", 0, ID, 4)).isEmpty();
+        assertThat(store.entriesFrom("t", 0, ID, 0, 10)).containsExactly(b);
+    }
+
+    @Test
+    void referencedObjectsAreEveryIndexEntrysAndEveryHeadsLastAcrossTopics() {
+        assertThat(store.referencedObjects()).isEmpty();
+        store.putIndexEntryIfAbsent(entry(ID, 0, 4, "wal/indexed"));
+        store.putIndexEntryIfAbsent(entry(OTHER_ID, 9, 9, "wal/old-incarnation"));
+        store.compareAndSetHead(0, new PartitionHead("t", 0, ID, 8, 0, 1, entry(ID, 5, 7, "wal/only-in-head")));
+        store.compareAndSetHead(0, new PartitionHead("u", 3, ID, 0, 0, 1, null));
+        store.compareAndSetHead(0, PartitionHead.empty("v", 1, ID, 0)
+                .append(new IndexEntry("v", 1, ID, 0, 0, "seg/v/1/00000000000000000000.seg", 0, 1, 0, 1)));
+        store.createTopic(topic("t", ID));
+        store.markGarbage("wal/marked-not-referenced", 1);
+        assertThat(store.referencedObjects()).containsExactlyInAnyOrder("wal/indexed", "wal/old-incarnation",
+                "wal/only-in-head", "seg/v/1/00000000000000000000.seg");
+        store.deleteIndexEntry(entry(ID, 0, 4, "wal/indexed"));
+        assertThat(store.referencedObjects()).containsExactlyInAnyOrder("wal/old-incarnation",
+                "wal/only-in-head", "seg/v/1/00000000000000000000.seg");
+    }
+
+    @Test
+    void aGarbageMarkKeepsTheFirstSightingUntilItIsUnmarked() {
+        assertThat(store.garbageMarks()).isEmpty();
+        store.markGarbage("wal/a", 1_000);
+        store.markGarbage("wal/b", 2_000);
+        store.markGarbage("wal/a", 5_000);
+        assertThat(store.garbageMarks()).containsExactlyInAnyOrderEntriesOf(Map.of("wal/a", 1_000L, "wal/b", 2_000L));
+        store.unmarkGarbage("wal/a");
+        store.unmarkGarbage("wal/never-marked");
+        assertThat(store.garbageMarks()).containsExactlyInAnyOrderEntriesOf(Map.of("wal/b", 2_000L));
+        store.markGarbage("wal/a", 9_000);
+        assertThat(store.garbageMarks()).containsEntry("wal/a", 9_000L);
+        assertThat(store.referencedObjects()).as("marks are not references").isEmpty();
+    }
+
+    @Test
+    void getHeadsReadsMoreThanOneBatchGetOfHeads() {
+        int partitions = 230;
+        for (int p = 0; p < partitions; p += 2) {
+            assertThat(store.compareAndSetHead(0, new PartitionHead("many", p, ID, p, 0, 1, null))).isTrue();
+        }
+        List<PartitionHead> heads = store.getHeads("many", partitions);
+        assertThat(heads).hasSize(partitions / 2);
+        for (int i = 0; i < heads.size(); i++) {
+            assertThat(heads.get(i).partition()).isEqualTo(2 * i);
+            assertThat(heads.get(i).nextOffset()).isEqualTo(2L * i);
+        }
+        assertThat(store.getHeads("many", 3)).extracting(PartitionHead::partition).containsExactly(0, 2);
     }
 }

@@ -85,4 +85,20 @@ abstract class ObjectStoreContract {
         assertThat(store.list("seg/")).allSatisfy(s -> assertThat(s.lastModified()).isNotNull());
         assertThat(store.list("nothing/")).isEmpty();
     }
+
+    /** S3 lists at most 1,000 keys a page: a listing of more must follow the continuation token. */
+    @Test
+    void listsMoreThanOnePageOfKeys() {
+        int objects = 1_050;
+        for (int i = objects - 1; i >= 0; i--) {
+            store.putIfAbsent(String.format("wal/2026/11/26/12/%05d.wal", i), new byte[] {(byte) i});
+        }
+        store.putIfAbsent("wal/2026/11/26/13/later.wal", new byte[2]);
+        var listed = store.list("wal/2026/11/26/12/");
+        assertThat(listed).hasSize(objects);
+        for (int i = 0; i < objects; i++) {
+            assertThat(listed.get(i).key()).isEqualTo(String.format("wal/2026/11/26/12/%05d.wal", i));
+        }
+        assertThat(store.list("wal/")).hasSize(objects + 1);
+    }
 }

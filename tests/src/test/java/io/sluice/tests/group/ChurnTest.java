@@ -150,6 +150,17 @@ class ChurnTest {
         return committed;
     }
 
+    /** Polls {@code condition} until it holds; fails the test after {@link #DEADLINE_MS}. */
+    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.currentTimeMillis() + DEADLINE_MS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out after " + DEADLINE_MS + " ms waiting for " + what);
+            }
+            sleep(20);
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -185,17 +196,22 @@ class ChurnTest {
                 }
             });
 
-            sleep(2_000);
+            // The victim is killed once every member holds partitions, so that it dies owning some.
+            awaitCondition(() -> members.stream().allMatch(m -> m.last != null && !m.last.assignment().isEmpty()),
+                    "every member to be assigned partitions");
             TestMember victim = members.get(1);
-            HeartbeatResult victimLast = victim.last;
             victim.killed.set(true);
-            assertThat(victimLast).as("the victim had joined").isNotNull();
+            running.get(1).get(30, TimeUnit.SECONDS);
+            HeartbeatResult victimLast = victim.last;
+            assertThat(victimLast.assignment()).as("the victim owned partitions").isNotEmpty();
 
             sleep(1_000);
             TestMember late = new TestMember("m4");
             running.add(pool.submit(late::run));
 
-            sleep(SESSION_MS + 1_500);
+            // The zombie commits only once its session has run out: no live member lists it any more.
+            awaitCondition(() -> groups.describe(GROUP).members().stream()
+                    .noneMatch(m -> m.memberId().equals(victimLast.memberId())), "the victim's session to expire");
             int zombieAttempts = 0;
             int refused = 0;
             for (TopicPartition tp : victimLast.assignment()) {

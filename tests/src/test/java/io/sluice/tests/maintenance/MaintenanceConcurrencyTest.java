@@ -16,14 +16,18 @@ import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.maintenance.Maintenance;
 import io.sluice.maintenance.MaintenanceReport;
 import io.sluice.store.ObjectStore;
+import io.sluice.store.ObjectSummary;
 import io.sluice.tests.support.Backends;
+import io.sluice.tests.support.ClockStampedObjectStore;
 import io.sluice.tests.support.EmbeddedBackends;
-import io.sluice.tests.support.RequestCounter;
+import io.sluice.tests.support.ForwardingObjectStore;
+import io.sluice.tests.support.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,31 +35,52 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Maintenance passes on s3proxy and dynalite while producers and fetchers keep running. */
 @ExtendWith(EmbeddedBackends.class)
 class MaintenanceConcurrencyTest {
 
     private static final long TARGET = 4_096;
-    private static final long GRACE_MS = 300;
+    /** Production's grace period; it passes on the test's clock, never on the wall clock. */
+    private static final long GRACE_MS = Maintenance.Settings.DEFAULT.graceMs();
+    private static final int PASSES_WHILE_PRODUCING = 3;
 
+    /**
+     * The grace period exists so that no object is deleted under a produce that has written it but not yet
+     * committed it, or under a fetch that has read its index entry but not yet its bytes: it is longer than
+     * any call can take (15 min, the Lambda maximum). On a wall clock a test must shorten it, and then a
+     * slow call on a loaded machine outlives it and looks like data loss. Here every produce and fetch holds
+     * {@code calls}' read side, and the grace clock moves a whole grace period only under its write side,
+     * between passes: so, as in production, no call is ever in flight across a full grace period, however
+     * slow the machine is. Passes still run while producers and fetchers do, and may delete objects while
+     * they run.
+     */
     @Test
     void passesRunAlongsideProducersAndFetchersAndLoseNothingWithinRetention(Backends backends) throws Exception {
         Backends.Stack stack = backends.fresh();
-        LogServices log = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
-        Maintenance maintenance = new Maintenance(stack.objects(), stack.metadata(),
-                new TopicCache(stack.metadata(), Clock.systemUTC(), Duration.ZERO), Clock.systemUTC(),
+        MutableClock graceClock = new MutableClock(System.currentTimeMillis());
+        ListRetries listRetries = new ListRetries(stack.objects());
+        ObjectStore objects = new ClockStampedObjectStore(listRetries, graceClock);
+        LogServices log = LogServices.create(objects, stack.metadata(), stack.groups(), Clock.systemUTC());
+        Maintenance maintenance = new Maintenance(objects, stack.metadata(),
+                new TopicCache(stack.metadata(), graceClock, Duration.ZERO), graceClock,
                 new Maintenance.Settings(TARGET, GRACE_MS));
+        ReadWriteLock calls = new ReentrantReadWriteLock();
         log.topics().create(new CreateTopic("kept", 2, null, null, null));
         log.topics().create(new CreateTopic("bounded", 1, null, 6_000L, null));
 
         Map<RecordOffset, LogRecord> acked = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger fetchErrors = new AtomicInteger();
+        AtomicInteger fetches = new AtomicInteger();
         AtomicInteger passesDone = new AtomicInteger();
-        AtomicInteger passFailures = new AtomicInteger();
+        AtomicInteger deletedWhileProducing = new AtomicInteger();
+        AtomicBoolean producing = new AtomicBoolean(true);
         List<String> danglingAfterPasses = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -64,19 +89,26 @@ class MaintenanceConcurrencyTest {
                 int producer = t;
                 producers.add(pool.submit(() -> {
                     for (int call = 0; call < 60; call++) {
+                        if (call == 30) {
+                            // Half-way, the producers wait for passes to have run alongside them, however
+                            // slow either side is.
+                            awaitCondition(() -> passesDone.get() >= PASSES_WHILE_PRODUCING,
+                                    "%d maintenance passes while producers run", PASSES_WHILE_PRODUCING);
+                        }
                         List<ProduceRecord> records = new ArrayList<>();
                         for (int i = 0; i < 3; i++) {
                             records.add(new ProduceRecord(null, ("p" + producer + "-" + call + "-" + i + "-"
                                     + "x".repeat(40)).getBytes(UTF_8), List.of(), (call + i) % 2,
                                     System.currentTimeMillis()));
                         }
-                        List<RecordOffset> offsets = log.producer().produce("kept", records);
+                        List<RecordOffset> offsets = within(calls, () -> log.producer().produce("kept", records));
                         for (int i = 0; i < records.size(); i++) {
                             ProduceRecord r = records.get(i);
                             acked.put(offsets.get(i), new LogRecord(r.timestamp(), null, r.value(), List.of()));
                         }
-                        log.producer().produce("bounded", List.of(new ProduceRecord(null,
-                                ("b" + producer + "-" + call).repeat(20).getBytes(UTF_8), List.of(), 0, null)));
+                        byte[] bounded = ("b" + producer + "-" + call).repeat(20).getBytes(UTF_8);
+                        within(calls, () -> log.producer().produce("bounded", List.of(new ProduceRecord(null,
+                                bounded, List.of(), 0, null))));
                     }
                     return null;
                 }));
@@ -85,17 +117,15 @@ class MaintenanceConcurrencyTest {
                 while (!stop.get()) {
                     for (int p = 0; p < 2; p++) {
                         long offset = 0;
-                        try {
-                            while (true) {
-                                FetchResult r = log.fetcher().fetch("kept", p, offset, 2_048);
-                                if (r.records().isEmpty()) {
-                                    break;
-                                }
-                                offset = r.nextOffset();
+                        while (true) {
+                            long from = offset;
+                            int partition = p;
+                            FetchResult r = within(calls, () -> log.fetcher().fetch("kept", partition, from, 2_048));
+                            fetches.incrementAndGet();
+                            if (r.records().isEmpty()) {
+                                break;
                             }
-                        } catch (RuntimeException e) {
-                            fetchErrors.incrementAndGet();
-                            System.err.println("fetch failed during maintenance: " + e);
+                            offset = r.nextOffset();
                         }
                     }
                 }
@@ -103,16 +133,19 @@ class MaintenanceConcurrencyTest {
             });
             Future<?> passes = pool.submit(() -> {
                 while (!stop.get()) {
+                    // A pass that fails fails the test: nothing here is allowed to fail.
+                    MaintenanceReport report = maintenance.run(null);
+                    assertThat(report.failures()).as("failures of pass %d", passesDone.get() + 1).isEmpty();
+                    if (producing.get()) {
+                        deletedWhileProducing.addAndGet((int) report.objectsDeleted());
+                    }
+                    passesDone.incrementAndGet();
+                    danglingAfterPasses.addAll(Dangling.find(stack.metadata(), objects));
+                    calls.writeLock().lock();
                     try {
-                        maintenance.run(null);
-                        passesDone.incrementAndGet();
-                        danglingAfterPasses.addAll(Dangling.find(stack.metadata(), stack.objects()));
-                    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-                        // s3proxy's in-memory backend can fail a LIST while objects are deleted under it
-                        // (400); S3 itself lists consistently. The pass is simply run again, as the
-                        // schedule would.
-                        passFailures.incrementAndGet();
-                        System.err.println("maintenance pass failed on the emulator, retried: " + e.getMessage());
+                        graceClock.advance(GRACE_MS + 1);
+                    } finally {
+                        calls.writeLock().unlock();
                     }
                 }
                 return null;
@@ -120,6 +153,7 @@ class MaintenanceConcurrencyTest {
             for (Future<?> p : producers) {
                 p.get(5, TimeUnit.MINUTES);
             }
+            producing.set(false);
             stop.set(true);
             fetcher.get(1, TimeUnit.MINUTES);
             passes.get(5, TimeUnit.MINUTES);
@@ -129,20 +163,20 @@ class MaintenanceConcurrencyTest {
         }
 
         // The last passes run an hour later, when every open tail has passed the roll age and closes.
-        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
-        Maintenance aged = new Maintenance(stack.objects(), stack.metadata(),
-                new TopicCache(stack.metadata(), later, Duration.ZERO), later, new Maintenance.Settings(TARGET, GRACE_MS));
-        Thread.sleep(GRACE_MS + 50);
-        MaintenanceReport marking = aged.run(null);
-        Thread.sleep(GRACE_MS + 50);
-        MaintenanceReport last = aged.run(null);
-        System.out.println("maintenance: " + marking + " then " + last);
+        graceClock.advance(Duration.ofHours(1).toMillis());
+        MaintenanceReport marking = maintenance.run(null);
+        graceClock.advance(GRACE_MS);
+        MaintenanceReport last = maintenance.run(null);
+        System.out.println("maintenance: " + passesDone.get() + " passes while producing (" + deletedWhileProducing.get()
+                + " objects deleted), " + fetches.get() + " fetches, " + listRetries.retries.get()
+                + " emulator LISTs retried, then " + marking + " then " + last);
 
-        assertThat(fetchErrors.get()).as("fetches never failed while passes ran").isZero();
-        assertThat(passesDone.get()).as("passes completed while producers ran (%d failed on the emulator's LIST)",
-                passFailures.get()).isGreaterThanOrEqualTo(3);
+        assertThat(passesDone.get()).as("passes completed while producers ran")
+                .isGreaterThanOrEqualTo(PASSES_WHILE_PRODUCING);
+        assertThat(marking.failures()).isEmpty();
+        assertThat(last.failures()).isEmpty();
         assertThat(danglingAfterPasses).as("no entry ever pointed at a missing object").isEmpty();
-        assertThat(Dangling.find(stack.metadata(), stack.objects())).isEmpty();
+        assertThat(Dangling.find(stack.metadata(), objects)).isEmpty();
 
         for (var e : acked.entrySet()) {
             List<FetchedRecord> got = log.fetcher().fetch("kept", e.getKey().partition(), e.getKey().offset(), 1)
@@ -160,8 +194,8 @@ class MaintenanceConcurrencyTest {
         assertThat(log.fetcher().fetch("bounded", 0, logStart, 1 << 20).records())
                 .hasSize((int) (log.fetcher().latestOffset("bounded", 0) - logStart));
 
-        int walAfter = stack.objects().list("wal/").size();
-        int segments = stack.objects().list("seg/").size();
+        int walAfter = objects.list("wal/").size();
+        int segments = objects.list("seg/").size();
         String keptId = stack.metadata().getTopic("kept").orElseThrow().topicId();
         int keptEntries = stack.metadata().entriesFrom("kept", 0, keptId, 0, 10_000).size()
                 + stack.metadata().entriesFrom("kept", 1, keptId, 0, 10_000).size();
@@ -182,40 +216,52 @@ class MaintenanceConcurrencyTest {
                 .isLessThanOrEqualTo((int) ((keptBytes + TARGET - 1) / TARGET) + 2);
     }
 
-    @Test
-    void afterCompactionAWholeRangeFetchMakesAtMostBytesOverTargetGets(Backends backends) {
-        RequestCounter counter = new RequestCounter();
-        Backends.Stack stack = backends.fresh(counter);
-        LogServices log = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
-        // The pass runs an hour later, when the open tail has passed the roll age and closes too.
-        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
-        Maintenance maintenance = new Maintenance(stack.objects(), stack.metadata(),
-                new TopicCache(stack.metadata(), later, Duration.ZERO), later, new Maintenance.Settings(TARGET, GRACE_MS));
-        log.topics().create(new CreateTopic("t", 1, null, null, null));
-        for (int call = 0; call < 100; call++) {
-            log.producer().produce("t", List.of(new ProduceRecord(null, ("r" + call + "-" + "y".repeat(300))
-                    .getBytes(UTF_8), List.of(), 0, null)));
-        }
-        counter.reset();
-        assertThat(log.fetcher().fetch("t", 0, 0, 3 << 20).records()).hasSize(100);
-        long getsBefore = counter.count("S3:GetObject");
+    /**
+     * s3proxy's in-memory backend (transient-nio2) can answer a LIST with a 400 while objects are written or
+     * deleted under it; S3 lists consistently. Only that call is retried, a few times, and counted: any
+     * other failure of a pass, and a LIST that keeps failing, fails the test.
+     */
+    private static final class ListRetries extends ForwardingObjectStore {
+        private static final int ATTEMPTS = 5;
+        private final AtomicInteger retries = new AtomicInteger();
 
-        maintenance.run(null);
-        String id = stack.metadata().getTopic("t").orElseThrow().topicId();
-        long bytes = stack.metadata().entriesFrom("t", 0, id, 0, 1_000).stream().mapToLong(e -> e.byteLength()).sum();
-        var last = stack.metadata().getHead("t", 0).orElseThrow().last();
-        if (stack.metadata().entriesFrom("t", 0, id, 0, 1_000).stream().noneMatch(e -> e.equals(last))) {
-            bytes += last.byteLength();
+        ListRetries(ObjectStore delegate) {
+            super(delegate);
         }
-        counter.reset();
-        assertThat(log.fetcher().fetch("t", 0, 0, 3 << 20).records()).hasSize(100);
-        long getsAfter = counter.count("S3:GetObject");
-        long bound = (bytes + TARGET - 1) / TARGET;
-        System.out.printf("whole-range fetch: %d S3 GETs before compaction, %d after (bound ceil(%d / %d) = %d)%n",
-                getsBefore, getsAfter, bytes, TARGET, bound);
-        assertThat(getsBefore).isEqualTo(100);
-        assertThat(getsAfter).isLessThanOrEqualTo(bound);
-        ObjectStore objects = stack.objects();
-        assertThat(objects.list("seg/t/0/")).hasSize((int) getsAfter);
+
+        @Override
+        public List<ObjectSummary> list(String prefix) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return delegate.list(prefix);
+                } catch (S3Exception e) {
+                    if (e.statusCode() != 400 || attempt == ATTEMPTS) {
+                        throw e;
+                    }
+                    retries.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Runs {@code call} on the read side of {@code lock}: the grace clock does not move meanwhile. */
+    private static <T> T within(ReadWriteLock lock, Callable<T> call) throws Exception {
+        lock.readLock().lock();
+        try {
+            return call.call();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static void awaitCondition(BooleanSupplier condition, String what, Object... args)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + String.format(what, args));
+            }
+            Thread.sleep(10);
+        }
     }
 }

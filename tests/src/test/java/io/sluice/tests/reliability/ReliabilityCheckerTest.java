@@ -3,6 +3,8 @@ package io.sluice.tests.reliability;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.error.ErrorCode;
+import io.sluice.error.SluiceException;
 import io.sluice.format.LogRecord;
 import io.sluice.group.InMemoryGroupStore;
 import io.sluice.log.Backoff;
@@ -15,6 +17,7 @@ import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import io.sluice.store.InMemoryObjectStore;
 import io.sluice.tests.support.ForwardingMetadataStore;
+import io.sluice.tests.support.ForwardingObjectStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -132,5 +135,62 @@ class ReliabilityCheckerTest {
         assertThat(violations).anyMatch(v -> v.contains("appears twice"));
         assertThat(violations).anyMatch(v -> v.contains("order broken"));
         assertThat(violations).anyMatch(v -> v.contains("moved back"));
+    }
+
+    /** Every branch of the checker's own, each with its exact message. */
+    @Test
+    void eachOfTheCheckersOwnViolationsIsReportedWordForWord() {
+        InMemoryMetadataStore store = new InMemoryMetadataStore();
+        LogServices log = LogServices.create(new InMemoryObjectStore(Clock.systemUTC()), store, new InMemoryGroupStore(),
+                Clock.systemUTC(), Backoff.NONE);
+        log.topics().create(new CreateTopic("t", 1, null, null, null));
+        List<RecordOffset> offsets = log.producer().produce("t", List.of(record("p:0:1"), record("p:0:0"),
+                record("p:0:1")));
+        History history = new History();
+        ack(history, offsets.subList(0, 1), record("p:0:1"));
+        ack(history, offsets.subList(0, 1), record("q:0:9"));
+        history.commitSeen(0, 5);
+        history.commitSeen(0, 3);
+
+        List<String> violations = new ReliabilityChecker(log.fetcher(), store).check("t", 1, history).violations();
+
+        assertThat(violations).containsExactly(
+                "offset RecordOffset[partition=0, offset=0] was acknowledged for two records:"
+                        + " LogRecord[ts=1000, key=null, value=5B, headers=0] and"
+                        + " LogRecord[ts=1000, key=null, value=5B, headers=0]",
+                "record at RecordOffset[partition=0, offset=0] differs from what was acknowledged:"
+                        + " LogRecord[ts=1000, key=null, value=5B, headers=0] vs"
+                        + " LogRecord[ts=1000, key=null, value=5B, headers=0]",
+                "producer p order broken in partition 0: sequence 0 at offset 1 after 1",
+                "record p:0:1 appears twice, at offsets 0 and 2 of partition 0",
+                "acknowledged record q:0:9 is not in the log",
+                "committed offset of partition 0 moved back from 5 to 3 without a reset");
+    }
+
+    @Test
+    void aPartitionThatCannotBeReadIsReported() {
+        InMemoryMetadataStore store = new InMemoryMetadataStore();
+        InMemoryObjectStore objects = new InMemoryObjectStore(Clock.systemUTC());
+        LogServices log = LogServices.create(objects, store, new InMemoryGroupStore(), Clock.systemUTC(), Backoff.NONE);
+        log.topics().create(new CreateTopic("t", 1, null, null, null));
+        History history = new History();
+        ProduceRecord only = record("p:0:0");
+        ack(history, log.producer().produce("t", List.of(only)), only);
+        ForwardingObjectStore down = new ForwardingObjectStore(objects) {
+            @Override
+            public byte[] getRange(String key, long start, int length) {
+                throw new SluiceException(ErrorCode.UNAVAILABLE, "injected: S3 is down");
+            }
+        };
+        LogServices reader = LogServices.create(down, store, new InMemoryGroupStore(), Clock.systemUTC(), Backoff.NONE);
+
+        List<String> violations = new ReliabilityChecker(reader.fetcher(), store).check("t", 1, history).violations();
+
+        assertThat(violations).containsExactly(
+                "t/0: the log cannot be read back: injected: S3 is down",
+                "t/0: read up to 0 but the high watermark is 1",
+                "acknowledged record at RecordOffset[partition=0, offset=0] is lost",
+                "partition 0 cannot be read: injected: S3 is down",
+                "acknowledged record p:0:0 is not in the log");
     }
 }

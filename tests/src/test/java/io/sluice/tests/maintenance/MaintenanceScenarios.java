@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.error.OffsetOutOfRangeException;
-import io.sluice.group.InMemoryGroupStore;
 import io.sluice.log.Backoff;
 import io.sluice.log.FetchedRecord;
 import io.sluice.log.LogServices;
@@ -15,29 +14,39 @@ import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.maintenance.Maintenance;
 import io.sluice.maintenance.MaintenanceReport;
 import io.sluice.meta.IndexEntry;
-import io.sluice.meta.InMemoryMetadataStore;
-import io.sluice.store.InMemoryObjectStore;
+import io.sluice.meta.MetadataStore;
+import io.sluice.store.ObjectStore;
 import io.sluice.tests.support.LogChecker;
 import io.sluice.tests.support.MutableClock;
+import io.sluice.tests.support.Stores;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Compaction, retention and garbage collection with a clock the test moves. */
-class MaintenanceTest {
+/**
+ * Compaction, retention and garbage collection with a clock the test moves: the exact tests of what a
+ * pass does, run on every backend (in memory, and the SDK clients on s3proxy and dynalite).
+ */
+abstract class MaintenanceScenarios {
 
     private static final long GRACE = 15 * 60_000L;
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
-    private final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
-    private final InMemoryObjectStore objects = new InMemoryObjectStore(clock);
+    private MetadataStore metadata;
+    private ObjectStore objects;
     private LogServices log;
     private Maintenance maintenance;
 
+    /** Fresh, empty stores; objects are stamped with {@code clock}'s time when written. */
+    protected abstract Stores newStores(MutableClock clock);
+
     @BeforeEach
     void setUp() {
-        log = LogServices.create(objects, metadata, new InMemoryGroupStore(), clock, Backoff.NONE);
+        Stores stores = newStores(clock);
+        metadata = stores.metadata();
+        objects = stores.objects();
+        log = LogServices.create(objects, metadata, stores.groups(), clock, Backoff.NONE);
         maintenance = new Maintenance(objects, metadata, new TopicCache(metadata, clock, Duration.ZERO), clock,
                 new Maintenance.Settings(1_000, GRACE));
     }
@@ -115,9 +124,15 @@ class MaintenanceTest {
         if (!left.contains(last)) {
             left.add(last);
         }
-        long kept = left.stream().filter(e -> e.lastOffset() >= log.fetcher().earliestOffset("t", 0))
-                .mapToLong(IndexEntry::byteLength).sum();
-        assertThat(kept).isGreaterThanOrEqualTo(500);
+        long logStart = log.fetcher().earliestOffset("t", 0);
+        List<IndexEntry> retained = left.stream().filter(e -> e.lastOffset() >= logStart)
+                .sorted(java.util.Comparator.comparingLong(IndexEntry::baseOffset)).toList();
+        long kept = retained.stream().mapToLong(IndexEntry::byteLength).sum();
+        assertThat(kept).as("at least retention.bytes are kept").isGreaterThanOrEqualTo(500);
+        assertThat(kept - retained.get(0).byteLength())
+                .as("and no more than that plus the oldest entry: without it, less than retention.bytes would be left")
+                .isLessThan(500);
+        assertThat(retained.get(0).baseOffset()).as("the log starts at the oldest kept entry").isEqualTo(logStart);
     }
 
     @Test
@@ -168,7 +183,7 @@ class MaintenanceTest {
         for (int p = 0; p < 150; p++) {
             log.producer().produce("wide", List.of(new ProduceRecord(null, "v".getBytes(UTF_8), List.of(), p, 1L)));
         }
-        io.sluice.meta.MetadataStore failing = new io.sluice.tests.support.ForwardingMetadataStore(metadata) {
+        MetadataStore failing = new io.sluice.tests.support.ForwardingMetadataStore(metadata) {
             @Override
             public Optional<io.sluice.meta.MaintenanceLease> acquireLease(String topic, int partition, String topicId,
                                                                           String owner, long now, long durationMs) {
@@ -183,5 +198,46 @@ class MaintenanceTest {
                         .hasSize(MaintenanceReport.MAX_FAILURE_CHARS));
         assertThat(report.failures().get(MaintenanceReport.MAX_FAILURES_LISTED)).isEqualTo(
                 "... and 50 more failures, in the function's log");
+    }
+
+    /** The entry as a reader would find it: its range, decoded, holds exactly its record count. */
+    private int recordsIn(IndexEntry entry) {
+        byte[] range = objects.getRange(entry.objectKey(), entry.byteStart(), entry.byteLength());
+        return io.sluice.format.ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(), range).stream()
+                .mapToInt(b -> b.records().size()).sum();
+    }
+
+    /**
+     * Compaction merges only runs of entries that follow one another exactly. Here the index holds two
+     * entries that overlap ([2..3] and [3..4], each a real two-record range, as a stale writer could
+     * leave them): a pass must not merge across the overlap, which would make a segment that holds more
+     * records than the offsets it claims.
+     */
+    @Test
+    void compactionNeverMergesAcrossAnOverlapInTheIndex() {
+        log.topics().create(new CreateTopic("t", 1, null, null, null));
+        log.topics().create(new CreateTopic("u", 1, null, null, null));
+        produce("t", 0, 6, 1, 10);
+        produce("u", 0, 1, 2, 10);
+        String id = metadata.getTopic("t").orElseThrow().topicId();
+        IndexEntry pair = metadata.getHead("u", 0).orElseThrow().last();
+        List<IndexEntry> before = metadata.entriesFrom("t", 0, id, 0, 100);
+        assertThat(before).extracting(IndexEntry::baseOffset).containsExactly(0L, 1L, 2L, 3L, 4L);
+        for (IndexEntry single : before.subList(2, 4)) {
+            IndexEntry wider = new IndexEntry("t", 0, id, single.baseOffset(), single.baseOffset() + 1, pair.objectKey(),
+                    pair.byteStart(), pair.byteLength(), single.maxTimestamp(), 0);
+            assertThat(recordsIn(wider)).isEqualTo(2);
+            assertThat(metadata.replaceIndexEntry(single, wider)).isTrue();
+        }
+
+        clock.advance(Duration.ofHours(2).toMillis());
+        MaintenanceReport report = maintenance.run("t");
+
+        assertThat(report.failures()).as("nothing to refuse: no run crosses the overlap").isEmpty();
+        assertThat(report.entriesMerged()).as("the runs on either side are merged").isGreaterThanOrEqualTo(3);
+        List<IndexEntry> after = new java.util.ArrayList<>(metadata.entriesFrom("t", 0, id, 0, 100));
+        after.add(metadata.getHead("t", 0).orElseThrow().last());
+        assertThat(after).allSatisfy(e -> assertThat(recordsIn(e)).as("records in %s", e)
+                .isEqualTo((int) e.recordCount()));
     }
 }
