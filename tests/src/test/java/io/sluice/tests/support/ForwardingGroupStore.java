@@ -31,6 +31,11 @@ public abstract class ForwardingGroupStore implements GroupStore {
     }
 
     @Override
+    public CommitOutcome rewind(Checkpoint checkpoint) {
+        return delegate.rewind(checkpoint);
+    }
+
+    @Override
     public void overwrite(Checkpoint checkpoint) {
         delegate.overwrite(checkpoint);
     }
