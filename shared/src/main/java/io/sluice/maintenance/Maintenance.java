@@ -172,7 +172,11 @@ public final class Maintenance {
         }
         try {
             dropCovered(head.get(), guard, report);
-            retain(topic, head.get(), guard, report);
+            Optional<PartitionHead> current = head(topic, partition);
+            if (current.isEmpty()) {
+                return;
+            }
+            retain(topic, current.get(), guard, report);
             compact(topic, partition, guard, report);
         } finally {
             guard.release();
@@ -226,6 +230,16 @@ public final class Maintenance {
     void dropCovered(PartitionHead head, Guard guard, MaintenanceReport.Builder report) {
         Chain chain = new Chain(head, head.logStartOffset());
         chain.forEach(entry -> { });
+        if (chain.lastCoveredBy() != null) {
+            // a merge that took in the head's last entry stopped before pointing the head at its segment
+            guard.check();
+            if (metadata.compareAndSetHead(head.version(), head.withLast(chain.lastCoveredBy()))) {
+                guard.check();
+                if (metadata.deleteIndexEntry(head.last())) { // a later commit may have indexed it
+                    report.entryDropped();
+                }
+            }
+        }
         for (IndexEntry entry : chain.covered()) {
             guard.check();
             if (metadata.deleteIndexEntry(entry)) {
@@ -426,6 +440,7 @@ public final class Maintenance {
         private final PartitionHead head;
         private final long from;
         private final List<IndexEntry> covered = new ArrayList<>();
+        private IndexEntry lastCoveredBy;
 
         Chain(PartitionHead head, long from) {
             this.head = head;
@@ -437,6 +452,11 @@ public final class Maintenance {
             return covered;
         }
 
+        /** The entry that covers the head's last entry and ends where it does, if a walk met one. */
+        IndexEntry lastCoveredBy() {
+            return lastCoveredBy;
+        }
+
         @Override
         public java.util.Iterator<IndexEntry> iterator() {
             return new java.util.Iterator<>() {
@@ -444,6 +464,7 @@ public final class Maintenance {
                         head.partition(), head.topicId(), from).map(IndexEntry::baseOffset).orElse(0L)).iterator();
                 private boolean lastDone;
                 private long coveredUpTo = from - 1;
+                private IndexEntry coverer;
                 private IndexEntry next = advance();
 
                 private IndexEntry advance() {
@@ -456,12 +477,17 @@ public final class Maintenance {
                             continue;
                         }
                         if (entry.lastOffset() <= coveredUpTo) {
-                            if (entry.baseOffset() >= from && !entry.equals(head.last())) {
+                            if (entry.equals(head.last())) {
+                                if (coverer != null && coverer.lastOffset() == entry.lastOffset()) {
+                                    lastCoveredBy = coverer;
+                                }
+                            } else if (entry.baseOffset() >= from) {
                                 covered.add(entry);
                             }
                             continue;
                         }
                         coveredUpTo = entry.lastOffset();
+                        coverer = entry;
                         return entry;
                     }
                 }

@@ -394,6 +394,46 @@ abstract class RaceScenarios {
     }
 
     /**
+     * A merge that took in the head's last entry and then stopped (a crash, a timeout) before pointing the
+     * head at its segment leaves the head's last entry covered by the segment: an overlap no later pass
+     * removed, because a pass never drops the head's last entry. The reliability run found it. The next
+     * pass now points the head at the covering segment and the chain is whole again.
+     */
+    @Test
+    void aMergeThatStoppedBeforeMovingTheHeadIsRepairedByTheNextPass() {
+        log.topics().create(new CreateTopic("t", 1, null, null, null));
+        Map<RecordOffset, LogRecord> acked = new HashMap<>();
+        for (int i = 0; i < 4; i++) {
+            acked.put(produceOne("t", "record-" + i, BASE), new LogRecord(BASE, null, ("record-" + i).getBytes(UTF_8),
+                    List.of()));
+        }
+        long entryBytes = stores.metadata().getHead("t", 0).orElseThrow().last().byteLength();
+        AtomicBoolean crashed = new AtomicBoolean();
+        MetadataStore crashing = new ForwardingMetadataStore(stores.metadata()) {
+            @Override
+            public boolean compareAndSetHead(long expectedVersion, PartitionHead next) {
+                if (next.last() != null && next.last().objectKey().startsWith("seg/") && crashed.compareAndSet(false, true)) {
+                    throw new IllegalStateException("the pass crashed before moving the head");
+                }
+                return super.compareAndSetHead(expectedVersion, next);
+            }
+        };
+        MaintenanceReport first = maintenance(crashing, 4 * entryBytes).run(null);
+        assertThat(crashed).as("the merge took in the head's last entry").isTrue();
+        assertThat(first.failures()).hasSize(1);
+        // the crash came before the merged entries were deleted, too: [1] and [2] and the head's last [3]
+        // are all covered by the segment [0-3]
+        assertThat(check("t", acked)).as("the crash leaves the merged entries covered by the segment")
+                .containsExactly("t/0: entry at 1 follows one ending at 3 (overlap)");
+        assertThat(stores.metadata().getHead("t", 0).orElseThrow().last().objectKey()).startsWith("wal/");
+
+        assertThat(maintenance(stores.metadata(), 4 * entryBytes).run(null).failures()).isEmpty();
+
+        assertThat(stores.metadata().getHead("t", 0).orElseThrow().last().objectKey()).startsWith("seg/");
+        assertThat(check("t", acked)).isEmpty();
+    }
+
+    /**
      * Issue 14, failure 3. A re-created topic compacts the same offsets its predecessor did. Unguarded,
      * it finds the old segment's key taken with other bytes and throws, and the exception stops the whole
      * pass: topics listed after it are never maintained and garbage is never collected.

@@ -118,6 +118,7 @@ final class ReliabilityRun {
             for (int i = 0; i < size.producers(); i++) {
                 int index = i;
                 producers.add(pool.submit(() -> {
+                    Thread.currentThread().setName("producer-" + index);
                     produce(index, deadline);
                     return null;
                 }));
@@ -126,26 +127,32 @@ final class ReliabilityRun {
             for (int i = 0; i < size.consumers(); i++) {
                 int index = i;
                 consumers.add(pool.submit(() -> {
+                    Thread.currentThread().setName("consumer-" + index);
                     consume(index, deadline);
                     return null;
                 }));
             }
             Future<?> monitor = pool.submit(() -> {
+                Thread.currentThread().setName("monitor");
                 monitor(cleanReader.groups(), deadline);
                 return null;
             });
             List<Future<?>> passes = new ArrayList<>();
             for (int i = 0; i < MAINTENANCE_PASSES; i++) {
+                int index = i;
                 passes.add(pool.submit(() -> {
+                    Thread.currentThread().setName("maintenance-" + index);
                     maintain(deadline);
                     return null;
                 }));
             }
             Future<?> churn = pool.submit(() -> {
+                Thread.currentThread().setName("churn");
                 churn(cleanReader, deadline);
                 return null;
             });
             Future<?> beside = pool.submit(() -> {
+                Thread.currentThread().setName("beside-churn");
                 produceBesideChurn(deadline);
                 return null;
             });
@@ -307,7 +314,11 @@ final class ReliabilityRun {
             Thread.sleep(20);
         }
         if (member != null) {
-            group.heartbeat(GROUP, new Heartbeat(member.memberId(), -1, null, null));
+            try {
+                group.heartbeat(GROUP, new Heartbeat(member.memberId(), -1, null, null));
+            } catch (RuntimeException fault) {
+                // the leave met a fault: the session expires instead, as a crashed member's would
+            }
         }
     }
 

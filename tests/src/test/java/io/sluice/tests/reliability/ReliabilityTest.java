@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.log.LogServices;
 import io.sluice.tests.support.Backends;
 import io.sluice.tests.support.EmbeddedBackends;
-import io.sluice.tests.support.FaultyMetadataStore;
-import io.sluice.tests.support.FaultyObjectStore;
+import io.sluice.group.GroupStore;
+import io.sluice.meta.MetadataStore;
+import io.sluice.store.ObjectStore;
+import io.sluice.tests.support.EveryMethodFaults;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,15 +28,21 @@ class ReliabilityTest {
         long seed = Long.getLong("sluice.reliability.seed", System.nanoTime());
         Backends.Stack stack = backends.fresh();
         RandomFaults faults = new RandomFaults(seed, size.faultProbability());
-        ReliabilityRun run = new ReliabilityRun(size, seed, new FaultyObjectStore(stack.objects(), faults),
-                new FaultyMetadataStore(stack.metadata(), faults), stack.groups(), faults);
+        ReliabilityRun run = new ReliabilityRun(size, seed,
+                EveryMethodFaults.wrap(ObjectStore.class, stack.objects(), faults),
+                EveryMethodFaults.wrap(MetadataStore.class, stack.metadata(), faults),
+                EveryMethodFaults.wrap(GroupStore.class, stack.groups(), faults), faults);
         LogServices reader = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
 
         ReliabilityRun.Outcome outcome = run.run(stack.metadata(), reader);
 
-        System.out.println(outcome.summary() + " seed=" + seed + " faultsByKind=" + faults.byKind());
+        System.out.println(outcome.summary() + " seed=" + seed + " faultsByKind=" + faults.byKind()
+                + " operationsFaulted=" + faults.byOperation().size() + " " + new java.util.TreeMap<>(faults.byOperation()));
         assertThat(outcome.violations()).as("seed %d", seed).isEmpty();
         assertThat(outcome.faults()).as("faults were injected").isPositive();
+        assertThat(faults.byOperation().keySet()).as("faults met every store, the group store included")
+                .anyMatch(op -> op.startsWith("GroupStore.")).anyMatch(op -> op.startsWith("MetadataStore."))
+                .anyMatch(op -> op.startsWith("ObjectStore."));
         assertThat(outcome.recordsVerified()).isPositive();
     }
 }

@@ -15,6 +15,10 @@ public final class Faults implements FaultInjector {
         public InjectedCrash(FaultPoint point) {
             super("injected crash at " + point);
         }
+
+        public InjectedCrash(String where) {
+            super("injected crash " + where);
+        }
     }
 
     private volatile FaultPoint armed;
