@@ -44,7 +44,7 @@ public final class DynamoGroupStore implements GroupStore {
     /** @throws io.sluice.error.SluiceException GROUP_TOO_LARGE over {@link GroupItem#MAX_BYTES}; nothing is written */
     @Override
     public boolean compareAndSetGroup(long expectedVersion, GroupState next) {
-        InMemoryGroupStore.requireNextVersion(expectedVersion, next);
+        next.requireSuccessorOf(expectedVersion);
         Map<String, AttributeValue> item = GroupItem.requireWithinBound(next, GroupItem.encode(next));
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
@@ -87,7 +87,7 @@ public final class DynamoGroupStore implements GroupStore {
             Map<String, AttributeValue> current = dynamo.getItem(b -> b.tableName(table)
                     .key(key(checkpoint.group(), sk(checkpoint.topic(), checkpoint.partition()))).consistentRead(true))
                     .item();
-            CommitOutcome why = InMemoryGroupStore.outcome(toCheckpoint(checkpoint.group(), current), checkpoint);
+            CommitOutcome why = CommitOutcome.of(toCheckpoint(checkpoint.group(), current), checkpoint);
             return why == CommitOutcome.COMMITTED ? CommitOutcome.FENCED : why;
         }
     }

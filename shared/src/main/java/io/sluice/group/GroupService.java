@@ -18,6 +18,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -123,61 +124,85 @@ public final class GroupService {
         int sessionTimeout = validate(request);
         String memberId = request.memberEpoch() == 0 && request.memberId() == null
                 ? UUID.randomUUID().toString() : request.memberId();
+        return update(group, "heartbeat", current ->
+                transition(current, memberId, request, sessionTimeout, clock.millis(), this::partitionCount));
+    }
+
+    /** What a change makes of a group: its next state, and what the caller is told once it is stored. */
+    record Transition<T>(GroupState next, T result) {
+    }
+
+    /**
+     * A heartbeat's effect on a group, as a pure function of the stored state, the request, the time and
+     * the topics' partition counts: expired members go, the member joins, leaves or heartbeats, the target
+     * assignment is recomputed, and the member is moved toward its target. Nothing is read or written here;
+     * {@link #update} stores the result with one conditional write, or retries on a newer state.
+     *
+     * @throws SluiceException FENCED if the member is not in the group or sent an epoch it was not given
+     */
+    static Transition<HeartbeatResult> transition(GroupState current, String memberId, Heartbeat request,
+                                                  int sessionTimeout, long now, ToIntFunction<String> partitions) {
+        Map<String, Member> members = new TreeMap<>(current.members());
+        boolean changed = members.values().removeIf(m -> m.expiredAt(now));
+        Member member = members.get(memberId);
+        boolean acknowledged = true;
+
+        if (request.memberEpoch() == -1) {
+            changed |= members.remove(memberId) != null;
+            return new Transition<>(next(current, members, changed), new HeartbeatResult(memberId, -1, 0, List.of()));
+        }
+        List<String> subscription = List.copyOf(new TreeSet<>(request.topics()));
+        if (request.memberEpoch() == 0) {
+            member = new Member(memberId, 0, 0, subscription, sessionTimeout, now, List.of(), List.of());
+            changed = true;
+        } else {
+            if (member == null) {
+                throw fenced("member " + memberId + " is not in group " + current.group()
+                        + " (it left, or its session expired); rejoin with memberEpoch 0");
+            }
+            List<Owned> owned = member.owned();
+            if (request.memberEpoch() == member.memberEpoch()) {
+                owned = member.assigned();
+            } else if (!member.acceptsEpoch(request.memberEpoch())) {
+                throw fenced("member " + memberId + " sent epoch " + request.memberEpoch()
+                        + " but is at epoch " + member.memberEpoch() + "; rejoin with memberEpoch 0");
+            } else {
+                acknowledged = false;
+            }
+            changed |= !member.topics().equals(subscription);
+            member = new Member(memberId, member.memberEpoch(), member.previousEpoch(), subscription,
+                    sessionTimeout, now, member.assigned(), owned);
+        }
+        members.put(memberId, member);
+
+        Map<String, List<TopicPartition>> target = target(members, current.target(), partitions);
+        changed |= !target.equals(current.target());
+        long groupEpoch = changed ? current.groupEpoch() + 1 : current.groupEpoch();
+        member = reconcile(member, target.getOrDefault(memberId, List.of()), members, groupEpoch, acknowledged);
+        members.put(memberId, member);
+
+        GroupState next = new GroupState(current.group(), current.version() + 1, groupEpoch, members, target);
+        return new Transition<>(next, new HeartbeatResult(memberId, member.memberEpoch(),
+                heartbeatInterval(sessionTimeout),
+                member.assigned().stream().map(Owned::topicPartition).sorted().toList()));
+    }
+
+    /**
+     * The one compare-and-set loop every group change goes through: read the group, compute its next
+     * state, store it if the group is still at the version read, else back off and compute again.
+     *
+     * @throws SluiceException CONTENTION after {@value #MAX_ATTEMPTS} lost races; whatever {@code change} throws
+     */
+    private <T> T update(String group, String what, java.util.function.Function<GroupState, Transition<T>> change) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             GroupState current = store.getGroup(group).orElse(GroupState.empty(group));
-            long now = clock.millis();
-            Map<String, Member> members = new TreeMap<>(current.members());
-            boolean changed = members.values().removeIf(m -> m.expiredAt(now));
-            Member member = members.get(memberId);
-            boolean acknowledged = true;
-
-            if (request.memberEpoch() == -1) {
-                changed |= members.remove(memberId) != null;
-                GroupState next = next(current, members, changed);
-                if (store.compareAndSetGroup(current.version(), next)) {
-                    return new HeartbeatResult(memberId, -1, 0, List.of());
-                }
-                backoff.beforeRetry(attempt);
-                continue;
-            }
-            List<String> subscription = List.copyOf(new TreeSet<>(request.topics()));
-            if (request.memberEpoch() == 0) {
-                member = new Member(memberId, 0, 0, subscription, sessionTimeout, now, List.of(), List.of());
-                changed = true;
-            } else {
-                if (member == null) {
-                    throw fenced("member " + memberId + " is not in group " + group
-                            + " (it left, or its session expired); rejoin with memberEpoch 0");
-                }
-                List<Owned> owned = member.owned();
-                if (request.memberEpoch() == member.memberEpoch()) {
-                    owned = member.assigned();
-                } else if (!member.acceptsEpoch(request.memberEpoch())) {
-                    throw fenced("member " + memberId + " sent epoch " + request.memberEpoch()
-                            + " but is at epoch " + member.memberEpoch() + "; rejoin with memberEpoch 0");
-                } else {
-                    acknowledged = false;
-                }
-                changed |= !member.topics().equals(subscription);
-                member = new Member(memberId, member.memberEpoch(), member.previousEpoch(), subscription,
-                        sessionTimeout, now, member.assigned(), owned);
-            }
-            members.put(memberId, member);
-
-            Map<String, List<TopicPartition>> target = target(members, current.target());
-            changed |= !target.equals(current.target());
-            long groupEpoch = changed ? current.groupEpoch() + 1 : current.groupEpoch();
-            member = reconcile(member, target.getOrDefault(memberId, List.of()), members, groupEpoch, acknowledged);
-            members.put(memberId, member);
-
-            GroupState next = new GroupState(group, current.version() + 1, groupEpoch, members, target);
-            if (store.compareAndSetGroup(current.version(), next)) {
-                return new HeartbeatResult(memberId, member.memberEpoch(), heartbeatInterval(sessionTimeout),
-                        member.assigned().stream().map(Owned::topicPartition).sorted().toList());
+            Transition<T> transition = change.apply(current);
+            if (store.compareAndSetGroup(current.version(), transition.next())) {
+                return transition.result();
             }
             backoff.beforeRetry(attempt);
         }
-        throw new SluiceException(ErrorCode.CONTENTION, "group " + group + " is too busy; retry the heartbeat");
+        throw new SluiceException(ErrorCode.CONTENTION, "group " + group + " is too busy; retry the " + what);
     }
 
     private static int validate(Heartbeat request) {
@@ -213,14 +238,15 @@ public final class GroupService {
         return Math.min(5_000, sessionTimeoutMs / 3);
     }
 
-    private Map<String, List<TopicPartition>> target(Map<String, Member> members,
-                                                     Map<String, List<TopicPartition>> previous) {
+    private static Map<String, List<TopicPartition>> target(Map<String, Member> members,
+                                                            Map<String, List<TopicPartition>> previous,
+                                                            ToIntFunction<String> partitionCount) {
         SortedMap<String, List<String>> subscriptions = new TreeMap<>();
         Map<String, Integer> partitions = new HashMap<>();
         for (Member m : members.values()) {
             subscriptions.put(m.memberId(), m.topics());
             for (String topic : m.topics()) {
-                partitions.computeIfAbsent(topic, this::partitionCount);
+                partitions.computeIfAbsent(topic, partitionCount::applyAsInt);
             }
         }
         return Assignor.assign(subscriptions, partitions, previous);
@@ -464,8 +490,7 @@ public final class GroupService {
     }
 
     private long bumpEpochOfEmptyGroup(String group) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            GroupState current = store.getGroup(group).orElse(GroupState.empty(group));
+        return update(group, "reset", current -> {
             long now = clock.millis();
             if (current.hasLiveMembers(now)) {
                 throw new SluiceException(ErrorCode.GROUP_NOT_EMPTY, "group " + group
@@ -475,12 +500,8 @@ public final class GroupService {
             }
             GroupState next = new GroupState(group, current.version() + 1, current.groupEpoch() + 1, Map.of(),
                     Map.of());
-            if (store.compareAndSetGroup(current.version(), next)) {
-                return next.groupEpoch();
-            }
-            backoff.beforeRetry(attempt);
-        }
-        throw new SluiceException(ErrorCode.CONTENTION, "group " + group + " is too busy; retry the reset");
+            return new Transition<>(next, next.groupEpoch());
+        });
     }
 
     /** The topic as stored now, not as cached: describe must not show a deleted topic's offsets. */

@@ -27,4 +27,17 @@ public record GroupState(String group, long version, long groupEpoch, Map<String
     public boolean hasLiveMembers(long now) {
         return members.values().stream().anyMatch(m -> !m.expiredAt(now));
     }
+
+    /**
+     * The rule every store holds a group compare-and-set to: a state replaces the one at
+     * {@code expectedVersion} only as its successor.
+     *
+     * @throws IllegalArgumentException if this state's version is not {@code expectedVersion + 1}
+     */
+    public void requireSuccessorOf(long expectedVersion) {
+        if (version != expectedVersion + 1) {
+            throw new IllegalArgumentException("next group version must be " + (expectedVersion + 1)
+                    + ", was " + version);
+        }
+    }
 }

@@ -15,7 +15,28 @@ public interface GroupStore {
         /** A checkpoint with a higher owner epoch is stored: the writer is a zombie. */
         FENCED,
         /** The same owner already committed a higher offset. */
-        REGRESSION
+        REGRESSION;
+
+        /**
+         * What writing {@code next} over {@code current} (null: none stored) comes to, by the rule every store
+         * holds its checkpoint condition to: a later incarnation or a higher owner epoch wins, a lower one is
+         * a zombie, and at the same owner epoch the offset may only go forward.
+         */
+        public static CommitOutcome of(Checkpoint current, Checkpoint next) {
+            if (current == null || io.sluice.meta.Incarnations.isOlder(current.topicId(), next.topicId())) {
+                return COMMITTED;
+            }
+            if (!current.topicId().equals(next.topicId())) {
+                return FENCED;
+            }
+            if (current.ownerEpoch() < next.ownerEpoch()) {
+                return COMMITTED;
+            }
+            if (current.ownerEpoch() > next.ownerEpoch()) {
+                return FENCED;
+            }
+            return current.committed() <= next.committed() ? COMMITTED : REGRESSION;
+        }
     }
 
     Optional<GroupState> getGroup(String group);

@@ -34,7 +34,7 @@ public final class InMemoryGroupStore implements GroupStore {
     /** Refuses, as DynamoDB would, a group over {@link GroupItem#MAX_BYTES} in DynamoDB's encoding. */
     @Override
     public synchronized boolean compareAndSetGroup(long expectedVersion, GroupState next) {
-        requireNextVersion(expectedVersion, next);
+        next.requireSuccessorOf(expectedVersion);
         GroupItem.requireWithinBound(next, GroupItem.encode(next));
         GroupState current = groups.get(next.group());
         if ((current == null ? 0 : current.version()) != expectedVersion) {
@@ -44,19 +44,12 @@ public final class InMemoryGroupStore implements GroupStore {
         return true;
     }
 
-    static void requireNextVersion(long expectedVersion, GroupState next) {
-        if (next.version() != expectedVersion + 1) {
-            throw new IllegalArgumentException("next group version must be " + (expectedVersion + 1)
-                    + ", was " + next.version());
-        }
-    }
-
     @Override
     public synchronized CommitOutcome commit(Checkpoint checkpoint) {
         DynamoItemSize.requireWithinItemLimit(DynamoGroupStore.item(checkpoint));
         TreeMap<TopicPartition, Checkpoint> stored = checkpoints.computeIfAbsent(checkpoint.group(), g -> new TreeMap<>());
         Checkpoint current = stored.get(checkpoint.topicPartition());
-        CommitOutcome outcome = outcome(current, checkpoint);
+        CommitOutcome outcome = CommitOutcome.of(current, checkpoint);
         if (outcome == CommitOutcome.COMMITTED) {
             stored.put(checkpoint.topicPartition(), checkpoint);
         }
@@ -66,7 +59,7 @@ public final class InMemoryGroupStore implements GroupStore {
     @Override
     public synchronized CommitOutcome rewind(Checkpoint checkpoint) {
         TreeMap<TopicPartition, Checkpoint> stored = checkpoints.computeIfAbsent(checkpoint.group(), g -> new TreeMap<>());
-        CommitOutcome outcome = outcome(stored.get(checkpoint.topicPartition()), checkpoint);
+        CommitOutcome outcome = CommitOutcome.of(stored.get(checkpoint.topicPartition()), checkpoint);
         if (outcome == CommitOutcome.REGRESSION) {
             outcome = CommitOutcome.COMMITTED;
         }
@@ -77,22 +70,6 @@ public final class InMemoryGroupStore implements GroupStore {
     }
 
     /** The commit rule, shared with the DynamoDB store's explanation of a failed condition. */
-    static CommitOutcome outcome(Checkpoint current, Checkpoint next) {
-        if (current == null || io.sluice.meta.Incarnations.isOlder(current.topicId(), next.topicId())) {
-            return CommitOutcome.COMMITTED;
-        }
-        if (!current.topicId().equals(next.topicId())) {
-            return CommitOutcome.FENCED;
-        }
-        if (current.ownerEpoch() < next.ownerEpoch()) {
-            return CommitOutcome.COMMITTED;
-        }
-        if (current.ownerEpoch() > next.ownerEpoch()) {
-            return CommitOutcome.FENCED;
-        }
-        return current.committed() <= next.committed() ? CommitOutcome.COMMITTED : CommitOutcome.REGRESSION;
-    }
-
     @Override
     public synchronized void overwrite(Checkpoint checkpoint) {
         DynamoItemSize.requireWithinItemLimit(DynamoGroupStore.item(checkpoint));
