@@ -331,9 +331,7 @@ public final class ShareGroupService {
                 return List.of();
             }
             if (store.compareAndSet(config.groupId(), current.version(), acquisition.next())) {
-                if (!acquisition.next().deadLetters().isEmpty()) {
-                    drainQuietly(config, acquisition.next());
-                }
+                drainAfterWrite(config, acquisition.next());
                 List<ShareRecord> records = new ArrayList<>();
                 for (SharePartition.Acquired a : acquisition.acquired()) {
                     records.add(new ShareRecord(topic.name(), partition, a.offset(), a.deliveryCount(), token,
@@ -448,9 +446,7 @@ public final class ShareGroupService {
                 return result.statuses();
             }
             if (store.compareAndSet(config.groupId(), current.version(), result.next())) {
-                if (!result.next().deadLetters().isEmpty()) {
-                    drainQuietly(config, result.next());
-                }
+                drainAfterWrite(config, result.next());
                 return result.statuses();
             }
             backoff.beforeRetry(attempt);
@@ -459,6 +455,21 @@ public final class ShareGroupService {
     }
 
     // ---- dead letters ----
+
+    /**
+     * After a write that took effect, its answer stands whatever happens to the dead letters it created:
+     * a failure leaves them pending for the next call on the share-partition.
+     */
+    private void drainAfterWrite(ShareGroupConfig config, SharePartition written) {
+        if (written.deadLetters().isEmpty()) {
+            return;
+        }
+        try {
+            drain(config, written);
+        } catch (RuntimeException e) {
+            // Pending in the item; finished by the next fetch, ack, reset or delete here.
+        }
+    }
 
     private SharePartition drainQuietly(ShareGroupConfig config, SharePartition p) {
         try {
