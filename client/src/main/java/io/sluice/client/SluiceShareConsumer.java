@@ -142,14 +142,25 @@ public final class SluiceShareConsumer implements AutoCloseable {
         }
     }
 
-    /** Sends every pending acknowledgement now; answers one result per offset. */
+    /**
+     * Sends every pending acknowledgement now; answers one result per offset. If the call fails, the
+     * acknowledgements stay pending (unless newer ones for the same records were queued meanwhile) and go
+     * with the next poll or commitSync.
+     */
     public List<AckResult> commitSync() {
-        List<Object[]> batch;
+        Map<String, Object[]> batch;
         synchronized (pending) {
-            batch = new ArrayList<>(pending.values());
+            batch = new LinkedHashMap<>(pending);
             pending.clear();
         }
-        return send(batch);
+        try {
+            return send(new ArrayList<>(batch.values()));
+        } catch (RuntimeException e) {
+            synchronized (pending) {
+                batch.forEach(pending::putIfAbsent);
+            }
+            throw e;
+        }
     }
 
     private List<AckResult> send(List<Object[]> batch) {
