@@ -131,8 +131,9 @@ final class QueueChecker {
                 }
             } else {
                 inWindow++;
-                if (dead.containsKey(id)) {
-                    v.add("offset " + p.partition() + "/" + p.offset() + " dead-lettered but not done");
+                if (dead.containsKey(id) && !h.finalPendingDeadLetters.contains(id)) {
+                    v.add("offset " + p.partition() + "/" + p.offset() + " dead-lettered but neither done nor"
+                            + " pending confirmation");
                 }
             }
         }

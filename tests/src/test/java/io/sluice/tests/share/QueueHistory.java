@@ -39,5 +39,10 @@ final class QueueHistory {
 
     /** Filled at the end: each partition's final start offset, and the dead-letter topic's records. */
     volatile Map<Integer, Long> finalStartOffsets = Map.of();
+    /**
+     * Records archived with a dead-letter intent still in their share-partition item when the run stopped
+     * (the copy may already be in the log; the next call there would confirm it, see ShareGroupServiceTest).
+     */
+    volatile java.util.Set<Long> finalPendingDeadLetters = java.util.Set.of();
     volatile List<DeadLetter> deadLetters = List.of();
 }

@@ -120,6 +120,11 @@ final class QueueRun {
         Map<Integer, Long> starts = new HashMap<>();
         clean.shares().describe(GROUP).partitions().forEach(p -> starts.put(p.partition(), p.startOffset()));
         history.finalStartOffsets = starts;
+        java.util.Set<Long> pending = new java.util.HashSet<>();
+        String groupId = cleanStore.getConfig(GROUP).orElseThrow().groupId();
+        cleanStore.partitions(GROUP, groupId).forEach(p -> p.deadLetters().forEach(d ->
+                pending.add(QueueChecker.id(p.partition(), d.offset()))));
+        history.finalPendingDeadLetters = pending;
         history.deadLetters = deadLetters(clean);
         return new Outcome(history, operations.get(), faults.injected.get(), finished);
     }
