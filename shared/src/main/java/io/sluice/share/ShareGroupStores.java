@@ -10,8 +10,9 @@ public final class ShareGroupStores {
     }
 
     /**
-     * In the same DynamoDB table as a {@link DynamoGroupStore}; in memory beside any other group store (the
-     * in-memory ones of unit tests). Lambda functions build theirs explicitly, in Services.
+     * In the same DynamoDB table as a {@link DynamoGroupStore} (so the Lambda functions, whose Services pass
+     * one to LogServices.create, get the DynamoDB store); in memory beside any other group store (the
+     * in-memory ones of unit tests).
      */
     public static ShareGroupStore beside(GroupStore groups) {
         return groups instanceof DynamoGroupStore dynamo ? new DynamoShareGroupStore(dynamo.client(), dynamo.table())
