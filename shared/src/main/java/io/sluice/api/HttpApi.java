@@ -168,6 +168,8 @@ public final class HttpApi {
             case COMMIT_OFFSETS -> commit(path.get("group"), request);
             case DESCRIBE_GROUP -> json(200, toWire(log.groups().describe(path.get("group"))));
             case RESET_GROUP -> reset(path.get("group"), request);
+            case PUT_SHARE_GROUP, LIST_SHARE_GROUPS, DESCRIBE_SHARE_GROUP, DELETE_SHARE_GROUP, SHARE_FETCH, SHARE_ACKS,
+                 RESET_SHARE_GROUP -> ShareGroupApi.dispatch(log.shares(), route, path, request);
             case RUN_MAINTENANCE -> {
                 Wire.MaintenanceRequest body = request.body().length == 0 ? new Wire.MaintenanceRequest(null)
                         : parse(request, Wire.MaintenanceRequest.class);
@@ -328,7 +330,7 @@ public final class HttpApi {
                 .map(o -> new Wire.OffsetCommit(o.topic(), o.partition(), o.offset(), null)).toList()));
     }
 
-    private static GroupService.ResetTarget resetTarget(com.fasterxml.jackson.databind.JsonNode to) {
+    static GroupService.ResetTarget resetTarget(com.fasterxml.jackson.databind.JsonNode to) {
         String expected = "to must be \"earliest\", \"latest\", {\"timestamp\": millis} or {\"offset\": n}";
         if (to == null || to.isNull()) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, expected);
@@ -380,7 +382,7 @@ public final class HttpApi {
 
     // ---- parsing helpers ----
 
-    private static <T> T parse(ApiRequest request, Class<T> type) {
+    static <T> T parse(ApiRequest request, Class<T> type) {
         if (request.body().length == 0) {
             throw new SluiceException(ErrorCode.MALFORMED_JSON, "a JSON body is required");
         }
@@ -526,7 +528,7 @@ public final class HttpApi {
         return body;
     }
 
-    private static ApiResponse json(int status, Object body) {
+    static ApiResponse json(int status, Object body) {
         try {
             return new ApiResponse(status, JSON.writeValueAsString(body));
         } catch (JsonProcessingException e) {

@@ -23,7 +23,14 @@ public enum Route {
     COMMIT_OFFSETS("POST", "/groups/{group}/offsets", Access.CLIENT),
     DESCRIBE_GROUP("GET", "/groups/{group}", Access.CLIENT),
     RESET_GROUP("POST", "/groups/{group}/reset", Access.OPERATOR),
-    RUN_MAINTENANCE("POST", "/maintenance", Access.OPERATOR);
+    RUN_MAINTENANCE("POST", "/maintenance", Access.OPERATOR),
+    PUT_SHARE_GROUP("PUT", "/share-groups/{group}", Access.OPERATOR),
+    LIST_SHARE_GROUPS("GET", "/share-groups", Access.OPERATOR),
+    DESCRIBE_SHARE_GROUP("GET", "/share-groups/{group}", Access.CLIENT),
+    DELETE_SHARE_GROUP("DELETE", "/share-groups/{group}", Access.OPERATOR),
+    SHARE_FETCH("POST", "/share-groups/{group}/fetch", Access.CLIENT),
+    SHARE_ACKS("POST", "/share-groups/{group}/acks", Access.CLIENT),
+    RESET_SHARE_GROUP("POST", "/share-groups/{group}/reset", Access.OPERATOR);
 
     /**
      * Who a route is for. Producers and consumers need only {@link #CLIENT} routes; {@link #OPERATOR}

@@ -16,11 +16,15 @@ public enum ErrorCode {
     INVALID_TIMESTAMP(400),
     INVALID_OFFSET(400),
     INVALID_GROUP_NAME(400),
+    /** An acknowledgement's lockToken is not a token the service issues (a valid one that lost its lock is a per-offset status). */
+    INVALID_LOCK(400),
     /** No route has this path. */
     ROUTE_NOT_FOUND(404),
     UNKNOWN_TOPIC(404),
     UNKNOWN_PARTITION(404),
     UNKNOWN_GROUP(404),
+    /** No share group of this name (issue 18). */
+    UNKNOWN_SHARE_GROUP(404),
     /** The path exists but not with this method. */
     METHOD_NOT_ALLOWED(405),
     TOPIC_EXISTS(409),

@@ -31,6 +31,15 @@ public final class DynamoGroupStore implements GroupStore {
         this.table = table;
     }
 
+    /** The client and table, for the stores that share this table (share groups, issue 18). */
+    public DynamoDbClient client() {
+        return dynamo;
+    }
+
+    public String table() {
+        return table;
+    }
+
     @Override
     public Optional<GroupState> getGroup(String group) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(group, GroupItem.META))

@@ -6,13 +6,22 @@ import io.sluice.group.GroupStore;
 import io.sluice.maintenance.Maintenance;
 import io.sluice.meta.MetadataStore;
 import io.sluice.metrics.Metrics;
+import io.sluice.share.ShareGroupService;
+import io.sluice.share.ShareGroupStore;
+import io.sluice.share.ShareGroupStores;
 import io.sluice.store.ObjectStore;
 import java.time.Clock;
 import java.time.Duration;
 
 /** The log's services wired over one object store, one metadata store and one group store. */
 public record LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups,
-                          ProducerRegistry producers, Maintenance maintenance) {
+                          ProducerRegistry producers, Maintenance maintenance, ShareGroupService shares) {
+
+    /** Without share groups: their routes answer INTERNAL_ERROR. */
+    public LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups,
+                       ProducerRegistry producers, Maintenance maintenance) {
+        this(topics, producer, fetcher, groups, producers, maintenance, null);
+    }
 
     /** How long a topic's configuration is trusted before it is read again. */
     public static final Duration TOPIC_CACHE_TTL = Duration.ofSeconds(30);
@@ -25,15 +34,24 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
     /** With metrics: records and bytes produced, commit retries, bytes fetched, consumer lag. */
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
                                      Backoff backoff, Metrics metrics) {
+        return create(objects, metadata, groups, ShareGroupStores.beside(groups), clock, backoff, metrics);
+    }
+
+    /** With the share groups' store given (issue 18). */
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups,
+                                     ShareGroupStore shares, Clock clock, Backoff backoff, Metrics metrics) {
         TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
         FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM, metrics);
+        ProduceService producer = new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics);
+        ProducerRegistry producers = new ProducerRegistry(metadata, clock, backoff);
         return new LogServices(
                 new TopicService(metadata, cache, clock),
-                new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics),
+                producer,
                 fetcher,
                 new GroupService(groups, cache, fetcher, clock, backoff, metrics),
-                new ProducerRegistry(metadata, clock, backoff),
-                new Maintenance(objects, metadata, cache, clock, Maintenance.Settings.DEFAULT, metrics));
+                producers,
+                new Maintenance(objects, metadata, cache, clock, Maintenance.Settings.DEFAULT, metrics),
+                new ShareGroupService(shares, cache, fetcher, producer, producers, clock, Sleeper.SYSTEM, backoff));
     }
 
     /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */

@@ -45,7 +45,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Talk to a Sluice log: topics, produce, consume, groups.",
-        subcommands = {SluiceCli.Topics.class, SluiceCli.Produce.class, SluiceCli.Consume.class, SluiceCli.Groups.class})
+        subcommands = {SluiceCli.Topics.class, SluiceCli.Produce.class, SluiceCli.Consume.class, SluiceCli.Groups.class,
+                QueueCommand.class})
 public final class SluiceCli {
 
     static final ObjectMapper JSON = new ObjectMapper();

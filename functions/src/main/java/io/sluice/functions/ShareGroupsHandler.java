@@ -1,0 +1,28 @@
+package io.sluice.functions;
+
+import io.sluice.api.Route;
+import io.sluice.log.LogServices;
+import java.util.EnumSet;
+import java.util.Map;
+
+/** Share groups (issue 18): configure, fetch with locks, acknowledge, describe, reset, delete, list. */
+public final class ShareGroupsHandler extends ApiGatewayHandler {
+
+    static final EnumSet<Route> ROUTES = EnumSet.of(Route.PUT_SHARE_GROUP, Route.LIST_SHARE_GROUPS,
+            Route.DESCRIBE_SHARE_GROUP, Route.DELETE_SHARE_GROUP, Route.SHARE_FETCH, Route.SHARE_ACKS,
+            Route.RESET_SHARE_GROUP);
+
+    /** For Lambda: configuration from the environment. */
+    public ShareGroupsHandler() {
+        this(System.getenv());
+    }
+
+    /** For the local stack: the environment template.yaml gives this function, plus emulator endpoints. */
+    public ShareGroupsHandler(Map<String, String> env) {
+        this(Services.create(FunctionConfig.from(env)));
+    }
+
+    public ShareGroupsHandler(LogServices log) {
+        super(log, ROUTES);
+    }
+}
