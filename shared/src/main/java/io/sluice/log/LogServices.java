@@ -25,11 +25,18 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
     /** With metrics: records and bytes produced, commit retries, bytes fetched, consumer lag. */
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
                                      Backoff backoff, Metrics metrics) {
+        return create(objects, metadata, groups, clock, backoff, metrics,
+                ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS));
+    }
+
+    /** With the pool that commits the partitions of one produce call at once (see {@link ProduceService}). */
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
+                                     Backoff backoff, Metrics metrics, java.util.concurrent.Executor commitPool) {
         TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
         FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM, metrics);
         return new LogServices(
                 new TopicService(metadata, cache, clock),
-                new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics),
+                new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics, commitPool),
                 fetcher,
                 new GroupService(groups, cache, fetcher, clock, backoff, metrics),
                 new ProducerRegistry(metadata, clock, backoff),
