@@ -7,6 +7,7 @@ import io.sluice.error.SluiceException;
 import io.sluice.format.LogRecord;
 import io.sluice.format.ObjectFormat;
 import io.sluice.format.ObjectFormat.DecodedBatch;
+import io.sluice.format.SegmentIndex;
 import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
@@ -42,14 +43,23 @@ public final class FetchService {
     private final java.time.Clock clock;
     private final Sleeper sleeper;
     private final io.sluice.metrics.Metrics metrics;
+    private final ReadCache cache;
 
     public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
                         Sleeper sleeper) {
         this(objects, metadata, topics, clock, sleeper, io.sluice.metrics.Metrics.NOOP);
     }
 
+    /** Without a read cache: every fetch reads the index (a cache of lifetime 0). */
     public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
                         Sleeper sleeper, io.sluice.metrics.Metrics metrics) {
+        this(objects, metadata, topics, clock, sleeper, metrics, new ReadCache(clock, 0));
+    }
+
+    /** With a read cache of index entries and segment offset indexes ({@link ReadCache#forGracePeriod}). */
+    public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
+                        Sleeper sleeper, io.sluice.metrics.Metrics metrics, ReadCache cache) {
+        this.cache = cache;
         this.objects = objects;
         this.metadata = metadata;
         this.heads = new Heads(metadata, topics);
@@ -117,16 +127,34 @@ public final class FetchService {
         }
         PartitionHead head = heads.read(topic, partition).head();
         checkRange(head, offset);
+        try {
+            return fetch(head, offset, maxBytes, maxRecords);
+        } catch (ObjectGoneException e) {
+            // A cached entry outlived its object (maintenance ran with a shorter grace than the cache's):
+            // forget the partition's entries and read the index again; a second miss is DATA_MISSING.
+            cache.forgetPartition(head.topic(), head.partition(), head.topicId());
+            try {
+                return fetch(head, offset, maxBytes, maxRecords);
+            } catch (ObjectGoneException again) {
+                throw again.dataMissing();
+            }
+        }
+    }
+
+    private FetchResult fetch(PartitionHead head, long offset, int maxBytes, int maxRecords) {
         List<FetchedRecord> records = new ArrayList<>();
         java.util.ArrayDeque<IndexEntry> ahead = new java.util.ArrayDeque<>();
         long want = offset;
         long bytes = 0;
-        boolean first = true;
+        IndexEntry entry = null;
         while (want < head.nextOffset() && bytes < maxBytes && records.size() < maxRecords) {
-            IndexEntry entry = first ? entryFor(head, want) : nextEntry(head, want, ahead);
-            first = false;
+            if (entry == null) {
+                entry = entryFor(head, want);
+            } else if (want > entry.lastOffset()) {
+                entry = nextEntry(head, want, ahead);
+            }
             boolean full = false;
-            for (FetchedRecord record : read(entry)) {
+            for (FetchedRecord record : read(entry, want, maxBytes - bytes, maxRecords - records.size())) {
                 if (record.offset() < want) {
                     continue;
                 }
@@ -144,7 +172,7 @@ public final class FetchService {
             }
         }
         if (!records.isEmpty()) {
-            metrics.record("BytesFetched", bytes, io.sluice.metrics.Metrics.Unit.Bytes, Map.of("Topic", topic));
+            metrics.record("BytesFetched", bytes, io.sluice.metrics.Metrics.Unit.Bytes, Map.of("Topic", head.topic()));
         }
         return new FetchResult(List.copyOf(records), want, head.nextOffset(), head.logStartOffset());
     }
@@ -165,6 +193,21 @@ public final class FetchService {
      */
     public long offsetForTimestamp(String topic, int partition, long timestamp) {
         PartitionHead head = heads.read(topic, partition).head();
+        try {
+            return offsetForTimestamp(head, timestamp);
+        } catch (ObjectGoneException e) {
+            cache.forgetPartition(head.topic(), head.partition(), head.topicId());
+            try {
+                return offsetForTimestamp(head, timestamp);
+            } catch (ObjectGoneException again) {
+                throw again.dataMissing();
+            }
+        }
+    }
+
+    private long offsetForTimestamp(PartitionHead head, long timestamp) {
+        String topic = head.topic();
+        int partition = head.partition();
         long cursor = head.logStartOffset();
         List<IndexEntry> page = List.of();
         int pageIndex = 0;
@@ -212,7 +255,14 @@ public final class FetchService {
             ahead.poll();
         }
         if (ahead.isEmpty()) {
-            ahead.addAll(metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), offset, READ_AHEAD));
+            java.util.Optional<IndexEntry> cached = cache.entryAt(head.topic(), head.partition(), head.topicId(), offset);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+            List<IndexEntry> page = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), offset,
+                    READ_AHEAD);
+            cache.putEntries(page);
+            ahead.addAll(page);
         }
         if (!ahead.isEmpty() && ahead.peek().baseOffset() == offset) {
             return ahead.poll();
@@ -226,7 +276,14 @@ public final class FetchService {
         if (last != null && offset >= last.baseOffset()) {
             return last;
         }
+        java.util.Optional<IndexEntry> cached = cache.entryHolding(head.topic(), head.partition(), head.topicId(), offset);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
         IndexEntry entry = metadata.floorEntry(head.topic(), head.partition(), head.topicId(), offset).orElse(null);
+        if (entry != null && entry.contains(offset)) {
+            cache.putEntries(List.of(entry));
+        }
         if (entry == null || !entry.contains(offset)) {
             throw new SluiceException(ErrorCode.DATA_MISSING, "no index entry holds offset " + offset + " of "
                     + head.topic() + "/" + head.partition() + " (found " + entry + ")");
@@ -236,29 +293,90 @@ public final class FetchService {
 
     /** Every record of an entry, checksums verified before any is returned. */
     private List<FetchedRecord> read(IndexEntry entry) {
-        byte[] range;
-        try {
-            range = objects.getRange(entry.objectKey(), entry.byteStart(), entry.byteLength());
-        } catch (ObjectNotFoundException e) {
-            throw new SluiceException(ErrorCode.DATA_MISSING, "object " + entry.objectKey() + " of "
-                    + entry.topic() + "/" + entry.partition() + " offsets " + entry.baseOffset() + "-"
-                    + entry.lastOffset() + " is missing", Map.of("objectKey", entry.objectKey()), e);
+        return read(entry, entry.baseOffset(), Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Records of an entry from the batch that holds {@code from}: all of them, or, when the entry's segment
+     * has an offset index, those of the batches that cover {@code maxBytes} and {@code maxRecords} from
+     * {@code from}, read with one ranged GET (and one more for the index unless it is cached, so a fetch
+     * that wants the whole entry reads it whole instead). Checksums are verified before any record is returned.
+     */
+    private List<FetchedRecord> read(IndexEntry entry, long from, long maxBytes, long maxRecords) {
+        boolean wholeEntryWanted = from == entry.baseOffset() && maxBytes >= entry.byteLength()
+                && maxRecords >= entry.recordCount();
+        if (!entry.hasOffsetIndex() || wholeEntryWanted && cache.segmentIndex(entry.objectKey()).isEmpty()) {
+            return readRange(entry, entry.baseOffset(), 0, entry.byteLength(), entry.recordCount());
         }
-        if (range.length != entry.byteLength()) {
-            throw new CorruptObjectException(entry.objectKey(), entry.byteStart(),
-                    "index says " + entry.byteLength() + " bytes, object holds " + range.length);
+        SegmentIndex.Range range = segmentIndex(entry).range(from - entry.baseOffset(), maxBytes, maxRecords);
+        return readRange(entry, entry.baseOffset() + range.offsetDelta(), range.position(), range.length(),
+                range.records());
+    }
+
+    /** The segment's offset index, from the cache or with one ranged GET of the bytes after its batches. */
+    private SegmentIndex segmentIndex(IndexEntry entry) {
+        java.util.Optional<SegmentIndex> cached = cache.segmentIndex(entry.objectKey());
+        if (cached.isPresent()) {
+            return cached.get();
         }
-        List<FetchedRecord> records = new ArrayList<>((int) entry.recordCount());
-        long offset = entry.baseOffset();
-        for (DecodedBatch batch : ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(), range)) {
+        long position = entry.byteStart() + entry.byteLength();
+        byte[] bytes = get(entry, position, entry.indexLength());
+        SegmentIndex index = SegmentIndex.decode(entry.objectKey(), position, bytes, entry.byteLength(),
+                entry.recordCount());
+        cache.putSegmentIndex(entry.objectKey(), index);
+        return index;
+    }
+
+    /**
+     * The records of {@code length} bytes of whole batches at {@code position} (relative to the entry's
+     * first batch), which must hold exactly {@code count} records from offset {@code base}.
+     */
+    private List<FetchedRecord> readRange(IndexEntry entry, long base, long position, int length, long count) {
+        long start = entry.byteStart() + position;
+        byte[] range = get(entry, start, length);
+        List<FetchedRecord> records = new ArrayList<>((int) Math.min(count, 1 << 16));
+        long offset = base;
+        for (DecodedBatch batch : ObjectFormat.decodeBatches(entry.objectKey(), start, range)) {
             for (LogRecord record : batch.records()) {
                 records.add(new FetchedRecord(offset++, record));
             }
         }
-        if (offset != entry.lastOffset() + 1) {
-            throw new CorruptObjectException(entry.objectKey(), entry.byteStart(), "index says "
-                    + entry.recordCount() + " records, object holds " + (offset - entry.baseOffset()));
+        if (offset != base + count) {
+            throw new CorruptObjectException(entry.objectKey(), start, "index says " + count + " records from offset "
+                    + base + ", object holds " + (offset - base));
         }
         return records;
+    }
+
+    /** {@code length} bytes of the entry's object at {@code start}; exactly that many, or the object is corrupt. */
+    private byte[] get(IndexEntry entry, long start, int length) {
+        byte[] range;
+        try {
+            range = objects.getRange(entry.objectKey(), start, length);
+        } catch (ObjectNotFoundException e) {
+            throw new ObjectGoneException(entry, e);
+        }
+        if (range.length != length) {
+            throw new CorruptObjectException(entry.objectKey(), start,
+                    "index says " + length + " bytes, object holds " + range.length);
+        }
+        return range;
+    }
+
+    /** An entry's object is gone: a stale cached entry, or, read from the index itself, DATA_MISSING. */
+    private static final class ObjectGoneException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient IndexEntry entry;
+
+        ObjectGoneException(IndexEntry entry, ObjectNotFoundException cause) {
+            super(cause.getMessage(), cause);
+            this.entry = entry;
+        }
+
+        SluiceException dataMissing() {
+            return new SluiceException(ErrorCode.DATA_MISSING, "object " + entry.objectKey() + " of "
+                    + entry.topic() + "/" + entry.partition() + " offsets " + entry.baseOffset() + "-"
+                    + entry.lastOffset() + " is missing", Map.of("objectKey", entry.objectKey()), getCause());
+        }
     }
 }

@@ -32,15 +32,26 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
     /** With the pool that commits the partitions of one produce call at once (see {@link ProduceService}). */
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
                                      Backoff backoff, Metrics metrics, java.util.concurrent.Executor commitPool) {
+        return create(objects, metadata, groups, clock, backoff, metrics, commitPool, Maintenance.Settings.DEFAULT);
+    }
+
+    /**
+     * With maintenance {@code settings}: the fetcher's read cache lives half of their grace period, so that
+     * no test or deployment can shorten the grace without shortening the cache with it.
+     */
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
+                                     Backoff backoff, Metrics metrics, java.util.concurrent.Executor commitPool,
+                                     Maintenance.Settings settings) {
         TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
-        FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM, metrics);
+        FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM, metrics,
+                ReadCache.forGracePeriod(clock, settings.graceMs()));
         return new LogServices(
                 new TopicService(metadata, cache, clock),
                 new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics, commitPool),
                 fetcher,
                 new GroupService(groups, cache, fetcher, clock, backoff, metrics),
                 new ProducerRegistry(metadata, clock, backoff),
-                new Maintenance(objects, metadata, cache, clock, Maintenance.Settings.DEFAULT, metrics));
+                new Maintenance(objects, metadata, cache, clock, settings, metrics));
     }
 
     /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */
