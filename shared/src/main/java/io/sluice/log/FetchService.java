@@ -44,6 +44,9 @@ public final class FetchService {
     private final Sleeper sleeper;
     private final io.sluice.metrics.Metrics metrics;
     private final ReadCache cache;
+    private final java.util.concurrent.Executor readPool;
+    /** Ranged GETs one fetch has in flight at most when it reads ahead. */
+    static final int READ_AHEAD_GETS = 4;
 
     public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
                         Sleeper sleeper) {
@@ -59,6 +62,17 @@ public final class FetchService {
     /** With a read cache of index entries and segment offset indexes ({@link ReadCache#forGracePeriod}). */
     public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
                         Sleeper sleeper, io.sluice.metrics.Metrics metrics, ReadCache cache) {
+        this(objects, metadata, topics, clock, sleeper, metrics, cache, null);
+    }
+
+    /**
+     * With a pool that reads ahead: a fetch that will read on through following entries GETs up to
+     * {@value #READ_AHEAD_GETS} of them at once, those that fit in what is left of its maxBytes.
+     */
+    public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
+                        Sleeper sleeper, io.sluice.metrics.Metrics metrics, ReadCache cache,
+                        java.util.concurrent.Executor readPool) {
+        this.readPool = readPool;
         this.cache = cache;
         this.objects = objects;
         this.metadata = metadata;
@@ -144,6 +158,7 @@ public final class FetchService {
     private FetchResult fetch(PartitionHead head, long offset, int maxBytes, int maxRecords) {
         List<FetchedRecord> records = new ArrayList<>();
         java.util.ArrayDeque<IndexEntry> ahead = new java.util.ArrayDeque<>();
+        Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched = new java.util.HashMap<>();
         long want = offset;
         long bytes = 0;
         IndexEntry entry = null;
@@ -152,9 +167,10 @@ public final class FetchService {
                 entry = entryFor(head, want);
             } else if (want > entry.lastOffset()) {
                 entry = nextEntry(head, want, ahead);
+                readAhead(head, entry, ahead, maxBytes - bytes, maxRecords - records.size(), prefetched);
             }
             boolean full = false;
-            for (FetchedRecord record : read(entry, want, maxBytes - bytes, maxRecords - records.size())) {
+            for (FetchedRecord record : read(entry, want, maxBytes - bytes, maxRecords - records.size(), prefetched)) {
                 if (record.offset() < want) {
                     continue;
                 }
@@ -270,6 +286,43 @@ public final class FetchService {
         return entryFor(head, offset);
     }
 
+    /**
+     * Starts GETs of the entries that follow {@code current} in {@code ahead}, contiguous and committed by
+     * {@code head}, while their bytes, with the current entry's, fit in {@code bytesLeft} and their records in
+     * {@code recordsLeft}: every one of them a sequential fetch would read too (an entry's bytes are never fewer
+     * than its records' bytes), so reading ahead adds no request, it only overlaps them.
+     */
+    private void readAhead(PartitionHead head, IndexEntry current, java.util.ArrayDeque<IndexEntry> ahead,
+                           long bytesLeft, long recordsLeft,
+                           Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
+        if (readPool == null) {
+            return;
+        }
+        long bytes = current.byteLength();
+        long records = current.recordCount();
+        long next = current.lastOffset() + 1;
+        int started = 0;
+        for (IndexEntry e : ahead) {
+            bytes += e.byteLength();
+            records += e.recordCount();
+            if (e.baseOffset() != next || e.lastOffset() >= head.nextOffset() || e.hasOffsetIndex()
+                    || bytes > bytesLeft || records > recordsLeft || started == READ_AHEAD_GETS) {
+                return;
+            }
+            next = e.lastOffset() + 1;
+            String key = rangeKey(e.objectKey(), e.byteStart(), e.byteLength());
+            if (!prefetched.containsKey(key)) {
+                prefetched.put(key, java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> objects.getRange(e.objectKey(), e.byteStart(), e.byteLength()), readPool));
+                started++;
+            }
+        }
+    }
+
+    private static String rangeKey(String objectKey, long start, int length) {
+        return objectKey + "@" + start + "+" + length;
+    }
+
     /** The committed entry that holds {@code offset}, which must be in [logStartOffset, nextOffset). */
     private IndexEntry entryFor(PartitionHead head, long offset) {
         IndexEntry last = head.last();
@@ -293,7 +346,7 @@ public final class FetchService {
 
     /** Every record of an entry, checksums verified before any is returned. */
     private List<FetchedRecord> read(IndexEntry entry) {
-        return read(entry, entry.baseOffset(), Long.MAX_VALUE, Long.MAX_VALUE);
+        return read(entry, entry.baseOffset(), Long.MAX_VALUE, Long.MAX_VALUE, Map.of());
     }
 
     /**
@@ -302,15 +355,16 @@ public final class FetchService {
      * {@code from}, read with one ranged GET (and one more for the index unless it is cached, so a fetch
      * that wants the whole entry reads it whole instead). Checksums are verified before any record is returned.
      */
-    private List<FetchedRecord> read(IndexEntry entry, long from, long maxBytes, long maxRecords) {
+    private List<FetchedRecord> read(IndexEntry entry, long from, long maxBytes, long maxRecords,
+                                     Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
         boolean wholeEntryWanted = from == entry.baseOffset() && maxBytes >= entry.byteLength()
                 && maxRecords >= entry.recordCount();
         if (!entry.hasOffsetIndex() || wholeEntryWanted && cache.segmentIndex(entry.objectKey()).isEmpty()) {
-            return readRange(entry, entry.baseOffset(), 0, entry.byteLength(), entry.recordCount());
+            return readRange(entry, entry.baseOffset(), 0, entry.byteLength(), entry.recordCount(), prefetched);
         }
         SegmentIndex.Range range = segmentIndex(entry).range(from - entry.baseOffset(), maxBytes, maxRecords);
         return readRange(entry, entry.baseOffset() + range.offsetDelta(), range.position(), range.length(),
-                range.records());
+                range.records(), Map.of());
     }
 
     /** The segment's offset index, from the cache or with one ranged GET of the bytes after its batches. */
@@ -320,7 +374,7 @@ public final class FetchService {
             return cached.get();
         }
         long position = entry.byteStart() + entry.byteLength();
-        byte[] bytes = get(entry, position, entry.indexLength());
+        byte[] bytes = get(entry, position, entry.indexLength(), Map.of());
         SegmentIndex index = SegmentIndex.decode(entry.objectKey(), position, bytes, entry.byteLength(),
                 entry.recordCount());
         cache.putSegmentIndex(entry.objectKey(), index);
@@ -331,9 +385,10 @@ public final class FetchService {
      * The records of {@code length} bytes of whole batches at {@code position} (relative to the entry's
      * first batch), which must hold exactly {@code count} records from offset {@code base}.
      */
-    private List<FetchedRecord> readRange(IndexEntry entry, long base, long position, int length, long count) {
+    private List<FetchedRecord> readRange(IndexEntry entry, long base, long position, int length, long count,
+                                          Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
         long start = entry.byteStart() + position;
-        byte[] range = get(entry, start, length);
+        byte[] range = get(entry, start, length, prefetched);
         List<FetchedRecord> records = new ArrayList<>((int) Math.min(count, 1 << 16));
         long offset = base;
         for (DecodedBatch batch : ObjectFormat.decodeBatches(entry.objectKey(), start, range)) {
@@ -349,10 +404,23 @@ public final class FetchService {
     }
 
     /** {@code length} bytes of the entry's object at {@code start}; exactly that many, or the object is corrupt. */
-    private byte[] get(IndexEntry entry, long start, int length) {
+    private byte[] get(IndexEntry entry, long start, int length,
+                       Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
         byte[] range;
+        java.util.concurrent.CompletableFuture<byte[]> ready = prefetched.get(rangeKey(entry.objectKey(), start, length));
         try {
-            range = objects.getRange(entry.objectKey(), start, length);
+            if (ready == null) {
+                range = objects.getRange(entry.objectKey(), start, length);
+            } else {
+                try {
+                    range = ready.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    if (e.getCause() instanceof RuntimeException cause) {
+                        throw cause;
+                    }
+                    throw e;
+                }
+            }
         } catch (ObjectNotFoundException e) {
             throw new ObjectGoneException(entry, e);
         }

@@ -14,6 +14,9 @@ import java.time.Duration;
 public record LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups,
                           ProducerRegistry producers, Maintenance maintenance) {
 
+    /** Threads reading ahead for the fetches of one instance (each fetch has at most 4 GETs in flight). */
+    static final int READ_THREADS = 8;
+
     /** How long a topic's configuration is trusted before it is read again. */
     public static final Duration TOPIC_CACHE_TTL = Duration.ofSeconds(30);
 
@@ -44,7 +47,7 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
                                      Maintenance.Settings settings) {
         TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
         FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM, metrics,
-                ReadCache.forGracePeriod(clock, settings.graceMs()));
+                ReadCache.forGracePeriod(clock, settings.graceMs()), ProduceService.newPool(READ_THREADS, "sluice-fetch-read"));
         return new LogServices(
                 new TopicService(metadata, cache, clock),
                 new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics, commitPool),

@@ -121,9 +121,14 @@ public final class ProduceService {
      * Backoff, Metrics, Executor)}: at most {@code threads} daemon threads, which end after a minute idle.
      */
     public static ExecutorService newPool(int threads) {
+        return newPool(threads, "sluice-produce-commit");
+    }
+
+    /** As {@link #newPool(int)}, its threads named {@code name}. */
+    public static ExecutorService newPool(int threads, String name) {
         ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
-                    Thread thread = new Thread(r, "sluice-produce-commit");
+                    Thread thread = new Thread(r, name);
                     thread.setDaemon(true);
                     return thread;
                 });
