@@ -173,9 +173,9 @@ public final class ProduceService {
         Map<Integer, BatchLocation> locations = new TreeMap<>();
         byPartition.forEach((partition, batch) -> locations.put(partition, object.addBatch(batch)));
         byte[] walObject = object.build();
-        // The heads are read, and their last entries indexed, while the object is written: neither step
-        // depends on the other, and nothing is committed until both are done.
-        // Each partition's head is read and indexed on the pool, all at once (each touches only its own items).
+        // The heads are read, and their last entries indexed, on the pool while this thread writes the object,
+        // every partition at once (each touches only its own items): neither step depends on the other, and
+        // nothing is committed until both are done.
         Abort abort = new Abort();
         Map<Integer, CompletableFuture<PartitionHead>> prepared = new TreeMap<>();
         locations.keySet().forEach(partition -> prepared.put(partition,
