@@ -7,6 +7,7 @@ import io.sluice.error.SluiceException;
 import io.sluice.format.LogRecord;
 import io.sluice.format.ObjectFormat;
 import io.sluice.format.ObjectFormat.DecodedBatch;
+import io.sluice.format.SegmentIndex;
 import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
@@ -42,14 +43,37 @@ public final class FetchService {
     private final java.time.Clock clock;
     private final Sleeper sleeper;
     private final io.sluice.metrics.Metrics metrics;
+    private final ReadCache cache;
+    private final java.util.concurrent.Executor readPool;
+    /** Ranged GETs one fetch has in flight at most when it reads ahead. */
+    static final int READ_AHEAD_GETS = 4;
 
     public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
                         Sleeper sleeper) {
         this(objects, metadata, topics, clock, sleeper, io.sluice.metrics.Metrics.NOOP);
     }
 
+    /** Without a read cache: every fetch reads the index (a cache of lifetime 0). */
     public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
                         Sleeper sleeper, io.sluice.metrics.Metrics metrics) {
+        this(objects, metadata, topics, clock, sleeper, metrics, new ReadCache(clock, 0));
+    }
+
+    /** With a read cache of index entries and segment offset indexes ({@link ReadCache#forGracePeriod}). */
+    public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
+                        Sleeper sleeper, io.sluice.metrics.Metrics metrics, ReadCache cache) {
+        this(objects, metadata, topics, clock, sleeper, metrics, cache, null);
+    }
+
+    /**
+     * With a pool that reads ahead: a fetch that will read on through following entries GETs up to
+     * {@value #READ_AHEAD_GETS} of them at once, those that fit in what is left of its maxBytes.
+     */
+    public FetchService(ObjectStore objects, MetadataStore metadata, TopicCache topics, java.time.Clock clock,
+                        Sleeper sleeper, io.sluice.metrics.Metrics metrics, ReadCache cache,
+                        java.util.concurrent.Executor readPool) {
+        this.readPool = readPool;
+        this.cache = cache;
         this.objects = objects;
         this.metadata = metadata;
         this.heads = new Heads(metadata, topics);
@@ -142,18 +166,38 @@ public final class FetchService {
         }
         PartitionHead head = heads.read(topic, partition).head();
         checkRange(head, offset);
+        try {
+            return fetch(head, offset, maxBytes, maxRecords, budget);
+        } catch (ObjectGoneException e) {
+            // A cached entry outlived its object (maintenance ran with a shorter grace than the cache's):
+            // forget the partition's entries and read the index again; a second miss is DATA_MISSING.
+            cache.forgetPartition(head.topic(), head.partition(), head.topicId());
+            try {
+                return fetch(head, offset, maxBytes, maxRecords, budget);
+            } catch (ObjectGoneException again) {
+                throw again.dataMissing();
+            }
+        }
+    }
+
+    private FetchResult fetch(PartitionHead head, long offset, int maxBytes, int maxRecords, ResponseBudget budget) {
         List<FetchedRecord> records = new ArrayList<>();
         java.util.ArrayDeque<IndexEntry> ahead = new java.util.ArrayDeque<>();
+        Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched = new java.util.HashMap<>();
         long want = offset;
         long bytes = 0;
         long spent = 0;
-        boolean first = true;
+        IndexEntry entry = null;
         while (want < head.nextOffset() && bytes < maxBytes && records.size() < maxRecords
                 && spent < budget.limit()) {
-            IndexEntry entry = first ? entryFor(head, want) : nextEntry(head, want, ahead);
-            first = false;
+            if (entry == null) {
+                entry = entryFor(head, want);
+            } else if (want > entry.lastOffset()) {
+                entry = nextEntry(head, want, ahead);
+                readAhead(head, entry, ahead, maxBytes - bytes, maxRecords - records.size(), prefetched);
+            }
             boolean full = false;
-            for (FetchedRecord record : read(entry)) {
+            for (FetchedRecord record : read(entry, want, maxBytes - bytes, maxRecords - records.size(), prefetched)) {
                 if (record.offset() < want) {
                     continue;
                 }
@@ -174,7 +218,7 @@ public final class FetchService {
             }
         }
         if (!records.isEmpty()) {
-            metrics.record("BytesFetched", bytes, io.sluice.metrics.Metrics.Unit.Bytes, Map.of("Topic", topic));
+            metrics.record("BytesFetched", bytes, io.sluice.metrics.Metrics.Unit.Bytes, Map.of("Topic", head.topic()));
         }
         return new FetchResult(List.copyOf(records), want, head.nextOffset(), head.logStartOffset());
     }
@@ -195,6 +239,21 @@ public final class FetchService {
      */
     public long offsetForTimestamp(String topic, int partition, long timestamp) {
         PartitionHead head = heads.read(topic, partition).head();
+        try {
+            return offsetForTimestamp(head, timestamp);
+        } catch (ObjectGoneException e) {
+            cache.forgetPartition(head.topic(), head.partition(), head.topicId());
+            try {
+                return offsetForTimestamp(head, timestamp);
+            } catch (ObjectGoneException again) {
+                throw again.dataMissing();
+            }
+        }
+    }
+
+    private long offsetForTimestamp(PartitionHead head, long timestamp) {
+        String topic = head.topic();
+        int partition = head.partition();
         long cursor = head.logStartOffset();
         List<IndexEntry> page = List.of();
         int pageIndex = 0;
@@ -242,12 +301,56 @@ public final class FetchService {
             ahead.poll();
         }
         if (ahead.isEmpty()) {
-            ahead.addAll(metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), offset, READ_AHEAD));
+            java.util.Optional<IndexEntry> cached = cache.entryAt(head.topic(), head.partition(), head.topicId(), offset);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+            List<IndexEntry> page = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), offset,
+                    READ_AHEAD);
+            cache.putEntries(page);
+            ahead.addAll(page);
         }
         if (!ahead.isEmpty() && ahead.peek().baseOffset() == offset) {
             return ahead.poll();
         }
         return entryFor(head, offset);
+    }
+
+    /**
+     * Starts GETs of the entries that follow {@code current} in {@code ahead}, contiguous and committed by
+     * {@code head}, while their bytes, with the current entry's, fit in {@code bytesLeft} and their records in
+     * {@code recordsLeft}: every one of them a sequential fetch would read too (an entry's bytes are never fewer
+     * than its records' bytes), so reading ahead adds no request, it only overlaps them.
+     */
+    private void readAhead(PartitionHead head, IndexEntry current, java.util.ArrayDeque<IndexEntry> ahead,
+                           long bytesLeft, long recordsLeft,
+                           Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
+        if (readPool == null) {
+            return;
+        }
+        long bytes = current.byteLength();
+        long records = current.recordCount();
+        long next = current.lastOffset() + 1;
+        int started = 0;
+        for (IndexEntry e : ahead) {
+            bytes += e.byteLength();
+            records += e.recordCount();
+            if (e.baseOffset() != next || e.lastOffset() >= head.nextOffset() || e.hasOffsetIndex()
+                    || bytes > bytesLeft || records > recordsLeft || started == READ_AHEAD_GETS) {
+                return;
+            }
+            next = e.lastOffset() + 1;
+            String key = rangeKey(e.objectKey(), e.byteStart(), e.byteLength());
+            if (!prefetched.containsKey(key)) {
+                prefetched.put(key, java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> objects.getRange(e.objectKey(), e.byteStart(), e.byteLength()), readPool));
+                started++;
+            }
+        }
+    }
+
+    private static String rangeKey(String objectKey, long start, int length) {
+        return objectKey + "@" + start + "+" + length;
     }
 
     /** The committed entry that holds {@code offset}, which must be in [logStartOffset, nextOffset). */
@@ -256,7 +359,14 @@ public final class FetchService {
         if (last != null && offset >= last.baseOffset()) {
             return last;
         }
+        java.util.Optional<IndexEntry> cached = cache.entryHolding(head.topic(), head.partition(), head.topicId(), offset);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
         IndexEntry entry = metadata.floorEntry(head.topic(), head.partition(), head.topicId(), offset).orElse(null);
+        if (entry != null && entry.contains(offset)) {
+            cache.putEntries(List.of(entry));
+        }
         if (entry == null || !entry.contains(offset)) {
             throw new SluiceException(ErrorCode.DATA_MISSING, "no index entry holds offset " + offset + " of "
                     + head.topic() + "/" + head.partition() + " (found " + entry + ")");
@@ -266,29 +376,105 @@ public final class FetchService {
 
     /** Every record of an entry, checksums verified before any is returned. */
     private List<FetchedRecord> read(IndexEntry entry) {
-        byte[] range;
-        try {
-            range = objects.getRange(entry.objectKey(), entry.byteStart(), entry.byteLength());
-        } catch (ObjectNotFoundException e) {
-            throw new SluiceException(ErrorCode.DATA_MISSING, "object " + entry.objectKey() + " of "
-                    + entry.topic() + "/" + entry.partition() + " offsets " + entry.baseOffset() + "-"
-                    + entry.lastOffset() + " is missing", Map.of("objectKey", entry.objectKey()), e);
+        return read(entry, entry.baseOffset(), Long.MAX_VALUE, Long.MAX_VALUE, Map.of());
+    }
+
+    /**
+     * Records of an entry from the batch that holds {@code from}: all of them, or, when the entry's segment
+     * has an offset index, those of the batches that cover {@code maxBytes} and {@code maxRecords} from
+     * {@code from}, read with one ranged GET (and one more for the index unless it is cached, so a fetch
+     * that wants the whole entry reads it whole instead). Checksums are verified before any record is returned.
+     */
+    private List<FetchedRecord> read(IndexEntry entry, long from, long maxBytes, long maxRecords,
+                                     Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
+        boolean wholeEntryWanted = from == entry.baseOffset() && maxBytes >= entry.byteLength()
+                && maxRecords >= entry.recordCount();
+        if (!entry.hasOffsetIndex() || wholeEntryWanted && cache.segmentIndex(entry.objectKey()).isEmpty()) {
+            return readRange(entry, entry.baseOffset(), 0, entry.byteLength(), entry.recordCount(), prefetched);
         }
-        if (range.length != entry.byteLength()) {
-            throw new CorruptObjectException(entry.objectKey(), entry.byteStart(),
-                    "index says " + entry.byteLength() + " bytes, object holds " + range.length);
+        SegmentIndex.Range range = segmentIndex(entry).range(from - entry.baseOffset(), maxBytes, maxRecords);
+        return readRange(entry, entry.baseOffset() + range.offsetDelta(), range.position(), range.length(),
+                range.records(), Map.of());
+    }
+
+    /** The segment's offset index, from the cache or with one ranged GET of the bytes after its batches. */
+    private SegmentIndex segmentIndex(IndexEntry entry) {
+        java.util.Optional<SegmentIndex> cached = cache.segmentIndex(entry.objectKey());
+        if (cached.isPresent()) {
+            return cached.get();
         }
-        List<FetchedRecord> records = new ArrayList<>((int) entry.recordCount());
-        long offset = entry.baseOffset();
-        for (DecodedBatch batch : ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(), range)) {
+        long position = entry.byteStart() + entry.byteLength();
+        byte[] bytes = get(entry, position, entry.indexLength(), Map.of());
+        SegmentIndex index = SegmentIndex.decode(entry.objectKey(), position, bytes, entry.byteLength(),
+                entry.recordCount());
+        cache.putSegmentIndex(entry.objectKey(), index);
+        return index;
+    }
+
+    /**
+     * The records of {@code length} bytes of whole batches at {@code position} (relative to the entry's
+     * first batch), which must hold exactly {@code count} records from offset {@code base}.
+     */
+    private List<FetchedRecord> readRange(IndexEntry entry, long base, long position, int length, long count,
+                                          Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
+        long start = entry.byteStart() + position;
+        byte[] range = get(entry, start, length, prefetched);
+        List<FetchedRecord> records = new ArrayList<>((int) Math.min(count, 1 << 16));
+        long offset = base;
+        for (DecodedBatch batch : ObjectFormat.decodeBatches(entry.objectKey(), start, range)) {
             for (LogRecord record : batch.records()) {
                 records.add(new FetchedRecord(offset++, record));
             }
         }
-        if (offset != entry.lastOffset() + 1) {
-            throw new CorruptObjectException(entry.objectKey(), entry.byteStart(), "index says "
-                    + entry.recordCount() + " records, object holds " + (offset - entry.baseOffset()));
+        if (offset != base + count) {
+            throw new CorruptObjectException(entry.objectKey(), start, "index says " + count + " records from offset "
+                    + base + ", object holds " + (offset - base));
         }
         return records;
+    }
+
+    /** {@code length} bytes of the entry's object at {@code start}; exactly that many, or the object is corrupt. */
+    private byte[] get(IndexEntry entry, long start, int length,
+                       Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
+        byte[] range;
+        java.util.concurrent.CompletableFuture<byte[]> ready = prefetched.get(rangeKey(entry.objectKey(), start, length));
+        try {
+            if (ready == null) {
+                range = objects.getRange(entry.objectKey(), start, length);
+            } else {
+                try {
+                    range = ready.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    if (e.getCause() instanceof RuntimeException cause) {
+                        throw cause;
+                    }
+                    throw e;
+                }
+            }
+        } catch (ObjectNotFoundException e) {
+            throw new ObjectGoneException(entry, e);
+        }
+        if (range.length != length) {
+            throw new CorruptObjectException(entry.objectKey(), start,
+                    "index says " + length + " bytes, object holds " + range.length);
+        }
+        return range;
+    }
+
+    /** An entry's object is gone: a stale cached entry, or, read from the index itself, DATA_MISSING. */
+    private static final class ObjectGoneException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient IndexEntry entry;
+
+        ObjectGoneException(IndexEntry entry, ObjectNotFoundException cause) {
+            super(cause.getMessage(), cause);
+            this.entry = entry;
+        }
+
+        SluiceException dataMissing() {
+            return new SluiceException(ErrorCode.DATA_MISSING, "object " + entry.objectKey() + " of "
+                    + entry.topic() + "/" + entry.partition() + " offsets " + entry.baseOffset() + "-"
+                    + entry.lastOffset() + " is missing", Map.of("objectKey", entry.objectKey()), getCause());
+        }
     }
 }

@@ -23,6 +23,9 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
         this(topics, producer, fetcher, groups, producers, maintenance, null);
     }
 
+    /** Threads reading ahead for the fetches of one instance (each fetch has at most 4 GETs in flight). */
+    static final int READ_THREADS = 8;
+
     /** How long a topic's configuration is trusted before it is read again. */
     public static final Duration TOPIC_CACHE_TTL = Duration.ofSeconds(30);
 
@@ -40,9 +43,36 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
     /** With the share groups' store given (issue 18). */
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups,
                                      ShareGroupStore shares, Clock clock, Backoff backoff, Metrics metrics) {
+        return create(objects, metadata, groups, shares, clock, backoff, metrics,
+                ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS), Maintenance.Settings.DEFAULT);
+    }
+
+    /** With the pool that commits the partitions of one produce call at once (see {@link ProduceService}). */
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
+                                     Backoff backoff, Metrics metrics, java.util.concurrent.Executor commitPool) {
+        return create(objects, metadata, groups, clock, backoff, metrics, commitPool, Maintenance.Settings.DEFAULT);
+    }
+
+    /** With maintenance {@code settings} too (see the full form). */
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
+                                     Backoff backoff, Metrics metrics, java.util.concurrent.Executor commitPool,
+                                     Maintenance.Settings settings) {
+        return create(objects, metadata, groups, ShareGroupStores.beside(groups), clock, backoff, metrics, commitPool,
+                settings);
+    }
+
+    /**
+     * Every service, wired. The fetcher's read cache lives half of the maintenance {@code settings}' grace
+     * period, so that no test or deployment can shorten the grace without shortening the cache with it.
+     */
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups,
+                                     ShareGroupStore shares, Clock clock, Backoff backoff, Metrics metrics,
+                                     java.util.concurrent.Executor commitPool, Maintenance.Settings settings) {
         TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
-        FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM, metrics);
-        ProduceService producer = new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics);
+        FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM, metrics,
+                ReadCache.forGracePeriod(clock, settings.graceMs()), ProduceService.newPool(READ_THREADS, "sluice-fetch-read"));
+        ProduceService producer = new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics,
+                commitPool);
         ProducerRegistry producers = new ProducerRegistry(metadata, clock, backoff);
         return new LogServices(
                 new TopicService(metadata, cache, clock),
@@ -50,7 +80,7 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
                 fetcher,
                 new GroupService(groups, cache, fetcher, clock, backoff, metrics),
                 producers,
-                new Maintenance(objects, metadata, cache, clock, Maintenance.Settings.DEFAULT, metrics),
+                new Maintenance(objects, metadata, cache, clock, settings, metrics),
                 new ShareGroupService(shares, cache, fetcher, producer, producers, clock, Sleeper.SYSTEM, backoff));
     }
 

@@ -23,9 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Appends records. One call writes one WAL object holding a batch for every partition it touches, then
@@ -41,6 +44,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * Every committed entry is therefore in the index or is the head's {@code last}, so a crash between any
  * two steps loses nothing acknowledged and leaves neither a gap nor an overlap.
+ *
+ * <p>The partitions of one call are independent items, so steps 1 and 2 of every partition run at once on
+ * an injected, bounded pool while the object is written, and after that every partition's step 3 runs at
+ * once too. No head is updated before the object is written and every head has been read and indexed. A
+ * call whose commit fails in one partition stops the others before their next head update and, once none
+ * is in flight, throws; partitions already committed stay committed (as in a sequential commit, the call
+ * was not acknowledged, and an idempotent retry does not append them twice).
  */
 public final class ProduceService {
 
@@ -66,12 +76,8 @@ public final class ProduceService {
         }
     }
     private static final int MAX_KEY_ATTEMPTS = 3;
-    /** Threads that read heads while the calling thread writes the object. */
-    private static final ExecutorService PREPARE = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "sluice-produce-prepare");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Threads of the pool {@link LogServices} gives a produce service: one call's partitions committed at once. */
+    public static final int DEFAULT_COMMIT_THREADS = 16;
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
@@ -81,6 +87,7 @@ public final class ProduceService {
     private final Clock clock;
     private final Backoff backoff;
     private final Metrics metrics;
+    private final Executor pool;
 
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff) {
@@ -89,6 +96,17 @@ public final class ProduceService {
 
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff, Metrics metrics) {
+        this(objects, metadata, topics, partitioner, clock, backoff, metrics, newPool(DEFAULT_COMMIT_THREADS));
+    }
+
+    /**
+     * With the pool that reads, indexes and commits a call's partitions while the calling thread writes the
+     * object and waits. Its size bounds how many partitions of one call (or of concurrent calls sharing it)
+     * are in flight at once; a pool of one thread commits them one after another in ascending order.
+     */
+    public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
+                          Clock clock, Backoff backoff, Metrics metrics, Executor pool) {
+        this.pool = java.util.Objects.requireNonNull(pool, "pool");
         this.objects = objects;
         this.metadata = metadata;
         this.topics = topics;
@@ -97,6 +115,26 @@ public final class ProduceService {
         this.clock = clock;
         this.backoff = backoff;
         this.metrics = metrics;
+    }
+
+    /**
+     * A bounded pool for {@link #ProduceService(ObjectStore, MetadataStore, TopicCache, Partitioner, Clock,
+     * Backoff, Metrics, Executor)}: at most {@code threads} daemon threads, which end after a minute idle.
+     */
+    public static ExecutorService newPool(int threads) {
+        return newPool(threads, "sluice-produce-commit");
+    }
+
+    /** As {@link #newPool(int)}, its threads named {@code name}. */
+    public static ExecutorService newPool(int threads, String name) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread thread = new Thread(r, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /**
@@ -143,21 +181,22 @@ public final class ProduceService {
         Map<Integer, BatchLocation> locations = new TreeMap<>();
         byPartition.forEach((partition, batch) -> locations.put(partition, object.addBatch(batch)));
         byte[] walObject = object.build();
-        // The heads are read, and their last entries indexed, while the object is written: neither step
-        // depends on the other, and nothing is committed until both are done.
-        CompletableFuture<Map<Integer, PartitionHead>> prepared = CompletableFuture.supplyAsync(() -> {
-            Map<Integer, PartitionHead> heads = new TreeMap<>();
-            locations.keySet().forEach(partition -> heads.put(partition, prepare(topic, partition)));
-            return heads;
-        }, PREPARE);
+        // The heads are read, and their last entries indexed, on the pool while this thread writes the object,
+        // every partition at once (each touches only its own items): neither step depends on the other, and
+        // nothing is committed until both are done.
+        Abort abort = new Abort();
+        Map<Integer, CompletableFuture<PartitionHead>> prepared = new TreeMap<>();
+        locations.keySet().forEach(partition -> prepared.put(partition,
+                CompletableFuture.supplyAsync(() -> abort.guard(() -> prepare(topic, partition)), pool)));
         String objectKey;
         try {
             objectKey = putWalObject(walObject, now);
         } catch (RuntimeException e) {
-            prepared.handle((heads, error) -> null).join();
+            abort.set();
+            prepared.values().forEach(f -> f.handle((head, error) -> null).join());
             throw e;
         }
-        Map<Integer, PartitionHead> firstHeads = join(prepared);
+        Map<Integer, PartitionHead> firstHeads = joinAll(prepared, abort);
         Map<Integer, ProducerDedupe.Decision> firstDecisions = new TreeMap<>();
         if (idempotence != null) {
             // Every partition's sequence and slot are checked on the heads just read before any is committed,
@@ -167,10 +206,21 @@ public final class ProduceService {
                             checksums.get(partition), now)));
         }
 
-        Map<Integer, Long> baseOffsets = new TreeMap<>();
-        locations.forEach((partition, location) -> baseOffsets.put(partition, commit(topic, partition, objectKey,
-                location, idempotence, checksums.get(partition), now, firstHeads.get(partition),
-                firstDecisions.get(partition))));
+        // The partitions are committed at once, each by its own unchanged protocol. When one fails, those not
+        // yet committed stop before their next head update; the call waits for all, then throws the failure.
+        Map<Integer, Long> baseOffsets;
+        if (locations.size() == 1) {
+            int partition = locations.keySet().iterator().next();
+            baseOffsets = Map.of(partition, commit(topic, partition, objectKey, locations.get(partition), idempotence,
+                    checksums.get(partition), now, firstHeads.get(partition), firstDecisions.get(partition), abort));
+        } else {
+            Map<Integer, CompletableFuture<Long>> commits = new TreeMap<>();
+            locations.forEach((partition, location) -> commits.put(partition, CompletableFuture.supplyAsync(
+                    () -> abort.guard(() -> commit(topic, partition, objectKey, location, idempotence,
+                            checksums.get(partition), now, firstHeads.get(partition), firstDecisions.get(partition),
+                            abort)), pool)));
+            baseOffsets = joinAll(commits, abort);
+        }
 
         Map<String, String> dimension = Map.of("Topic", topic.name());
         metrics.record("RecordsProduced", records.size(), Metrics.Unit.Count, dimension);
@@ -282,18 +332,79 @@ public final class ProduceService {
         return head;
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
+    /**
+     * Set when one partition's step fails: the others' steps not yet begun are skipped, and their commit loops
+     * stop before their next head update, so a failed call commits no more than the sequential protocol would
+     * have allowed to be in flight.
+     */
+    private static final class Abort {
+        private volatile boolean set;
+
+        void set() {
+            set = true;
+        }
+
+        boolean isSet() {
+            return set;
+        }
+
+        <T> T guard(java.util.function.Supplier<T> step) {
+            if (set) {
+                throw new Skipped();
             }
-            if (e.getCause() instanceof Error cause) {
-                throw cause;
+            try {
+                return step.get();
+            } catch (RuntimeException | Error e) {
+                set = true;
+                throw e;
             }
+        }
+    }
+
+    /** A partition step skipped because another failed; never the failure the caller sees. */
+    private static final class Skipped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Skipped() {
+            super("skipped: another partition of the call failed", null, false, false);
+        }
+    }
+
+    /**
+     * Waits for every future (none is left running when this returns or throws) and answers their results;
+     * throws the first real failure in partition order, with any others suppressed.
+     */
+    private static <T> Map<Integer, T> joinAll(Map<Integer, CompletableFuture<T>> futures, Abort abort) {
+        Map<Integer, T> results = new TreeMap<>();
+        Throwable failure = null;
+        for (Map.Entry<Integer, CompletableFuture<T>> f : futures.entrySet()) {
+            try {
+                results.put(f.getKey(), f.getValue().join());
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof Skipped) {
+                    continue;
+                }
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure == null && abort.isSet()) {
+            failure = new IllegalStateException("a partition step was skipped without a failure");
+        }
+        if (failure instanceof RuntimeException e) {
             throw e;
         }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+        return results;
     }
 
     /**
@@ -303,8 +414,11 @@ public final class ProduceService {
      */
     private long commit(TopicConfig topic, int partition, String objectKey, BatchLocation location,
                         Idempotence idempotence, Integer checksum, long now, PartitionHead prepared,
-                        ProducerDedupe.Decision preparedDecision) {
+                        ProducerDedupe.Decision preparedDecision, Abort abort) {
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
+            if (attempt > 0 && abort.isSet()) {
+                throw new Skipped();
+            }
             PartitionHead head = attempt == 0 ? prepared : prepare(topic, partition);
             Map<Long, ProducerState> producers = head.producers();
             if (idempotence != null) {

@@ -1,6 +1,7 @@
 package io.sluice.maintenance;
 
 import io.sluice.format.ObjectFormat;
+import io.sluice.format.SegmentIndex;
 import io.sluice.log.TopicCache;
 import io.sluice.log.Ulid;
 import io.sluice.meta.Incarnations;
@@ -35,8 +36,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *       {@code seg/<topic>/<partition>/<base>-<last>-<topicId>-<leaseEpoch>.seg}. A run closes when it
  *       reaches the target size, or when its records span the roll interval, or when its first record is
  *       that old; the open tail is left alone, and a segment is never merged again, so no segment grows
- *       without end and time retention can retire the oldest ones. Replace the run's first entry with
- *       the merged one (conditional), then delete the others. Readers tolerate the overlap meanwhile.</li>
+ *       without end and time retention can retire the oldest ones. The segment's records are cut into
+ *       small batches followed by an offset index ({@link SegmentIndex}), so a fetch reads only what it
+ *       needs. Replace the run's first entry with the merged one (conditional), then delete the others.
+ *       Readers tolerate the overlap meanwhile.</li>
  *   <li><b>Garbage collection</b>: an object that no index entry or head references is marked; once it
  *       has stayed unreferenced for the grace period (and is itself older than that), it is deleted. A
  *       WAL object shared by several partitions is referenced until the last of them lets it go.</li>
@@ -366,7 +369,7 @@ public final class Maintenance {
         }
         IndexEntry first = run.get(0);
         IndexEntry last = run.get(run.size() - 1);
-        ObjectFormat.Builder segment = new ObjectFormat.Builder();
+        SegmentIndex.Builder segment = new SegmentIndex.Builder();
         long maxTimestamp = Long.MIN_VALUE;
         long expectedBase = first.baseOffset();
         for (IndexEntry entry : run) {
@@ -378,8 +381,9 @@ public final class Maintenance {
                         + "it since this one read the index)");
                 return;
             }
-            long records = ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(), bytes).stream()
-                    .mapToLong(b -> b.records().size()).sum();
+            List<ObjectFormat.DecodedBatch> batches = ObjectFormat.decodeBatches(entry.objectKey(), entry.byteStart(),
+                    bytes);
+            long records = batches.stream().mapToLong(b -> b.records().size()).sum();
             if (settings.safeguards() && (entry.baseOffset() != expectedBase || records != entry.recordCount()
                     || !entry.topicId().equals(head.topicId()))) {
                 throw new IllegalStateException("refusing to merge " + head.topic() + "/" + head.partition()
@@ -388,10 +392,15 @@ public final class Maintenance {
                         + " records where offset " + expectedBase + " was expected next");
             }
             expectedBase = entry.lastOffset() + 1;
-            segment.addEncodedBatches(bytes);
+            // Large batches are cut small, under an offset index, so a fetch reads only the batches it needs.
+            for (ObjectFormat.DecodedBatch batch : batches) {
+                int at = (int) (batch.position() - entry.byteStart());
+                segment.add(batch, java.util.Arrays.copyOfRange(bytes, at, at + batch.length()));
+            }
             maxTimestamp = Math.max(maxTimestamp, retentionTimestamp(topic, entry));
         }
-        byte[] object = segment.build();
+        SegmentIndex.Segment built = segment.build();
+        byte[] object = built.bytes();
         String key = String.format("seg/%s/%d/%020d-%020d-%s-%d.seg", head.topic(), head.partition(),
                 first.baseOffset(), last.lastOffset(), head.topicId(), guard.epoch());
         guard.check();
@@ -406,8 +415,8 @@ public final class Maintenance {
         }
         report.segmentWritten(object.length);
         IndexEntry merged = new IndexEntry(head.topic(), head.partition(), head.topicId(), first.baseOffset(),
-                last.lastOffset(), key, ObjectFormat.OBJECT_HEADER_LENGTH, object.length - ObjectFormat.OBJECT_HEADER_LENGTH,
-                maxTimestamp, 1);
+                last.lastOffset(), key, ObjectFormat.OBJECT_HEADER_LENGTH, built.batchesLength(), maxTimestamp, 1,
+                built.indexLength());
         guard.check();
         if (!metadata.replaceIndexEntry(first, merged)) {
             skipped(head, run, "the entry at " + first.baseOffset() + " no longer points at " + first.objectKey()

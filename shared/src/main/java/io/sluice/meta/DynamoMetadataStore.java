@@ -567,8 +567,9 @@ public final class DynamoMetadataStore implements MetadataStore {
         return item;
     }
 
+    /** An entry's attributes; {@code indexLength} only when the segment has an offset index, so other items stay as they were. */
     private static Map<String, AttributeValue> entryAttributes(IndexEntry e) {
-        return Map.of(
+        Map<String, AttributeValue> attributes = new HashMap<>(Map.of(
                 "topicId", s(e.topicId()),
                 "baseOffset", n(e.baseOffset()),
                 "lastOffset", n(e.lastOffset()),
@@ -576,13 +577,17 @@ public final class DynamoMetadataStore implements MetadataStore {
                 "byteStart", n(e.byteStart()),
                 "byteLength", n(e.byteLength()),
                 "maxTimestamp", n(e.maxTimestamp()),
-                "level", n(e.level()));
+                "level", n(e.level())));
+        if (e.hasOffsetIndex()) {
+            attributes.put("indexLength", n(e.indexLength()));
+        }
+        return Map.copyOf(attributes);
     }
 
     private static IndexEntry toEntry(String topic, int partition, Map<String, AttributeValue> m) {
         return new IndexEntry(topic, partition, m.get("topicId").s(), num(m, "baseOffset"), num(m, "lastOffset"),
                 m.get("objectKey").s(), num(m, "byteStart"), num(m, "byteLength").intValue(), num(m, "maxTimestamp"),
-                num(m, "level").intValue());
+                num(m, "level").intValue(), m.containsKey("indexLength") ? num(m, "indexLength").intValue() : 0);
     }
 
     private static AttributeValue s(String value) {

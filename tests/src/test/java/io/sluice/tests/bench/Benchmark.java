@@ -10,7 +10,10 @@ import io.sluice.infra.LocalAws;
 import io.sluice.infra.LocalStack;
 import io.sluice.infra.SamTemplate;
 import io.sluice.log.FetchResult;
+import io.sluice.log.Backoff;
 import io.sluice.log.LogServices;
+import io.sluice.log.ProduceService;
+import io.sluice.metrics.Metrics;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.meta.DynamoMetadataStore;
@@ -57,28 +60,39 @@ public final class Benchmark {
     private final String bucket = "bench";
     private final boolean quick;
     private final Path infraDir;
+    /** AWS-like latency on every S3 and DynamoDB request while enabled; {@code --latency aws} enables it for the sweep. */
+    private final LatencyModel model;
+    private final boolean modelSweep;
     private int topics;
 
-    private Benchmark(Path infraDir, boolean quick) throws Exception {
+    private Benchmark(Path infraDir, boolean quick, boolean modelSweep) throws Exception {
         this.quick = quick;
         this.infraDir = infraDir;
+        this.modelSweep = modelSweep;
+        this.model = LatencyModel.aws(17, modelSweep);
         this.work = Files.createTempDirectory("sluice-bench");
         this.s3Server = EmbeddedS3.onDisk(work.resolve("s3"), "127.0.0.1", 0);
         this.dynalite = Dynalite.start(infraDir, null, "127.0.0.1", 0);
-        this.s3 = LocalAws.s3(s3Server.endpoint(), List.of(counter));
-        this.dynamo = LocalAws.dynamo(dynalite.endpoint(), List.of(counter));
+        this.s3 = LocalAws.s3(s3Server.endpoint(), List.of(counter, model));
+        this.dynamo = LocalAws.dynamo(dynalite.endpoint(), List.of(counter, model));
         LocalAws.createBucket(s3, bucket);
         LocalAws.createTable(dynamo, table, SamTemplate.load(infraDir.resolve("../template.yaml")).tables().get(0));
     }
 
     private LogServices log() {
+        return log(ProduceService.DEFAULT_COMMIT_THREADS);
+    }
+
+    private LogServices log(int commitThreads) {
         return LogServices.create(new S3ObjectStore(s3, bucket), new DynamoMetadataStore(dynamo, table),
-                new DynamoGroupStore(dynamo, table), Clock.systemUTC());
+                new DynamoGroupStore(dynamo, table), Clock.systemUTC(), Backoff.exponentialJitter(5, 200), Metrics.NOOP,
+                ProduceService.newPool(commitThreads));
     }
 
     private Map<String, Object> emit(String name, Map<String, Object> fields) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("measurement", name);
+        line.put("latency", model.enabled() ? "aws" : "none");
         line.putAll(fields);
         results.add(line);
         try {
@@ -102,23 +116,46 @@ public final class Benchmark {
     private double[] rawS3(int objectBytes, int count) {
         byte[] data = new byte[objectBytes];
         new Random(1).nextBytes(data);
+        String prefix = "raw/" + (model.enabled() ? "aws/" : "none/") + objectBytes + "/";
+        List<Long> putNanos = new ArrayList<>();
+        List<Long> getNanos = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            String key = "raw/" + objectBytes + "/" + i;
+            String key = prefix + i;
+            long t = System.nanoTime();
             s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(data));
+            putNanos.add(System.nanoTime() - t);
         }
         long put = System.nanoTime() - start;
         start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             int n = i;
-            s3.getObjectAsBytes(b -> b.bucket(bucket).key("raw/" + objectBytes + "/" + n)).asByteArray();
+            long t = System.nanoTime();
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key(prefix + n)).asByteArray();
+            getNanos.add(System.nanoTime() - t);
         }
         long get = System.nanoTime() - start;
         double putRate = mibPerSecond((long) objectBytes * count, put);
         double getRate = mibPerSecond((long) objectBytes * count, get);
-        emit("raw_s3", Map.of("objectBytes", objectBytes, "objects", count, "putMiBps", round(putRate),
-                "getMiBps", round(getRate)));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("objectBytes", objectBytes);
+        fields.put("objects", count);
+        fields.put("putMiBps", round(putRate));
+        fields.put("getMiBps", round(getRate));
+        fields.put("putP50ms", percentileMs(putNanos, 50));
+        fields.put("putP99ms", percentileMs(putNanos, 99));
+        fields.put("getP50ms", percentileMs(getNanos, 50));
+        fields.put("getP99ms", percentileMs(getNanos, 99));
+        emit("raw_s3", fields);
         return new double[] {putRate, getRate};
+    }
+
+    /** The {@code p}th percentile (nearest rank) of durations in nanoseconds, in milliseconds. */
+    static double percentileMs(List<Long> nanos, int p) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        sorted.sort(Long::compare);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return round(sorted.get(Math.max(0, rank - 1)) / 1e6);
     }
 
     // ---- 2. produce through the service layer ----
@@ -136,10 +173,17 @@ public final class Benchmark {
 
     private Map<String, Object> produce(int batchBytes, int partitions, int producers, int callsPerProducer,
                                         double rawPut) throws Exception {
+        return produce(batchBytes, partitions, producers, callsPerProducer, rawPut, ProduceService.DEFAULT_COMMIT_THREADS);
+    }
+
+    /** With {@code commitThreads} threads committing a call's partitions (1: one after another, as before issue 17). */
+    private Map<String, Object> produce(int batchBytes, int partitions, int producers, int callsPerProducer,
+                                        double rawPut, int commitThreads) throws Exception {
         String topic = "t" + (++topics);
         LogServices admin = log();
         admin.topics().create(new CreateTopic(topic, partitions, null, null, null));
         counter.reset();
+        List<Long> callNanos = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(producers);
         long start = System.nanoTime();
         try {
@@ -147,10 +191,15 @@ public final class Benchmark {
             for (int p = 0; p < producers; p++) {
                 int seed = p;
                 running.add(pool.submit(() -> {
-                    LogServices own = log();
+                    LogServices own = log(commitThreads);
                     List<ProduceRecord> records = batch(batchBytes, partitions, seed);
                     for (int c = 0; c < callsPerProducer; c++) {
+                        long t = System.nanoTime();
                         own.producer().produce(topic, records);
+                        long took = System.nanoTime() - t;
+                        synchronized (callNanos) {
+                            callNanos.add(took);
+                        }
                     }
                     return null;
                 }));
@@ -170,9 +219,14 @@ public final class Benchmark {
         fields.put("batchBytes", batchBytes);
         fields.put("partitions", partitions);
         fields.put("producers", producers);
+        fields.put("commitThreads", commitThreads);
         fields.put("calls", calls);
         fields.put("MiBps", round(rate));
         fields.put("ratioToRawPut", round(rate / rawPut));
+        fields.put("callP50ms", percentileMs(callNanos, 50));
+        fields.put("callP99ms", percentileMs(callNanos, 99));
+        long commits = calls * Math.min(partitions, batchBytes / RECORD_BYTES);
+        fields.put("failedWritesPerCommit", round((counter.count("DynamoDb:UpdateItem") - commits) / (double) commits));
         fields.put("s3PutsPerCall", round(counter.count("S3:PutObject") / (double) calls));
         fields.put("dynamoReadsPerCall", round(counter.count("DynamoDb", "GetItem", "Query") / (double) calls));
         fields.put("dynamoWritesPerCall", round(counter.count("DynamoDb", "PutItem", "UpdateItem") / (double) calls));
@@ -218,20 +272,30 @@ public final class Benchmark {
     // ---- 4. fetch ----
 
     private Map<String, Object> replay(String topic, double rawGet) {
+        return replay("fetch_replay", topic, rawGet, 3 * MIB);
+    }
+
+    /**
+     * Reads the partition from its start to its end, {@code maxBytes} a fetch; the rate against a raw GET
+     * of the same bytes, and the read amplification: S3 bytes read per byte of records returned.
+     */
+    private Map<String, Object> replay(String name, String topic, double rawGet, int maxBytes) {
         LogServices log = log();
         counter.reset();
-        long offset = 0;
+        long offset = log.fetcher().earliestOffset(topic, 0);
         long bytes = 0;
+        long recordBytes = 0;
         long calls = 0;
         long start = System.nanoTime();
         while (true) {
-            FetchResult r = log.fetcher().fetch(topic, 0, offset, 3 * MIB);
+            FetchResult r = log.fetcher().fetch(topic, 0, offset, maxBytes);
             calls++;
             if (r.records().isEmpty()) {
                 break;
             }
             for (var rec : r.records()) {
                 bytes += rec.record().value().length;
+                recordBytes += rec.record().sizeInBytes();
             }
             offset = r.nextOffset();
         }
@@ -241,12 +305,45 @@ public final class Benchmark {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("topic", topic);
         fields.put("records", offset);
+        fields.put("maxBytes", maxBytes);
         fields.put("MiBps", round(rate));
         fields.put("ratioToRawGet", round(rate / rawGet));
+        fields.put("readAmplification", round(counter.responseBytes("S3:GetObject") / (double) recordBytes));
         fields.put("fetchCallsPerMiB", round(calls / mib));
         fields.put("s3GetsPerMiB", round(counter.count("S3:GetObject") / mib));
         fields.put("dynamoReadsPerMiB", round(counter.count("DynamoDb", "GetItem", "Query") / mib));
-        return emit("fetch_replay", fields);
+        return emit(name, fields);
+    }
+
+    /** Fetches at random offsets of {@code [from, to)}, each up to {@code maxBytes} or {@code maxRecords}: the read amplification. */
+    private Map<String, Object> randomAmplification(String name, String topic, long from, long to, int fetches,
+                                                    int maxBytes, int maxRecords) {
+        LogServices log = log();
+        // Twice over the same offsets: first in a fresh function (segment indexes read on the way), then warm.
+        double[] amplification = new double[2];
+        double getsPerFetch = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            Random random = new Random(5);
+            counter.reset();
+            long recordBytes = 0;
+            for (int i = 0; i < fetches; i++) {
+                long offset = from + (long) (random.nextDouble() * (to - from));
+                for (var rec : log.fetcher().fetch(topic, 0, offset, maxBytes, maxRecords).records()) {
+                    recordBytes += rec.record().sizeInBytes();
+                }
+            }
+            amplification[pass] = round(counter.responseBytes("S3:GetObject") / (double) recordBytes);
+            getsPerFetch = round(counter.count("S3:GetObject") / (double) fetches);
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("topic", topic);
+        fields.put("fetches", fetches);
+        fields.put("maxBytes", maxBytes);
+        fields.put("maxRecords", maxRecords);
+        fields.put("readAmplificationCold", amplification[0]);
+        fields.put("readAmplification", amplification[1]);
+        fields.put("s3GetsPerFetchWarm", getsPerFetch);
+        return emit(name, fields);
     }
 
     private Map<String, Object> randomFetches(String name, String topic, long from, long to, int fetches) {
@@ -263,6 +360,142 @@ public final class Benchmark {
         return emit(name, Map.of("topic", topic, "fetches", fetches, "fromOffset", from, "toOffset", to,
                 "p50ms", round(micros.get(micros.size() / 2) / 1000.0),
                 "p90ms", round(micros.get(micros.size() * 9 / 10) / 1000.0)));
+    }
+
+    // ---- 5. under the latency model: contention, end to end ----
+
+    /**
+     * {@code producers} producers appending 16-record calls to one partition at once: commits and records a
+     * second, and the conditional head updates that lost a race, per commit.
+     */
+    private Map<String, Object> contention(int producers, int callsPerProducer) throws Exception {
+        String topic = "c" + (++topics);
+        log().topics().create(new CreateTopic(topic, 1, null, null, null));
+        int perCall = 16;
+        counter.reset();
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int seed = p;
+                running.add(pool.submit(() -> {
+                    LogServices own = log();
+                    List<ProduceRecord> records = batch(perCall * (int) RECORD_BYTES, 1, seed);
+                    for (int c = 0; c < callsPerProducer; c++) {
+                        own.producer().produce(topic, records);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long commits = (long) producers * callsPerProducer;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("topic", topic);
+        fields.put("producers", producers);
+        fields.put("commits", commits);
+        fields.put("commitsPerSecond", round(commits / seconds));
+        fields.put("recordsPerSecond", round(commits * perCall / seconds));
+        fields.put("failedWritesPerCommit", round((counter.count("DynamoDb:UpdateItem") - commits) / (double) commits));
+        return emit("contention", fields);
+    }
+
+    /**
+     * One producer sends a 1 KiB record every 100 to 300 ms while a consumer long-polls the partition: the
+     * time from the start of the produce call to the consumer holding the record, and each produce call's
+     * time, both with one modelled API Gateway and warm Lambda leg per call when the model is on.
+     */
+    private Map<String, Object> endToEnd(int messages) throws Exception {
+        String topic = "e" + (++topics);
+        log().topics().create(new CreateTopic(topic, 1, null, null, null));
+        long[] sentAt = new long[messages];
+        List<Long> produceNanos = new ArrayList<>();
+        List<Long> endToEnd = new ArrayList<>();
+        ExecutorService consumer = Executors.newSingleThreadExecutor();
+        Future<?> consuming = consumer.submit(() -> {
+            LogServices log = log();
+            long offset = 0;
+            while (offset < messages) {
+                FetchResult r = log.fetcher().fetch(topic, 0, offset, MIB, Integer.MAX_VALUE, 20_000);
+                model.pause("ApiGateway");
+                long now = System.nanoTime();
+                for (var rec : r.records()) {
+                    synchronized (sentAt) {
+                        endToEnd.add(now - sentAt[(int) rec.offset()]);
+                    }
+                }
+                offset = r.nextOffset();
+            }
+            return null;
+        });
+        LogServices producer = log();
+        Random random = new Random(11);
+        byte[] value = new byte[(int) RECORD_BYTES];
+        for (int i = 0; i < messages; i++) {
+            Thread.sleep(100 + random.nextInt(200));
+            long t = System.nanoTime();
+            synchronized (sentAt) {
+                sentAt[i] = t;
+            }
+            model.pause("ApiGateway");
+            producer.producer().produce(topic, List.of(new ProduceRecord(null, value, List.of(), 0, null)));
+            produceNanos.add(System.nanoTime() - t);
+        }
+        consuming.get();
+        consumer.shutdown();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("messages", messages);
+        fields.put("produceP50ms", percentileMs(produceNanos, 50));
+        fields.put("produceP99ms", percentileMs(produceNanos, 99));
+        fields.put("endToEndP50ms", percentileMs(endToEnd, 50));
+        fields.put("endToEndP99ms", percentileMs(endToEnd, 99));
+        fields.put("ratioEndToEndToProduceP50", round(percentileMs(endToEnd, 50) / percentileMs(produceNanos, 50)));
+        return emit("end_to_end", fields);
+    }
+
+    /**
+     * The measurements whose targets are set under the latency model, taken with it on whatever the
+     * sweep used, and the replay target without it, with its own raw baseline in each state.
+     */
+    private void modelled(String replayTopic) throws Exception {
+        int calls = quick ? 16 : 48;
+        boolean sweepState = model.enabled();
+        model.enabled(true);
+        double[] raw = rawS3(MIB, calls);
+        produce(MIB, 1, 1, calls, raw[0]);
+        produce(MIB, 16, 1, calls, raw[0]);
+        produce(MIB, 16, 1, calls, raw[0], 1);
+        replay("fetch_replay", replayTopic, raw[1], 3 * MIB);
+        for (int producers : new int[] {1, 4, 16, 64}) {
+            contention(producers, Math.max(2, (quick ? 64 : 256) / producers));
+        }
+        endToEnd(quick ? 30 : 100);
+        model.enabled(false);
+        double[] rawOff = rawS3(MIB, calls);
+        replay("fetch_replay", replayTopic, rawOff[1], 3 * MIB);
+        model.enabled(sweepState);
+    }
+
+    /**
+     * Read amplification over compacted data: the replay topic after a maintenance pass has merged its
+     * entries into segments; a sequential replay at 1 MiB a fetch, and random fetches of one record and of 64 KiB.
+     */
+    private void amplification(String topic, long records) {
+        boolean sweepState = model.enabled();
+        model.enabled(false);
+        var report = log().maintenance().run(topic);
+        emit("compaction", Map.of("topic", topic, "segmentsWritten", report.segmentsWritten(),
+                "entriesMerged", report.entriesMerged()));
+        replay("replay_compacted", topic, Double.NaN, MIB);
+        randomAmplification("random_compacted", topic, 0, records, quick ? 50 : 200, 64 * KIB, Integer.MAX_VALUE);
+        randomAmplification("random_compacted", topic, 0, records, quick ? 50 : 200, MIB, 1);
+        model.enabled(sweepState);
     }
 
     // ---- 6. scale ----
@@ -331,23 +564,32 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         int docsAt = List.of(args).indexOf("--docs");
+        int latencyAt = List.of(args).indexOf("--latency");
+        String latency = latencyAt >= 0 ? args[latencyAt + 1] : "none";
+        if (!latency.equals("aws") && !latency.equals("none")) {
+            throw new IllegalArgumentException("--latency aws|none, got " + latency);
+        }
         Path infra = Path.of(System.getProperty("sluice.infra.dir", "infra")).toAbsolutePath().normalize();
         Path root = infra.getParent();
-        Benchmark bench = new Benchmark(infra, quick);
+        Benchmark bench = new Benchmark(infra, quick, latency.equals("aws"));
+        boolean met;
+        long started = System.nanoTime();
         try {
             bench.runAll(root);
             Report report = new Report(bench.results);
+            met = report.allTargetsMet();
+            System.out.printf(java.util.Locale.ROOT, "%nbenchmark took %.0f s%n", (System.nanoTime() - started) / 1e9);
             System.out.println();
             System.out.println(report.markdown());
             if (docsAt >= 0) {
                 Path docs = Path.of(args[docsAt + 1]);
-                report.writeDocs(docs, String.join(" ", args));
+                report.writeDocs(docs, String.join(" ", args), (System.nanoTime() - started) / 1e9);
             }
         } finally {
             bench.s3Server.close();
             bench.dynalite.close();
         }
-        System.exit(0);
+        System.exit(met ? 0 : 1);
     }
 
     private void runAll(Path root) throws Exception {
@@ -375,11 +617,15 @@ public final class Benchmark {
         }
         replay(replayTopic, raw.get(MIB)[1]);
         randomFetches("fetch_random", replayTopic, 0, (long) (target / RECORD_BYTES) - 1, 100);
+        modelled(replayTopic);
+        amplification(replayTopic, target / RECORD_BYTES);
         scale();
         Pricing.emitCosts(this::emit, results);
         String kafkaClasspath = System.getProperty("sluice.kafka.classpath");
-        if (kafkaClasspath != null) {
+        if (kafkaClasspath != null && Files.isRegularFile(Path.of(kafkaClasspath))) {
             kafkaPeer(Path.of(kafkaClasspath), target);
+        } else {
+            System.err.println("kafka peer skipped: no classpath at " + kafkaClasspath);
         }
     }
 

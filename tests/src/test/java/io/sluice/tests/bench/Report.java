@@ -49,14 +49,70 @@ final class Report {
                 "| measurement | figures |\n|---|---|");
     }
 
+    /** The last row of {@code measurement} measured with the latency model on ("aws") or off ("none") matching {@code where}. */
+    private Map<String, Object> last(String measurement, String latency, java.util.function.Predicate<Map<String, Object>> where) {
+        List<Map<String, Object>> rows = of(measurement).stream()
+                .filter(r -> latency.equals(r.get("latency")) && where.test(r)).toList();
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("no " + measurement + " measured with latency " + latency);
+        }
+        return rows.get(rows.size() - 1);
+    }
+
+    private static double number(Map<String, Object> row, String field) {
+        return ((Number) row.get(field)).doubleValue();
+    }
+
+    private final List<Boolean> met = new ArrayList<>();
+
+    /** Whether every row of {@link #targets()} is met. */
+    boolean allTargetsMet() {
+        targets();
+        return !met.contains(false);
+    }
+
     String targets() {
+        met.clear();
         Map<String, Object> produce = produceAt(1 << 20, 1, 1);
-        Map<String, Object> replay = of("fetch_replay").get(0);
         Map<String, Object> cost = of("cost").get(0);
         Map<String, Object> scale = of("scale").get(0);
+        String sweep = (String) produce.get("latency");
+        Map<String, Object> rawAws = last("raw_s3", "aws", r -> r.get("objectBytes").equals(1 << 20));
+        Map<String, Object> oneAws = last("produce_service", "aws", r -> r.get("batchBytes").equals(1 << 20)
+                && r.get("partitions").equals(1) && r.get("producers").equals(1));
+        Map<String, Object> sixteenAws = last("produce_service", "aws", r -> r.get("batchBytes").equals(1 << 20)
+                && r.get("partitions").equals(16) && r.get("producers").equals(1)
+                && !r.get("commitThreads").equals(1));
+        Map<String, Object> contention16 = last("contention", "aws", r -> r.get("producers").equals(16));
+        List<Map<String, Object>> contention = of("contention").stream().filter(r -> "aws".equals(r.get("latency")))
+                .toList();
+        double leastStep = Double.MAX_VALUE;
+        for (int i = 1; i < contention.size(); i++) {
+            leastStep = Math.min(leastStep, number(contention.get(i), "commitsPerSecond")
+                    / number(contention.get(i - 1), "commitsPerSecond"));
+        }
+        Map<String, Object> e2e = last("end_to_end", "aws", r -> true);
         StringBuilder t = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
-        row(t, "produce at 1 MiB batches >= 0.7 x raw S3 PUT", (double) produce.get("ratioToRawPut"), 0.7, true);
-        row(t, "replay >= 0.8 x raw S3 GET", (double) replay.get("ratioToRawGet"), 0.8, true);
+        row(t, "produce at 1 MiB batches >= 0.7 x raw S3 PUT (latency " + sweep + ")",
+                number(produce, "ratioToRawPut"), 0.7, true);
+        row(t, "model: produce p99, 1 MiB 1-partition call <= 1.3 x raw S3 PUT p99 (ratio)",
+                round(number(oneAws, "callP99ms") / number(rawAws, "putP99ms")), 1.3, false);
+        row(t, "model: 16-partition 1 MiB call <= 1.5 x 1-partition call (time ratio)",
+                round(number(oneAws, "MiBps") / number(sixteenAws, "MiBps")), 1.5, false);
+        row(t, "model: replay >= 0.8 x raw S3 GET", number(last("fetch_replay", "aws", r -> true), "ratioToRawGet"),
+                0.8, true);
+        row(t, "no model: replay >= 0.6 x raw S3 GET",
+                number(last("fetch_replay", "none", r -> r.get("maxBytes").equals(3 << 20)), "ratioToRawGet"), 0.6, true);
+        row(t, "model: end-to-end p50 <= 2 x produce p50 (ratio)", number(e2e, "ratioEndToEndToProduceP50"), 2, false);
+        row(t, "model: failed head writes per commit, 16 producers on one partition <= 1",
+                number(contention16, "failedWritesPerCommit"), 1, false);
+        row(t, "model: commits/s never fall as producers go 1, 4, 16, 64 (least step ratio >= 1)", round(leastStep), 1,
+                true);
+        row(t, "read amplification, sequential replay of compacted data at 1 MiB a fetch <= 1.25",
+                number(last("replay_compacted", "none", r -> true), "readAmplification"), 1.25, false);
+        row(t, "read amplification, single-record random fetches of compacted data, warm function <= 2",
+                number(last("random_compacted", "none", r -> r.get("maxRecords").equals(1)), "readAmplification"), 2,
+                false);
         row(t, "S3 PUTs per produce call <= 1", (double) produce.get("s3PutsPerCall"), 1, false);
         row(t, "$/GiB ingested <= 1/8 of Kinesis on-demand (ratio <= 0.125)", (double) cost.get("ratioToKinesisIn"),
                 0.125, false);
@@ -65,9 +121,14 @@ final class Report {
         return t.toString();
     }
 
-    private static void row(StringBuilder t, String target, double value, double bound, boolean atLeast) {
-        boolean met = atLeast ? value >= bound : value <= bound;
-        t.append("| ").append(target).append(" | ").append(value).append(" | ").append(met ? "yes" : "**no**")
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private void row(StringBuilder t, String target, double value, double bound, boolean atLeast) {
+        boolean ok = atLeast ? value >= bound : value <= bound;
+        met.add(ok);
+        t.append("| ").append(target).append(" | ").append(value).append(" | ").append(ok ? "yes" : "**no**")
                 .append(" |\n");
     }
 
@@ -76,46 +137,170 @@ final class Report {
         Map<String, Object> raw = of("raw_s3").stream().filter(r -> r.get("objectBytes").equals(1 << 20)).findFirst()
                 .orElseThrow();
         Map<String, Object> produce = produceAt(1 << 20, 1, 1);
-        Map<String, Object> replay = of("fetch_replay").get(0);
+        // The replay without the model and its own raw baseline, as the targets table takes them.
+        Map<String, Object> replay = last("fetch_replay", "none", r -> r.get("maxBytes").equals(3 << 20));
+        Map<String, Object> rawNone = last("raw_s3", "none", r -> r.get("objectBytes").equals(1 << 20));
+        Map<String, Object> rawAws = last("raw_s3", "aws", r -> r.get("objectBytes").equals(1 << 20));
+        Map<String, Object> replayAws = last("fetch_replay", "aws", r -> true);
         double putMs = 1000 / (double) raw.get("putMiBps");
         double produceMs = 1000 / (double) produce.get("MiBps");
-        double getMs = 1000 / (double) raw.get("getMiBps");
+        double getMs = 1000 / number(rawNone, "getMiBps");
         double replayMs = 1000 / (double) replay.get("MiBps");
+        double replayRatio = number(replay, "ratioToRawGet");
         return String.format(java.util.Locale.ROOT, "## Where the time goes (the ratio targets)%n%n"
-                + "- **Produce.** A 1 MiB PUT took %.1f ms; a 1 MiB produce call took %.1f ms. The call makes the same%n"
-                + "  PUT, reads the head and writes the previous entry to the index while the PUT runs, then makes%n"
-                + "  one conditional head update: the %.1f ms difference is that update plus whatever of the read and%n"
-                + "  index write outlasts the PUT, on dynalite (a Node process over LevelDB, a few ms a request).%n"
-                + "  The ratio depends on how the two stores' latencies compare: here the emulated PUT is a local%n"
-                + "  file write and the emulated DynamoDB is comparatively slow. It has not been measured on AWS.%n"
-                + "- **Replay.** A 1 MiB GET took %.1f ms (from the page cache); replay took %.1f ms per MiB, with%n"
-                + "  %.2f DynamoDB reads per MiB (the head read and the floor Query of each fetch; following entries%n"
-                + "  come 16 to a Query) and the CRC check and decoding of 1,024 records per MiB. Caching immutable%n"
-                + "  index entries in a warm function for less than the garbage-collection grace period would remove%n"
-                + "  most of those reads; that is the next step.%n",
-                putMs, produceMs, produceMs - putMs, getMs, replayMs, (double) replay.get("dynamoReadsPerMiB"));
+                + "- **Produce, latency %s.** A 1 MiB PUT took %.1f ms a MiB on average, a 1 MiB produce call %.1f ms.%n"
+                + "  The call makes the same PUT while it reads the head and indexes the previous entry, then one%n"
+                + "  conditional head update. Without the model the emulated PUT is a local file write and dynalite%n"
+                + "  is comparatively slow, and on a shared machine the two averages differ by noise as much as by%n"
+                + "  that update; under the model the medians above say more (produce about one PUT plus a head update).%n"
+                + "- **Replay without the model.** A 1 MiB GET took %.1f ms (from the page cache); replay took %.1f ms%n"
+                + "  a MiB, with %.2f DynamoDB reads a MiB (the head read and a Query of each fetch; following entries%n"
+                + "  come 16 to a Query). The rest is CPU: the CRC check and decoding of 1,024 records a MiB, and the%n"
+                + "  emulators, on two shared cores: %.2f x raw GET against a target of 0.6. (The sweep's own replay%n"
+                + "  and raw GET, measured earlier in the run, are in the table below; on this shared machine two%n"
+                + "  baselines of the same GET in one run can differ by a factor of two or more.)%n"
+                + "- **Replay under the model** reads %.2f MiB/s against %.2f MiB/s for raw GETs one after another: a%n"
+                + "  fetch GETs up to 4 of the entries it will read at once (read-ahead), so it can beat a single%n"
+                + "  connection's sequential GETs.%n",
+                produce.get("latency"), putMs, produceMs, getMs, replayMs, (double) replay.get("dynamoReadsPerMiB"),
+                replayRatio, number(replayAws, "MiBps"), number(rawAws, "getMiBps"));
     }
 
-    void writeDocs(Path docs, String args) throws IOException {
+    /** The latency model's figures and their sources, and this run's latencies under it beside WarpStream's. */
+    String latency() {
+        Map<String, Object> raw = last("raw_s3", "aws", r -> r.get("objectBytes").equals(1 << 20));
+        Map<String, Object> one = last("produce_service", "aws", r -> r.get("batchBytes").equals(1 << 20)
+                && r.get("partitions").equals(1) && r.get("producers").equals(1));
+        Map<String, Object> sixteen = last("produce_service", "aws", r -> r.get("batchBytes").equals(1 << 20)
+                && r.get("partitions").equals(16) && r.get("producers").equals(1) && !r.get("commitThreads").equals(1));
+        Map<String, Object> sequential = last("produce_service", "aws", r -> r.get("batchBytes").equals(1 << 20)
+                && r.get("partitions").equals(16) && r.get("commitThreads").equals(1));
+        Map<String, Object> e2e = last("end_to_end", "aws", r -> true);
+        StringBuilder md = new StringBuilder("## Under the AWS latency model\n\n");
+        md.append("""
+                `LatencyModel` (tests/.../bench) is an SDK interceptor on the benchmark's S3 and DynamoDB clients. It holds
+                each response until a latency drawn for its operation has passed since the request was sent: a
+                log-normal fitted to the p50 and p99 below (mu = ln p50, sigma = (ln p99 - ln p50) / 2.326), plus the
+                request's and response's bytes at 80 MB/s; the emulator's own time counts towards it. It is seeded
+                (17). API Gateway and a warm Lambda are added as one draw per call where a client would see them
+                (the end-to-end measurement). The figures are the issue's suggested defaults; what published sources
+                say about them:
+
+                | request | p50 | p99 | checked against |
+                |---|---|---|---|
+                | S3 Standard GET, first byte | 20 ms | 80 ms | AWS: for requests under 512 KB "median latency is often in the range of tens of milliseconds" ([S3 performance whitepaper][s3-retries]); the p99 is not published: the issue's default |
+                | S3 Standard PUT, small | 30 ms | 120 ms | as above |
+                | transfer per connection | 80 MB/s | | not verified: the issue's default |
+                | DynamoDB consistent GetItem | 4 ms | 12 ms | AWS: "consistently low latency (typically in the single digit milliseconds)" ([DynamoDB architecture overview][ddb]); the split by operation and the p99 are the issue's defaults |
+                | DynamoDB UpdateItem, PutItem, Query | 6 ms | 20 ms | as above |
+                | API Gateway and a warm Lambda | 10 ms | 30 ms | not verified: the issue's default |
+
+                [s3-retries]: https://docs.aws.amazon.com/whitepapers/latest/s3-optimizing-performance-best-practices/timeouts-and-retries-for-latency-sensitive-applications.html
+                [ddb]: https://docs.aws.amazon.com/whitepapers/latest/comparing-dynamodb-and-hbase-for-nosql/amazon-dynamodb-architecture-overview.html
+                [ws-aws]: https://aws.amazon.com/blogs/storage/how-warpstream-enables-cost-effective-low-latency-streaming-with-amazon-s3-express-one-zone
+                [ws-s3eoz]: https://warpstream.com/blog/warpstream-s3-express-one-zone-benchmark-and-total-cost-of-ownership
+                [ws-batch]: https://docs.warpstream.com/warpstream/configuration/low-latency-clusters
+
+                """);
+        md.append(String.format(java.util.Locale.ROOT, """
+                | under the model, this run | p50 | p99 |
+                |---|---|---|
+                | raw S3 PUT of 1 MiB | %.0f ms | %.0f ms |
+                | produce, 1 MiB to 1 partition (service layer, %s calls) | %.0f ms | %.0f ms |
+                | produce, 1 MiB over 16 partitions, committed at once | %.0f ms | %.0f ms |
+                | produce, 1 MiB over 16 partitions, one after another (1 commit thread, as before) | %.0f ms | %.0f ms |
+                | produce, one 1 KiB record, with API Gateway (%s calls) | %.0f ms | %.0f ms |
+                | end to end: produce to a long-polling consumer holding the record | %.0f ms | %.0f ms |
+
+                """, number(raw, "putP50ms"), number(raw, "putP99ms"), one.get("calls"), number(one, "callP50ms"),
+                number(one, "callP99ms"), number(sixteen, "callP50ms"), number(sixteen, "callP99ms"),
+                number(sequential, "callP50ms"), number(sequential, "callP99ms"), e2e.get("messages"),
+                number(e2e, "produceP50ms"), number(e2e, "produceP99ms"), number(e2e, "endToEndP50ms"),
+                number(e2e, "endToEndP99ms")));
+        md.append(String.format(java.util.Locale.ROOT, """
+                WarpStream publishes, on S3 Standard, about 400 to 600 ms p99 produce latency and under 1.5 s p99
+                end to end ([AWS Storage blog][ws-aws]; the issue's 250/500 ms p50/p99 could not be checked), and on
+                S3 Express One Zone a 105 ms median and 169 ms p99 produce latency ([WarpStream][ws-s3eoz]). Its agents
+                buffer for 250 ms by default before they write ([WarpStream docs][ws-batch]); Sluice has no batching
+                window: a call is acknowledged after its one PUT and its head update. Under this model Sluice's 1 KiB
+                produce p99 is %.0f ms against WarpStream's 400 to 600 ms on the same storage class, and its end-to-end
+                p99 %.0f ms against 1.5 s. The end-to-end median is %.1f times the produce median, not 2: a long poll
+                re-reads the head every 200 ms (at most 5 reads a second, README "Long-poll fetch"), so a record
+                waits half of that on average before the consumer sees it. These are emulators under a model on a
+                shared 2-core machine, not AWS measurements.
+
+                """, number(e2e, "produceP99ms"), number(e2e, "endToEndP99ms"),
+                number(e2e, "ratioEndToEndToProduceP50")));
+        return md.toString();
+    }
+
+    /** Read amplification over compacted data, and contention on one partition. */
+    String readsAndContention() {
+        StringBuilder md = new StringBuilder("## Read amplification over compacted data\n\n");
+        md.append("S3 bytes read per byte of records returned, after one maintenance pass merged the replay topic into "
+                + "segments\n(16 MiB) that carry an offset index; \"warm\" is a function that has read each "
+                + "segment's index once.\n\n| read | amplification | cold function |\n|---|---|---|\n");
+        Map<String, Object> sequential = last("replay_compacted", "none", r -> true);
+        md.append("| sequential replay, 1 MiB a fetch | ").append(sequential.get("readAmplification"))
+                .append(" | (index included) |\n");
+        for (Map<String, Object> r : of("random_compacted")) {
+            md.append("| random offsets, ").append(r.get("maxRecords").equals(1) ? "one record" : "64 KiB")
+                    .append(" a fetch | ").append(r.get("readAmplification")).append(" | ")
+                    .append(r.get("readAmplificationCold")).append(" |\n");
+        }
+        md.append("\n## Contention: producers on one partition, under the model\n\n"
+                + "| producers | commits/s | records/s | failed head writes per commit |\n|---|---|---|---|\n");
+        for (Map<String, Object> r : of("contention")) {
+            md.append("| ").append(r.get("producers")).append(" | ").append(r.get("commitsPerSecond")).append(" | ")
+                    .append(r.get("recordsPerSecond")).append(" | ").append(r.get("failedWritesPerCommit"))
+                    .append(" |\n");
+        }
+        md.append("""
+
+                Every lost race is a failed conditional write, billed as a write unit. With no re-read avoided
+                (dynalite has no ReturnValuesOnConditionCheckFailure) and full-jitter backoff from 5 ms, losses grow
+                with the producers; one head orders every append to a partition, so spread hot keys over partitions.
+
+                """);
+        return md.toString();
+    }
+
+    void writeDocs(Path docs, String args, double seconds) throws IOException {
         Files.createDirectories(docs);
         chart(docs.resolve("benchmark-throughput.png"));
         String md = "# Benchmarks\n\n"
-                + "Measured on this project's CI-class machine (2 cores), embedded emulators: s3proxy 3.0.0 on the\n"
-                + "filesystem and dynalite 4.0.0 in memory, in one JVM. Every throughput is divided by a baseline\n"
-                + "measured in the same run (raw S3 PUT or GET of the same bytes on the same emulator). Emulators are\n"
-                + "not AWS: the ratios and request counts carry over, the absolute MiB/s do not.\n\n"
-                + "Command: `tests/bin/benchmark " + args + "`\n\n"
+                + "Measured on this project's CI-class machine (2 cores, shared with other builds while it ran, so\n"
+                + "absolute figures are noisy), embedded emulators: s3proxy 3.0.0 on the filesystem and dynalite 4.0.0\n"
+                + "in memory, in one JVM. Every throughput is divided by a baseline measured in the same run (raw S3 PUT\n"
+                + "or GET of the same bytes on the same emulator, with the latency model in the same state). Emulators\n"
+                + "are not AWS: the ratios and request counts carry over, the absolute MiB/s do not.\n\n"
+                + "Command: `tests/bin/benchmark " + args + "` (" + Math.round(seconds) + " s of measuring, plus the build)\n\n"
                 + "![throughput](benchmark-throughput.png)\n\n## Targets\n\n" + targets()
-                + "\n" + analysis()
+                + "\n" + latency() + readsAndContention() + analysis()
+                + "\n" + carriesOver()
                 + "\n## All measurements\n\n" + markdown().substring(0, markdown().indexOf("\n| target |"))
                 + "\nCosts use the prices in [pricing.md](pricing.md); Lambda duration is assumed (100 ms at 1 GB per\n"
-                + "invocation), everything else is counted. The Kafka peer (`kafka_peer`) is an Apache Kafka 4.1 broker\n"
-                + "(KRaft, one node, on this machine) measured with Kafka's own ProducerPerformance and\n"
-                + "ConsumerPerformance (fetch MB/s, rebalance time excluded), 1 KiB records, 1 MiB batches, one\n"
-                + "partition, acks=all; Sluice's single-producer 1 MiB produce and its replay are given as ratios of it.\n"
-                + "Read them with care: Sluice's figures are its service layer calling the emulators in one JVM,\n"
-                + "while Kafka's include its client-to-broker protocol over loopback; both share the same two cores.\n";
+                + "invocation), everything else is counted. The Kafka peer (`kafka_peer`), when its dependencies are\n"
+                + "available, is an Apache Kafka 4.1 broker (KRaft, one node, on this machine) measured with Kafka's own\n"
+                + "ProducerPerformance and ConsumerPerformance, 1 KiB records, 1 MiB batches, one partition, acks=all.\n";
         Files.writeString(docs.resolve("benchmarks.md"), md);
+    }
+
+    /** What carries over to AWS from a run on emulators. */
+    String carriesOver() {
+        return """
+                ## What carries over to AWS
+
+                Request counts, bytes read per byte returned and lost races per commit are properties of the
+                protocol and carry over as they are. Ratios measured without the model do not: a local s3proxy GET
+                is a page-cache read while dynalite spends milliseconds per request, about the reverse of AWS. Under
+                the model, S3 and DynamoDB requests take what the published figures above say (the S3 median from
+                AWS's performance whitepaper, DynamoDB's single-digit milliseconds from its architecture overview;
+                the tails and the transfer rate are the issue's defaults), so latencies and the ratios between
+                them are closer to what AWS would show, but the emulators' own CPU time still counts on a loaded
+                2-core machine (dynalite serializes requests), which inflates every tail here. Nothing in this
+                document was measured on AWS.
+                """;
     }
 
     /** Two panels: MiB/s against batch size, and against partition count (1 and 8 producers). */
@@ -139,8 +324,10 @@ final class Report {
         panel(g, 60, 40, 400, 300, "MiB/s by batch size (KiB)", bySize, true);
         Map<String, List<double[]>> byPartitions = new LinkedHashMap<>();
         for (int producers : new int[] {1, 8}) {
+            String sweep = (String) produceAt(1 << 20, 1, 1).get("latency");
             byPartitions.put(producers + " producer" + (producers > 1 ? "s" : ""), lastPerX(of("produce_service").stream()
-                    .filter(r -> r.get("batchBytes").equals(1 << 20) && r.get("producers").equals(producers))
+                    .filter(r -> r.get("batchBytes").equals(1 << 20) && r.get("producers").equals(producers)
+                            && sweep.equals(r.get("latency")) && !r.get("commitThreads").equals(1))
                     .map(r -> new double[] {(int) r.get("partitions"), (double) r.get("MiBps")}).toList()));
         }
         panel(g, 560, 40, 400, 300, "MiB/s by partitions (1 MiB batches)", byPartitions, true);

@@ -14,6 +14,8 @@ import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.tests.support.Backends;
 import io.sluice.tests.support.EmbeddedBackends;
+import io.sluice.metrics.Metrics;
+import io.sluice.tests.support.FaultInjector;
 import io.sluice.tests.support.FaultPoint;
 import io.sluice.tests.support.Faults;
 import io.sluice.tests.support.FaultyMetadataStore;
@@ -35,39 +37,119 @@ import org.junit.jupiter.params.provider.MethodSource;
  * previous entry, the head update), for the first and for the second partition the call commits. Every
  * combination runs; none is sampled. After each crash a new service instance (a fresh Lambda) retries
  * the call and more calls follow; then the whole log is checked.
+ *
+ * <p>Each case runs twice: with a commit pool of one thread (the partitions committed one after another,
+ * whose outcome is fully determined) and with partitions committed concurrently. A crash then kills the
+ * whole instance, as it would a Lambda: every store call of any of its threads fails from that moment. What
+ * the crashed call committed depends on which partition got there first, so it is read from the heads,
+ * bounded by what the protocol allows at that point, and the log must hold exactly that plus the
+ * acknowledged records.
  */
 @ExtendWith(EmbeddedBackends.class)
 class CrashSafetyTest {
 
     private static final String TOPIC = "crashy";
     private static final int PARTITIONS = 2;
+    private static final int RECORDS_PER_PARTITION = 2;
 
     static Stream<Arguments> everyFaultPoint() {
         List<Arguments> cases = new ArrayList<>();
-        for (FaultPoint point : FaultPoint.COMMIT_STEPS) {
-            boolean once = point == FaultPoint.BEFORE_OBJECT_PUT || point == FaultPoint.AFTER_OBJECT_PUT;
-            cases.add(Arguments.of(point, 1));
-            if (!once) {
-                cases.add(Arguments.of(point, 2));
+        for (int threads : new int[] {1, PARTITIONS}) {
+            for (FaultPoint point : FaultPoint.COMMIT_STEPS) {
+                boolean once = point == FaultPoint.BEFORE_OBJECT_PUT || point == FaultPoint.AFTER_OBJECT_PUT;
+                cases.add(Arguments.of(point, 1, threads));
+                if (!once) {
+                    cases.add(Arguments.of(point, 2, threads));
+                }
             }
         }
         return cases.stream();
     }
 
-    /** Real stores behind fault-injecting decorators; each {@link #instance} is a fresh service, as a new Lambda. */
-    private record Faulty(Backends.Stack stack, Faults faults, FaultyObjectStore objects, FaultyMetadataStore metadata) {
-        Faulty(Backends.Stack stack) {
-            this(stack, new Faults());
+    /**
+     * The injector of a crashed instance: after the armed fault fires, every later step of any thread fails
+     * too, until {@link #restart()}, as when the process itself dies.
+     */
+    private static final class Dying implements FaultInjector {
+        private final Faults faults;
+        private volatile FaultPoint diedAt;
+
+        Dying(Faults faults) {
+            this.faults = faults;
         }
 
-        private Faulty(Backends.Stack stack, Faults faults) {
-            this(stack, faults, new FaultyObjectStore(stack.objects(), faults),
-                    new FaultyMetadataStore(stack.metadata(), faults));
+        @Override
+        public void reached(FaultPoint point) {
+            FaultPoint died = diedAt;
+            if (died != null) {
+                throw new Faults.InjectedCrash(died);
+            }
+            try {
+                faults.reached(point);
+            } catch (Faults.InjectedCrash e) {
+                diedAt = point;
+                throw e;
+            }
+        }
+
+        void restart() {
+            diedAt = null;
+        }
+    }
+
+    /**
+     * Real stores behind fault-injecting decorators; each {@link #instance} is a fresh service, as a new
+     * Lambda, whose commit pool has {@code threads} threads.
+     */
+    private record Faulty(Backends.Stack stack, Faults faults, Dying dying, FaultyObjectStore objects,
+                          FaultyMetadataStore metadata, int threads) {
+        Faulty(Backends.Stack stack, int threads) {
+            this(stack, new Faults(), threads);
+        }
+
+        private Faulty(Backends.Stack stack, Faults faults, int threads) {
+            this(stack, faults, new Dying(faults), threads);
+        }
+
+        private Faulty(Backends.Stack stack, Faults faults, Dying dying, int threads) {
+            this(stack, faults, dying, new FaultyObjectStore(stack.objects(), dying),
+                    new FaultyMetadataStore(stack.metadata(), dying), threads);
         }
 
         LogServices instance() {
-            return LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE);
+            dying.restart();
+            return LogServices.create(objects, metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE,
+                    Metrics.NOOP, ProduceService.newPool(threads));
         }
+
+        /** Per partition, records in the log now, read past the faults. */
+        long[] partitionSizes() {
+            long[] sizes = new long[PARTITIONS];
+            for (int p = 0; p < PARTITIONS; p++) {
+                sizes[p] = stack.metadata().getHead(TOPIC, p).orElseThrow().nextOffset();
+            }
+            return sizes;
+        }
+    }
+
+    /**
+     * What the crashed call committed, read from the heads: whole batches only, and within what the
+     * protocol allows at the crash point (exactly {@link #committedBeforeCrash} when sequential).
+     */
+    private static long committedByCrashedCall(Faulty faulty, long[] before, FaultPoint point, int occurrence) {
+        long[] after = faulty.partitionSizes();
+        long committed = 0;
+        for (int p = 0; p < PARTITIONS; p++) {
+            long grew = after[p] - before[p];
+            assertThat(grew).as("partition " + p + " holds the crashed call's batch whole or not at all")
+                    .isIn(0L, (long) RECORDS_PER_PARTITION);
+            committed += grew;
+        }
+        long least = committedBeforeCrash(point, occurrence);
+        long most = faulty.threads() == 1 ? least : mostCommittedConcurrently(point, occurrence);
+        assertThat(committed).as("records the call crashed at " + point + " #" + occurrence + " committed")
+                .isBetween(least, most);
+        return committed;
     }
 
     private static List<ProduceRecord> call(int n) {
@@ -79,10 +161,11 @@ class CrashSafetyTest {
         return records;
     }
 
-    @ParameterizedTest(name = "{0}, occurrence {1}")
+    @ParameterizedTest(name = "{0}, occurrence {1}, {2} commit threads")
     @MethodSource("everyFaultPoint")
-    void noAcknowledgedRecordIsLostAndTheLogStaysDense(FaultPoint point, int occurrence, Backends backends) {
-        Faulty faulty = new Faulty(backends.fresh());
+    void noAcknowledgedRecordIsLostAndTheLogStaysDense(FaultPoint point, int occurrence, int threads,
+                                                       Backends backends) {
+        Faulty faulty = new Faulty(backends.fresh(), threads);
         Backends.Stack stack = faulty.stack();
         Faults faults = faulty.faults();
         LogServices first = faulty.instance();
@@ -92,11 +175,13 @@ class CrashSafetyTest {
         produce(first, call(1), acked);
         produce(first, call(2), acked);
 
+        long[] before = faulty.partitionSizes();
         faults.arm(point, occurrence);
         assertThatThrownBy(() -> first.producer().produce(TOPIC, call(3)))
                 .isInstanceOf(Faults.InjectedCrash.class)
                 .hasMessageContaining(point.name());
         assertThat(faults.fired()).isEqualTo(1);
+        long committedByCrashedCall = committedByCrashedCall(faulty, before, point, occurrence);
 
         LogServices restarted = faulty.instance();
         produce(restarted, call(3), acked);
@@ -105,13 +190,28 @@ class CrashSafetyTest {
         LogChecker checker = new LogChecker(restarted.fetcher(), stack.metadata());
         assertThat(checker.check(TOPIC, PARTITIONS, acked)).as("violations after a crash at " + point).isEmpty();
 
-        long committedByCrashedCall = committedBeforeCrash(point, occurrence);
         long logSize = 0;
         for (int p = 0; p < PARTITIONS; p++) {
             logSize += restarted.fetcher().latestOffset(TOPIC, p);
         }
         assertThat(logSize).as("acknowledged records plus what the crashed call committed")
                 .isEqualTo(acked.size() + committedByCrashedCall);
+    }
+
+    /**
+     * The most a call crashed at {@code point} can have committed when its partitions commit at once and the
+     * crash kills every thread: the partition that did not crash may have passed its head update first. A
+     * crash before any head update (the PUT, or reading and indexing the heads, which all finish before any
+     * partition commits) still commits nothing.
+     */
+    private static long mostCommittedConcurrently(FaultPoint point, int occurrence) {
+        if (occurrence == 1 && point == FaultPoint.BEFORE_HEAD_UPDATE) {
+            return RECORDS_PER_PARTITION;
+        }
+        if (occurrence == 1 && point == FaultPoint.AFTER_HEAD_UPDATE) {
+            return 2L * RECORDS_PER_PARTITION;
+        }
+        return committedBeforeCrash(point, occurrence);
     }
 
     /**
@@ -138,10 +238,11 @@ class CrashSafetyTest {
      * With an idempotent producer the retry after a crash at any point, even after the head update,
      * appends nothing twice: the log holds exactly the acknowledged records.
      */
-    @ParameterizedTest(name = "idempotent, {0}, occurrence {1}")
+    @ParameterizedTest(name = "idempotent, {0}, occurrence {1}, {2} commit threads")
     @MethodSource("everyFaultPoint")
-    void anIdempotentRetryLeavesExactlyTheAcknowledgedRecords(FaultPoint point, int occurrence, Backends backends) {
-        Faulty faulty = new Faulty(backends.fresh());
+    void anIdempotentRetryLeavesExactlyTheAcknowledgedRecords(FaultPoint point, int occurrence, int threads,
+                                                              Backends backends) {
+        Faulty faulty = new Faulty(backends.fresh(), threads);
         Backends.Stack stack = faulty.stack();
         Faults faults = faulty.faults();
         LogServices first = faulty.instance();
@@ -153,8 +254,10 @@ class CrashSafetyTest {
             produce(first, call(n), acked, idempotence(id, n));
         }
         faults.arm(point, occurrence);
+        long[] before = faulty.partitionSizes();
         assertThatThrownBy(() -> first.producer().produce(TOPIC, call(3), idempotence(id, 3)))
                 .isInstanceOf(Faults.InjectedCrash.class);
+        committedByCrashedCall(faulty, before, point, occurrence);
 
         LogServices restarted = faulty.instance();
         produce(restarted, call(3), acked, idempotence(id, 3));

@@ -8,16 +8,34 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
-/** Counts the SDK operations a client executes, by service and operation name ("S3:PutObject"). */
+/**
+ * Counts the SDK operations a client executes, by service and operation name ("S3:PutObject"), and the
+ * bytes their responses carried (their Content-Length).
+ */
 public final class RequestCounter implements ExecutionInterceptor {
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> responseBytes = new ConcurrentHashMap<>();
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         String name = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
                 + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         counts.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        long bytes = context.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong).orElse(0L);
+        String name = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
+                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        responseBytes.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(bytes);
+    }
+
+    /** Bytes the responses of one operation ("S3:GetObject") carried, by their Content-Length. */
+    public long responseBytes(String serviceAndOperation) {
+        AtomicLong bytes = responseBytes.get(serviceAndOperation);
+        return bytes == null ? 0 : bytes.get();
     }
 
     public long count(String serviceAndOperation) {
@@ -46,5 +64,6 @@ public final class RequestCounter implements ExecutionInterceptor {
 
     public void reset() {
         counts.clear();
+        responseBytes.clear();
     }
 }
