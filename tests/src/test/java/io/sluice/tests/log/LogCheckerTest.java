@@ -105,7 +105,7 @@ class LogCheckerTest {
                 0, head.version() + 1, overlapping));
         assertThat(check()).containsExactly(
                 "t/0: the log cannot be read back: corrupt object " + last.objectKey()
-                        + " at byte 5: index says 2 records, object holds 1",
+                        + " at byte 5: index says 2 records from offset 2, object holds 1",
                 "t/0: read up to 0 but the high watermark is 4",
                 "t/0: entry at 2 follows one ending at 2 (overlap)",
                 "acknowledged record at RecordOffset[partition=0, offset=0] is lost",

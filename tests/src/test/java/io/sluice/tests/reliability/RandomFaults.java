@@ -27,10 +27,16 @@ final class RandomFaults implements FaultInjector, EveryMethodFaults.Injector {
     private final Map<Kind, AtomicLong> injected = new ConcurrentHashMap<>();
 
     private final Map<String, AtomicLong> byOperation = new ConcurrentHashMap<>();
+    private final Map<String, Integer> threadsNamed = new ConcurrentHashMap<>();
 
     RandomFaults(long seed, double probability) {
-        this.random = ThreadLocal.withInitial(() -> new Random(seed ^ (Thread.currentThread().getName().hashCode()
-                * 0x9E3779B97F4A7C15L)));
+        // The k-th thread of a name gets the k-th stream of that name: pool threads that come and go under
+        // one name (the commit pool idles to zero) must not each start from the same draws.
+        this.random = ThreadLocal.withInitial(() -> {
+            String name = Thread.currentThread().getName();
+            int k = threadsNamed.merge(name, 1, Integer::sum);
+            return new Random(seed ^ ((name + "#" + k).hashCode() * 0x9E3779B97F4A7C15L));
+        });
         this.probability = probability;
     }
 
