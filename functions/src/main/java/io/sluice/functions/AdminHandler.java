@@ -1,7 +1,7 @@
 package io.sluice.functions;
 
 import io.sluice.api.Route;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import java.util.EnumSet;
 import java.util.Map;
 

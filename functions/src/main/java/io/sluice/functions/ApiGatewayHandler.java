@@ -8,7 +8,7 @@ import io.sluice.api.ApiRequest;
 import io.sluice.api.ApiResponse;
 import io.sluice.api.HttpApi;
 import io.sluice.api.Route;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;

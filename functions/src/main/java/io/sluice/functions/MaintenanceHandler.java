@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.sluice.api.HttpApi;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import java.util.Map;
 
 /** The scheduled maintenance pass (EventBridge schedule): retention, compaction, garbage collection. */

@@ -2,7 +2,7 @@ package io.sluice.functions;
 
 import io.sluice.group.DynamoGroupStore;
 import io.sluice.log.Backoff;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.metrics.EmfMetrics;
 import io.sluice.metrics.Metrics;
 import io.sluice.meta.DynamoMetadataStore;

@@ -76,7 +76,7 @@ public final class ProduceService {
         }
     }
     private static final int MAX_KEY_ATTEMPTS = 3;
-    /** Threads of the pool {@link LogServices} gives a produce service: one call's partitions committed at once. */
+    /** Threads of the pool {@link io.sluice.LogServices} gives a produce service: one call's partitions committed at once. */
     public static final int DEFAULT_COMMIT_THREADS = 16;
 
     private final ObjectStore objects;

@@ -11,7 +11,7 @@ import io.sluice.infra.LocalStack;
 import io.sluice.infra.SamTemplate;
 import io.sluice.log.FetchResult;
 import io.sluice.log.Backoff;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceService;
 import io.sluice.metrics.Metrics;
 import io.sluice.log.ProduceRecord;

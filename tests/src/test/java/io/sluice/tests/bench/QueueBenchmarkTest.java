@@ -3,7 +3,7 @@ package io.sluice.tests.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.log.Backoff;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.share.AcknowledgeType;

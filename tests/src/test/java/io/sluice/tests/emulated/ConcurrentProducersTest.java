@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.format.LogRecord;
 import io.sluice.format.RecordHeader;
 import io.sluice.log.FetchedRecord;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicService.CreateTopic;

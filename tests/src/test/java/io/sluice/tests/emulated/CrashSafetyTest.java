@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.format.LogRecord;
 import io.sluice.log.Backoff;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.ProduceService;
 import io.sluice.meta.ProducerIdentity;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.format.ObjectFormat;
 import io.sluice.format.SegmentIndex;
 import io.sluice.log.FetchedRecord;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.TopicCache;
 import io.sluice.log.TopicService.CreateTopic;

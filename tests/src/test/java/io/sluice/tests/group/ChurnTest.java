@@ -12,7 +12,7 @@ import io.sluice.group.GroupService.OffsetCommit;
 import io.sluice.group.TopicPartition;
 import io.sluice.log.FetchResult;
 import io.sluice.log.FetchedRecord;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.tests.support.Backends;

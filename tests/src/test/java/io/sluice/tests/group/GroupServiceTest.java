@@ -13,7 +13,7 @@ import io.sluice.group.GroupService.OffsetCommit;
 import io.sluice.group.InMemoryGroupStore;
 import io.sluice.group.TopicPartition;
 import io.sluice.log.Backoff;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.meta.InMemoryMetadataStore;

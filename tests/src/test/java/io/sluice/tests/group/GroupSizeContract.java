@@ -10,7 +10,7 @@ import io.sluice.group.GroupService.Heartbeat;
 import io.sluice.group.GroupService.HeartbeatResult;
 import io.sluice.group.GroupState;
 import io.sluice.group.GroupStore;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.meta.TopicConfig;
 import io.sluice.tests.support.Stores;

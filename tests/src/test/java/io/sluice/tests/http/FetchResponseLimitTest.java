@@ -10,7 +10,7 @@ import io.sluice.format.RecordHeader;
 import io.sluice.functions.FetchHandler;
 import io.sluice.functions.ProduceHandler;
 import io.sluice.functions.TopicsHandler;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.tests.support.LambdaInvoker;
 import io.sluice.tests.support.Stores;
 import java.time.Clock;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.api.Route;
 import io.sluice.functions.ApiGatewayHandler;
 import io.sluice.infra.SamTemplate;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.TopicCache;
 import io.sluice.maintenance.Maintenance;
 import io.sluice.tests.support.Backends;

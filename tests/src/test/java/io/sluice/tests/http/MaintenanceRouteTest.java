@@ -10,7 +10,7 @@ import io.sluice.functions.MaintenanceHandler;
 import io.sluice.group.InMemoryGroupStore;
 import io.sluice.infra.LocalScheduler;
 import io.sluice.infra.SamTemplate;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.meta.InMemoryMetadataStore;

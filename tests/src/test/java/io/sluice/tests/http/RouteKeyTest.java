@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.functions.TopicsHandler;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.tests.support.HttpApiClient;
 import io.sluice.tests.support.LambdaInvoker;
 import io.sluice.tests.support.LocalStackExtension;

@@ -9,7 +9,7 @@ import io.sluice.api.Route;
 import io.sluice.functions.ApiGatewayHandler;
 import io.sluice.functions.FunctionConfig;
 import io.sluice.infra.SamTemplate;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.meta.InMemoryMetadataStore;
 import io.sluice.store.InMemoryObjectStore;
 import java.lang.reflect.Method;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.tests.support.Stores;
 import java.time.Clock;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.group.GroupService.OffsetCommit;
 import io.sluice.group.InMemoryGroupStore;
 import io.sluice.log.Backoff;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.TopicService.CreateTopic;
 import io.sluice.meta.InMemoryMetadataStore;

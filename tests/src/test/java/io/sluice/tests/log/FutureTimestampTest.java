@@ -14,7 +14,7 @@ import io.sluice.functions.ProduceHandler;
 import io.sluice.functions.TopicsHandler;
 import io.sluice.group.InMemoryGroupStore;
 import io.sluice.log.Backoff;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.TopicCache;
 import io.sluice.log.TopicService.CreateTopic;

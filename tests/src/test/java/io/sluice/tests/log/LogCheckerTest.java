@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.format.LogRecord;
 import io.sluice.group.InMemoryGroupStore;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicService.CreateTopic;

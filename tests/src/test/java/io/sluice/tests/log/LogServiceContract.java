@@ -12,7 +12,7 @@ import io.sluice.format.LogRecord;
 import io.sluice.format.RecordHeader;
 import io.sluice.log.FetchResult;
 import io.sluice.log.FetchedRecord;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.PartitionState;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.ProduceService;

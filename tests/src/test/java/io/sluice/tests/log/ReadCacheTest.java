@@ -9,7 +9,7 @@ import io.sluice.error.SluiceException;
 import io.sluice.group.InMemoryGroupStore;
 import io.sluice.log.Backoff;
 import io.sluice.log.FetchedRecord;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.ProduceService;
 import io.sluice.log.TopicCache;

@@ -8,7 +8,7 @@ import io.sluice.error.OffsetOutOfRangeException;
 import io.sluice.format.LogRecord;
 import io.sluice.log.FetchResult;
 import io.sluice.log.FetchedRecord;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicCache;

@@ -8,7 +8,7 @@ import io.sluice.error.SluiceException;
 import io.sluice.format.LogRecord;
 import io.sluice.group.InMemoryGroupStore;
 import io.sluice.log.Backoff;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.RecordOffset;
 import io.sluice.log.TopicService.CreateTopic;

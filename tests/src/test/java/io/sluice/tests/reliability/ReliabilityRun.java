@@ -13,7 +13,7 @@ import io.sluice.group.GroupStore;
 import io.sluice.group.TopicPartition;
 import io.sluice.log.Backoff;
 import io.sluice.log.FetchResult;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.ProduceService.Idempotence;
 import io.sluice.log.RecordOffset;

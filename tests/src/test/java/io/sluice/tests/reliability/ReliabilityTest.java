@@ -2,7 +2,7 @@ package io.sluice.tests.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.tests.support.Backends;
 import io.sluice.tests.support.EmbeddedBackends;
 import io.sluice.group.GroupStore;

@@ -4,7 +4,7 @@ import io.sluice.format.RecordHeader;
 import io.sluice.log.Backoff;
 import io.sluice.log.FetchResult;
 import io.sluice.log.FetchedRecord;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.Sleeper;
 import io.sluice.log.TopicCache;

@@ -9,7 +9,7 @@ import io.sluice.format.RecordHeader;
 import io.sluice.group.GroupService;
 import io.sluice.log.Backoff;
 import io.sluice.log.FetchedRecord;
-import io.sluice.log.LogServices;
+import io.sluice.LogServices;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.TopicCache;
 import io.sluice.log.TopicService.CreateTopic;

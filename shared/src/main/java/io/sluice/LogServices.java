@@ -1,8 +1,16 @@
-package io.sluice.log;
+package io.sluice;
 
 import io.sluice.client.Partitioner;
 import io.sluice.group.GroupService;
 import io.sluice.group.GroupStore;
+import io.sluice.log.Backoff;
+import io.sluice.log.FetchService;
+import io.sluice.log.ProduceService;
+import io.sluice.log.ProducerRegistry;
+import io.sluice.log.ReadCache;
+import io.sluice.log.Sleeper;
+import io.sluice.log.TopicCache;
+import io.sluice.log.TopicService;
 import io.sluice.maintenance.Maintenance;
 import io.sluice.meta.MetadataStore;
 import io.sluice.metrics.Metrics;
