@@ -2,7 +2,7 @@ package io.sluice.log;
 
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
-import io.sluice.meta.MetadataStore;
+import io.sluice.meta.ProducerRegistryStore;
 import io.sluice.meta.ProducerIdentity;
 import io.sluice.meta.TopicConfig;
 import java.time.Clock;
@@ -16,11 +16,11 @@ public final class ProducerRegistry {
 
     private static final int MAX_ATTEMPTS = 64;
 
-    private final MetadataStore metadata;
+    private final ProducerRegistryStore metadata;
     private final Clock clock;
     private final Backoff backoff;
 
-    public ProducerRegistry(MetadataStore metadata, Clock clock, Backoff backoff) {
+    public ProducerRegistry(ProducerRegistryStore metadata, Clock clock, Backoff backoff) {
         this.metadata = metadata;
         this.clock = clock;
         this.backoff = backoff;

@@ -2,7 +2,7 @@ package io.sluice.log;
 
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
-import io.sluice.meta.MetadataStore;
+import io.sluice.meta.TopicStore;
 import io.sluice.meta.TopicConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,12 +18,12 @@ public final class TopicCache {
     private record Cached(TopicConfig config, long expiresAt) {
     }
 
-    private final MetadataStore metadata;
+    private final TopicStore metadata;
     private final Clock clock;
     private final long ttlMillis;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public TopicCache(MetadataStore metadata, Clock clock, Duration ttl) {
+    public TopicCache(TopicStore metadata, Clock clock, Duration ttl) {
         this.metadata = metadata;
         this.clock = clock;
         this.ttlMillis = ttl.toMillis();

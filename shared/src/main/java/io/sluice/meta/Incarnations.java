@@ -32,11 +32,11 @@ public final class Incarnations {
      * items it judges, so that an incarnation created since is seen as live, never its items as dead.
      */
     public static final class Live {
-        private final MetadataStore metadata;
+        private final TopicStore metadata;
         private final java.util.Map<String, java.util.Optional<TopicConfig>> topics = new java.util.HashMap<>();
         private final java.util.Map<String, java.util.Optional<String>> tombstones = new java.util.HashMap<>();
 
-        public Live(MetadataStore metadata) {
+        public Live(TopicStore metadata) {
             this.metadata = metadata;
         }
 
