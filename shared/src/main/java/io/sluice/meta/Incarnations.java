@@ -41,6 +41,9 @@ public final class Incarnations {
         }
 
         public boolean isDeleted(String name, String topicId) {
+            if (topicId == null || topicId.isEmpty()) {
+                return false; // an item that names no incarnation cannot be proved dead
+            }
             java.util.Optional<TopicConfig> topic = topics.computeIfAbsent(name, metadata::getTopic);
             if (topic.isPresent()) {
                 return isOlder(topicId, topic.get().topicId());
