@@ -487,7 +487,11 @@ public final class Maintenance {
                         }
                         if (entry.lastOffset() <= coveredUpTo) {
                             if (entry.equals(head.last())) {
-                                if (coverer != null && coverer.lastOffset() == entry.lastOffset()) {
+                                // only another, larger entry: the index may hold the head's last entry
+                                // itself (a commit writes it there before its head update), and that copy
+                                // must stay, or a commit that lands next leaves a gap where it was
+                                if (coverer != null && coverer.baseOffset() < entry.baseOffset()
+                                        && coverer.lastOffset() == entry.lastOffset()) {
                                     lastCoveredBy = coverer;
                                 }
                             } else if (entry.baseOffset() >= from) {

@@ -434,6 +434,33 @@ abstract class RaceScenarios {
     }
 
     /**
+     * A commit writes the head's last entry into the index before its own head update, so the index may
+     * hold the head's last entry itself. A pass must leave that copy alone: the first version of the head
+     * repair above took the copy for a covering entry, bumped the head and deleted the copy, and a commit
+     * landing right after left a gap at that offset (the reliability run found it under load).
+     */
+    @Test
+    void aPassLeavesTheIndexCopyOfTheHeadsLastEntryAlone() {
+        log.topics().create(new CreateTopic("t", 1, null, null, null));
+        Map<RecordOffset, LogRecord> acked = new HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            acked.put(produceOne("t", "record-" + i, BASE), new LogRecord(BASE, null, ("record-" + i).getBytes(UTF_8),
+                    List.of()));
+        }
+        PartitionHead head = stores.metadata().getHead("t", 0).orElseThrow();
+        // a producer's next commit got as far as indexing the head's last entry, then lost its head update
+        assertThat(stores.metadata().putIndexEntryIfAbsent(head.last())).isTrue();
+
+        assertThat(maintenance(stores.metadata(), 1L << 30).run(null).failures()).isEmpty();
+
+        assertThat(stores.metadata().floorEntry("t", 0, head.topicId(), head.last().baseOffset()))
+                .as("the index copy of the head's last entry").contains(head.last());
+        assertThat(stores.metadata().getHead("t", 0).orElseThrow().version()).as("no head update")
+                .isEqualTo(head.version());
+        assertThat(check("t", acked)).isEmpty();
+    }
+
+    /**
      * Issue 14, failure 3. A re-created topic compacts the same offsets its predecessor did. Unguarded,
      * it finds the old segment's key taken with other bytes and throws, and the exception stops the whole
      * pass: topics listed after it are never maintained and garbage is never collected.
