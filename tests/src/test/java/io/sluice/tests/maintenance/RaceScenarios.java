@@ -98,6 +98,26 @@ abstract class RaceScenarios {
         }
     }
 
+    /** Holds the next WAL PUT, once armed, until released, after saying it got there. */
+    private static final class StallingWalPut extends ForwardingObjectStore {
+        final CountDownLatch stalled = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicBoolean stallNext = new AtomicBoolean();
+
+        StallingWalPut(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void putIfAbsent(String key, byte[] bytes) {
+            if (key.startsWith("wal/") && stallNext.compareAndSet(true, false)) {
+                stalled.countDown();
+                await(release);
+            }
+            super.putIfAbsent(key, bytes);
+        }
+    }
+
     /**
      * Issue 14, failure 1. Pass E plans runs [0-3], [4-7], [8-9]; retention then retires 0-4, and pass L
      * plans [5-8], [9-12]. Their writes interleave so that, unguarded, the index holds [5-8], [8-9] and
@@ -245,28 +265,16 @@ abstract class RaceScenarios {
      */
     @Test
     void aProduceThatStalledAcrossADeleteAndRecreateNeverLandsOnTheNewTopic() throws Exception {
-        CountDownLatch stalled = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean stallNext = new AtomicBoolean();
-        ObjectStore stalling = new ForwardingObjectStore(stores.objects()) {
-            @Override
-            public void putIfAbsent(String key, byte[] bytes) {
-                if (key.startsWith("wal/") && stallNext.compareAndSet(true, false)) {
-                    stalled.countDown();
-                    await(release);
-                }
-                super.putIfAbsent(key, bytes);
-            }
-        };
+        StallingWalPut stalling = new StallingWalPut(stores.objects());
         LogServices staleLog = LogServices.create(stalling, stores.metadata(), stores.groups(), clock, Backoff.NONE);
         log.topics().create(new CreateTopic("t", 1, null, null, null));
         for (int i = 0; i < 3; i++) {
             produceOne("t", "old-" + i, BASE);
         }
-        stallNext.set(true);
+        stalling.stallNext.set(true);
         CompletableFuture<List<RecordOffset>> stale = CompletableFuture.supplyAsync(() -> staleLog.producer()
                 .produce("t", List.of(new ProduceRecord(null, "stale".getBytes(UTF_8), List.of(), 0, BASE))));
-        assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(stalling.stalled.await(10, TimeUnit.SECONDS)).isTrue();
 
         log.topics().delete("t");
         log.topics().create(new CreateTopic("t", 1, null, null, null));
@@ -280,7 +288,7 @@ abstract class RaceScenarios {
         // one at an equal version (MetadataStoreContract.aHeadWriteOfADeletedIncarnationNeverLandsOn...).
         assertThat(stores.metadata().getHead("t", 0).orElseThrow().version()).as("versions go on across incarnations")
                 .isEqualTo(7);
-        release.countDown();
+        stalling.release.countDown();
 
         assertThatThrownBy(() -> stale.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SluiceException.class)
                 .cause().satisfies(c -> assertThat(((SluiceException) c).code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
@@ -296,30 +304,18 @@ abstract class RaceScenarios {
      */
     @Test
     void aProduceThatStalledAcrossADeleteIsRefusedNotAcknowledgedIntoTheDeletedTopic() throws Exception {
-        CountDownLatch stalled = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean stallNext = new AtomicBoolean();
-        ObjectStore stalling = new ForwardingObjectStore(stores.objects()) {
-            @Override
-            public void putIfAbsent(String key, byte[] bytes) {
-                if (key.startsWith("wal/") && stallNext.compareAndSet(true, false)) {
-                    stalled.countDown();
-                    await(release);
-                }
-                super.putIfAbsent(key, bytes);
-            }
-        };
+        StallingWalPut stalling = new StallingWalPut(stores.objects());
         LogServices staleLog = LogServices.create(stalling, stores.metadata(), stores.groups(), clock, Backoff.NONE);
         log.topics().create(new CreateTopic("t", 2, null, null, null));
         String deletedId = stores.metadata().getTopic("t").orElseThrow().topicId();
         produceOne("t", "before", BASE);
-        stallNext.set(true);
+        stalling.stallNext.set(true);
         CompletableFuture<List<RecordOffset>> stale = CompletableFuture.supplyAsync(() -> staleLog.producer()
                 .produce("t", List.of(new ProduceRecord(null, "stale".getBytes(UTF_8), List.of(), 0, BASE))));
-        assertThat(stalled.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(stalling.stalled.await(10, TimeUnit.SECONDS)).isTrue();
 
         log.topics().delete("t");
-        release.countDown();
+        stalling.release.countDown();
 
         assertThatThrownBy(() -> stale.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SluiceException.class)
                 .cause().satisfies(c -> assertThat(((SluiceException) c).code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
