@@ -18,17 +18,32 @@ import io.sluice.share.ShareGroupService;
 import io.sluice.share.ShareGroupStore;
 import io.sluice.share.ShareGroupStores;
 import io.sluice.store.ObjectStore;
+import io.sluice.subscription.Dispatcher;
+import io.sluice.subscription.InProcessDispatch;
+import io.sluice.subscription.SubscriptionService;
+import io.sluice.subscription.SubscriptionTrigger;
+import io.sluice.subscription.SubscriptionWiring;
+import io.sluice.subscription.Subscriptions;
+import io.sluice.subscription.Sweep;
+import io.sluice.subscription.Targets;
 import java.time.Clock;
 import java.time.Duration;
 
 /** The log's services wired over one object store, one metadata store and one group store. */
 public record LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups,
-                          ProducerRegistry producers, Maintenance maintenance, ShareGroupService shares) {
+                          ProducerRegistry producers, Maintenance maintenance, ShareGroupService shares,
+                          Subscriptions subscriptions) {
+
+    /** Without subscriptions: their routes answer INTERNAL_ERROR. */
+    public LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups,
+                       ProducerRegistry producers, Maintenance maintenance, ShareGroupService shares) {
+        this(topics, producer, fetcher, groups, producers, maintenance, shares, null);
+    }
 
     /** Without share groups: their routes answer INTERNAL_ERROR. */
     public LogServices(TopicService topics, ProduceService producer, FetchService fetcher, GroupService groups,
                        ProducerRegistry producers, Maintenance maintenance) {
-        this(topics, producer, fetcher, groups, producers, maintenance, null);
+        this(topics, producer, fetcher, groups, producers, maintenance, null, null);
     }
 
     /** Threads reading ahead for the fetches of one instance (each fetch has at most 4 GETs in flight). */
@@ -76,20 +91,46 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups,
                                      ShareGroupStore shares, Clock clock, Backoff backoff, Metrics metrics,
                                      java.util.concurrent.Executor commitPool, Maintenance.Settings settings) {
+        return create(objects, metadata, groups, shares, clock, backoff, metrics, commitPool, settings,
+                SubscriptionWiring.beside(groups));
+    }
+
+    /** With the subscriptions wired as {@code subscriptions} says (issue 19). */
+    public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups,
+                                     ShareGroupStore shares, Clock clock, Backoff backoff, Metrics metrics,
+                                     java.util.concurrent.Executor commitPool, Maintenance.Settings settings,
+                                     SubscriptionWiring subscriptions) {
         TopicCache cache = new TopicCache(metadata, clock, TOPIC_CACHE_TTL);
         FetchService fetcher = new FetchService(objects, metadata, cache, clock, Sleeper.SYSTEM, metrics,
                 ReadCache.forGracePeriod(clock, settings.graceMs()), ProduceService.newPool(READ_THREADS, "sluice-fetch-read"));
+        SubscriptionTrigger trigger = new SubscriptionTrigger(subscriptions.store(), subscriptions.invoker(),
+                subscriptions.triggers() ? subscriptions.triggerExecutor() : Runnable::run, clock,
+                SubscriptionWiring.TRIGGER_CACHE_TTL);
         ProduceService producer = new ProduceService(objects, metadata, cache, new Partitioner(), clock, backoff, metrics,
-                commitPool);
+                commitPool, subscriptions.triggers() ? trigger::committed : ProduceService.CommitListener.NONE);
         ProducerRegistry producers = new ProducerRegistry(metadata, clock, backoff);
+        GroupService groupService = new GroupService(groups, cache, fetcher, clock, backoff, metrics);
+        Targets targets = new Targets(java.net.http.HttpClient.newBuilder()
+                .connectTimeout(subscriptions.targetTimeout()).build(), subscriptions.lambda(), clock,
+                subscriptions.targetTimeout(), subscriptions.allowLoopback());
+        Dispatcher dispatcher = new Dispatcher(subscriptions.store(), fetcher, groupService, producer, producers, cache,
+                targets, subscriptions.invoker(), clock, subscriptions.sleeper(), metrics, subscriptions.settings());
+        Subscriptions subs = new Subscriptions(
+                new SubscriptionService(subscriptions.store(), cache, groupService, fetcher, subscriptions.invoker(),
+                        trigger, clock, subscriptions.allowLoopback()),
+                dispatcher, new Sweep(subscriptions.store(), fetcher, subscriptions.invoker(), clock), trigger);
+        if (subscriptions.invoker() instanceof InProcessDispatch inProcess) {
+            inProcess.bind(() -> dispatcher);
+        }
         return new LogServices(
                 new TopicService(metadata, cache, clock),
                 producer,
                 fetcher,
-                new GroupService(groups, cache, fetcher, clock, backoff, metrics),
+                groupService,
                 producers,
                 new Maintenance(objects, metadata, cache, clock, settings, metrics),
-                new ShareGroupService(shares, cache, fetcher, producer, producers, clock, Sleeper.SYSTEM, backoff));
+                new ShareGroupService(shares, cache, fetcher, producer, producers, clock, Sleeper.SYSTEM, backoff),
+                subs);
     }
 
     /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */

@@ -25,9 +25,13 @@ public enum ErrorCode {
     UNKNOWN_GROUP(404),
     /** No share group of this name (issue 18). */
     UNKNOWN_SHARE_GROUP(404),
+    /** No subscription of this name (issue 19). */
+    UNKNOWN_SUBSCRIPTION(404),
     /** The path exists but not with this method. */
     METHOD_NOT_ALLOWED(405),
     TOPIC_EXISTS(409),
+    /** A subscription of this name exists (issue 19). */
+    SUBSCRIPTION_EXISTS(409),
     CONFLICT(409),
     /** A zombie: an unknown or expired member, a stale member epoch, or a partition the member does not own. */
     FENCED(409),

@@ -88,6 +88,18 @@ public final class ProduceService {
     private final Backoff backoff;
     private final Metrics metrics;
     private final Executor pool;
+    private final CommitListener listener;
+
+    /**
+     * Told, after a produce call committed, which partitions of which topic it wrote (the subscriptions'
+     * trigger, issue 19). It must return at once and never throw: it runs on the produce's thread.
+     */
+    @FunctionalInterface
+    public interface CommitListener {
+        void committed(String topic, java.util.Set<Integer> partitions);
+
+        CommitListener NONE = (topic, partitions) -> { };
+    }
 
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff) {
@@ -106,6 +118,13 @@ public final class ProduceService {
      */
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff, Metrics metrics, Executor pool) {
+        this(objects, metadata, topics, partitioner, clock, backoff, metrics, pool, CommitListener.NONE);
+    }
+
+    /** With a listener told of every committed produce call. */
+    public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
+                          Clock clock, Backoff backoff, Metrics metrics, Executor pool, CommitListener listener) {
+        this.listener = java.util.Objects.requireNonNull(listener, "listener");
         this.pool = java.util.Objects.requireNonNull(pool, "pool");
         this.objects = objects;
         this.metadata = metadata;
@@ -222,6 +241,11 @@ public final class ProduceService {
             baseOffsets = joinAll(commits, abort);
         }
 
+        try {
+            listener.committed(topic.name(), java.util.Collections.unmodifiableSet(baseOffsets.keySet()));
+        } catch (RuntimeException e) {
+            // The trigger is best effort; the subscriptions' sweep catches what it misses.
+        }
         Map<String, String> dimension = Map.of("Topic", topic.name());
         metrics.record("RecordsProduced", records.size(), Metrics.Unit.Count, dimension);
         metrics.record("BytesProduced", walObject.length, Metrics.Unit.Bytes, dimension);
