@@ -17,10 +17,17 @@ import java.util.Optional;
  * @param dynamoEndpoint  {@code AWS_ENDPOINT_URL_DYNAMODB}, only for emulators
  * @param accessKeyId     static credentials, only for emulators; in Lambda the default provider chain is used
  * @param emfMetrics      whether to write CloudWatch EMF metrics ({@code SLUICE_METRICS}, default on)
+ * @param dispatcherFunction the subscriptions' dispatcher function ({@code DISPATCHER_FUNCTION}); set on the
+ *                        functions that start dispatchers (produce, the subscriptions API, the sweep and the
+ *                        dispatcher itself), which then trigger on produce
+ * @param lambdaEndpoint  {@code AWS_ENDPOINT_URL_LAMBDA}, only for the local stack's Lambda emulation
+ * @param localTargets    {@code SLUICE_LOCAL_TARGETS=loopback}: http targets on loopback are allowed (local stack only)
+ * @param targetTimeoutMs {@code SUBSCRIPTION_TARGET_TIMEOUT_MS}: the timeout of one delivery (default 30 s)
  */
 public record FunctionConfig(String bucket, String table, String region, Optional<URI> s3Endpoint,
                              Optional<URI> dynamoEndpoint, Optional<String> accessKeyId,
-                             Optional<String> secretAccessKey, boolean emfMetrics) {
+                             Optional<String> secretAccessKey, boolean emfMetrics, Optional<String> dispatcherFunction,
+                             Optional<URI> lambdaEndpoint, boolean localTargets, long targetTimeoutMs) {
 
     public static final String BUCKET_NAME = "BUCKET_NAME";
     public static final String TABLE_NAME = "TABLE_NAME";
@@ -34,6 +41,13 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
     static final String LOCAL_SECRET_ACCESS_KEY = "SLUICE_LOCAL_SECRET_ACCESS_KEY";
     /** {@code emf} (default) writes CloudWatch EMF metrics to stdout; {@code none} turns them off (local stack). */
     static final String METRICS = "SLUICE_METRICS";
+    static final String DISPATCHER_FUNCTION = "DISPATCHER_FUNCTION";
+    /** Set on the dispatcher itself: it re-triggers itself by its own name ({@code AWS_LAMBDA_FUNCTION_NAME}). */
+    static final String DISPATCHER_SELF = "DISPATCHER_SELF";
+    static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+    static final String LAMBDA_ENDPOINT = "AWS_ENDPOINT_URL_LAMBDA";
+    static final String LOCAL_TARGETS = "SLUICE_LOCAL_TARGETS";
+    static final String TARGET_TIMEOUT_MS = "SUBSCRIPTION_TARGET_TIMEOUT_MS";
 
     /** Reads the configuration; a missing required variable is an error naming it. */
     public static FunctionConfig from(Map<String, String> env) {
@@ -48,6 +62,11 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
                 Optional.ofNullable(env.get(DYNAMODB_ENDPOINT)).map(URI::create),
                 Optional.ofNullable(env.get(LOCAL_ACCESS_KEY_ID)),
                 Optional.ofNullable(env.get(LOCAL_SECRET_ACCESS_KEY)),
-                !"none".equals(env.getOrDefault(METRICS, "emf")));
+                !"none".equals(env.getOrDefault(METRICS, "emf")),
+                Optional.ofNullable("true".equals(env.get(DISPATCHER_SELF)) ? env.get(FUNCTION_NAME)
+                        : env.get(DISPATCHER_FUNCTION)).filter(v -> !v.isBlank()),
+                Optional.ofNullable(env.get(LAMBDA_ENDPOINT)).map(URI::create),
+                "loopback".equals(env.get(LOCAL_TARGETS)),
+                Long.parseLong(env.getOrDefault(TARGET_TIMEOUT_MS, "30000")));
     }
 }

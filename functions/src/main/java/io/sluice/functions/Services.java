@@ -7,7 +7,14 @@ import io.sluice.metrics.EmfMetrics;
 import io.sluice.metrics.Metrics;
 import io.sluice.meta.DynamoMetadataStore;
 import io.sluice.store.S3ObjectStore;
+import io.sluice.log.ProduceService;
+import io.sluice.maintenance.Maintenance;
+import io.sluice.share.ShareGroupStores;
+import io.sluice.subscription.LambdaInvoker;
+import io.sluice.subscription.SubscriptionWiring;
+import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -21,6 +28,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** Builds the AWS clients once per container, with the light URL-connection HTTP client, and the log on them. */
 final class Services {
+
+    /** Where produce calls start their dispatchers: off the produce's thread, never in its latency. */
+    private static final java.util.concurrent.ExecutorService TRIGGERS = ProduceService.newPool(4, "sluice-trigger");
 
     private Services() {
     }
@@ -47,9 +57,21 @@ final class Services {
         config.dynamoEndpoint().ifPresent(dynamo::endpointOverride);
         DynamoDbClient dynamoClient = dynamo.build();
         Priming.register(dynamoClient, config.table());
+        DynamoGroupStore groups = new DynamoGroupStore(dynamoClient, config.table());
+        LambdaInvoker lambda = new AwsLambdaInvoker(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                config.lambdaEndpoint().orElse(AwsLambdaInvoker.defaultEndpoint(config.region())), config.region(),
+                credentials);
+        SubscriptionWiring subscriptions = SubscriptionWiring.beside(groups).withLambda(lambda)
+                .withTargets(Duration.ofMillis(config.targetTimeoutMs()), config.localTargets());
+        if (config.dispatcherFunction().isPresent()) {
+            subscriptions = subscriptions.withInvoker(new LambdaDispatchInvoker(lambda, config.dispatcherFunction().get()))
+                    .withTriggers(TRIGGERS);
+        }
         return LogServices.create(new S3ObjectStore(s3.build(), config.bucket()),
-                new DynamoMetadataStore(dynamoClient, config.table()),
-                new DynamoGroupStore(dynamoClient, config.table()), Clock.systemUTC(),
-                Backoff.exponentialJitter(5, 200), config.emfMetrics() ? new EmfMetrics(System.out, Clock.systemUTC()) : Metrics.NOOP);
+                new DynamoMetadataStore(dynamoClient, config.table()), groups, ShareGroupStores.beside(groups),
+                Clock.systemUTC(), Backoff.exponentialJitter(5, 200),
+                config.emfMetrics() ? new EmfMetrics(System.out, Clock.systemUTC()) : Metrics.NOOP,
+                ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS), Maintenance.Settings.DEFAULT,
+                subscriptions);
     }
 }

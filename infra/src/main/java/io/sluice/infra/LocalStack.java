@@ -28,9 +28,22 @@ public final class LocalStack implements AutoCloseable {
      * Where and how to run. With {@code external}, S3 and DynamoDB are not started here but reached at
      * those endpoints (LocalStack, say); the data directory then only holds the lock.
      */
-    public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
+    public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
+                           Path targets, List<Path> targetClasspath) {
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir) {
             this(host, port, dataDir, template, infraDir, null);
+        }
+
+        public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
+            this(host, port, dataDir, template, infraDir, external, null, List.of());
+        }
+
+        /**
+         * With subscription targets: {@code targets} maps Lambda function ARNs to handler classes
+         * ({@code functionArn className [timeoutSeconds]} a line), loaded from {@code targetClasspath}.
+         */
+        public Settings withTargets(Path targetsFile, List<Path> classpath) {
+            return new Settings(host, port, dataDir, template, infraDir, external, targetsFile, List.copyOf(classpath));
         }
     }
 
@@ -43,9 +56,11 @@ public final class LocalStack implements AutoCloseable {
     private final Dynalite dynalite;
     private final LocalApiGateway gateway;
     private final LocalScheduler scheduler;
+    private final LocalLambda lambda;
 
     private LocalStack(DataDirLock lock, EmbeddedS3 s3, Dynalite dynalite, LocalApiGateway gateway,
-                       LocalScheduler scheduler) {
+                       LocalScheduler scheduler, LocalLambda lambda) {
+        this.lambda = lambda;
         this.lock = lock;
         this.s3 = s3;
         this.dynalite = dynalite;
@@ -74,12 +89,19 @@ public final class LocalStack implements AutoCloseable {
             throw e;
         }
         Dynalite dynalite = null;
+        LocalLambda lambda = null;
         try {
+            lambda = new LocalLambda("127.0.0.1");
+            if (settings.targets() != null) {
+                lambda.registerTargets(settings.targets(), settings.targetClasspath());
+            }
             if (external == null) {
                 dynalite = Dynalite.start(settings.infraDir(), dataDir.resolve("dynamodb"), "127.0.0.1", 0);
                 external = new External(s3.endpoint(), dynalite.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
             }
             Map<String, String> resourceNames = createResources(template, external);
+            // Ref to a function is its name; locally a function's name is its logical id.
+            template.functions().forEach(f -> resourceNames.put(f.logicalId(), f.logicalId()));
             List<LocalApiGateway.Binding> bindings = new ArrayList<>();
             LocalScheduler scheduler = new LocalScheduler();
             for (SamTemplate.FunctionDef function : template.functions()) {
@@ -92,6 +114,9 @@ public final class LocalStack implements AutoCloseable {
                 env.put("SLUICE_LOCAL_ACCESS_KEY_ID", external.accessKey());
                 env.put("SLUICE_LOCAL_SECRET_ACCESS_KEY", external.secretKey());
                 env.put("SLUICE_METRICS", "none");
+                env.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
+                env.put("AWS_ENDPOINT_URL_LAMBDA", lambda.endpoint().toString());
+                env.put("SLUICE_LOCAL_TARGETS", "loopback");
                 Object handler = instantiate(function, env);
                 for (SamTemplate.HttpRoute route : function.routes()) {
                     bindings.add(new LocalApiGateway.Binding(route, function.logicalId(), apiHandler(handler)));
@@ -99,10 +124,17 @@ public final class LocalStack implements AutoCloseable {
                 for (String schedule : function.schedules()) {
                     scheduler.every(SamTemplate.rate(schedule), function.logicalId(), scheduledHandler(handler));
                 }
+                if (function.routes().isEmpty() && function.schedules().isEmpty()) {
+                    // Invoked only through Lambda's Invoke API (the subscriptions' dispatcher).
+                    lambda.register(function.logicalId(), handler, java.time.Duration.ofSeconds(function.timeoutSeconds()));
+                }
             }
             LocalApiGateway gateway = new LocalApiGateway(settings.host(), settings.port(), bindings);
-            return new LocalStack(lock, s3, dynalite, gateway, scheduler);
+            return new LocalStack(lock, s3, dynalite, gateway, scheduler, lambda);
         } catch (IOException | RuntimeException e) {
+            if (lambda != null) {
+                lambda.close();
+            }
             if (dynalite != null) {
                 dynalite.close();
             }
@@ -183,10 +215,16 @@ public final class LocalStack implements AutoCloseable {
         return gateway.endpoint();
     }
 
+    /** The local emulation of Lambda's Invoke API (the dispatcher, and mapped subscription targets). */
+    public URI lambdaEndpoint() {
+        return lambda.endpoint();
+    }
+
     @Override
     public void close() {
         scheduler.close();
         try {
+            lambda.close();
             gateway.close();
         } finally {
             try {

@@ -33,13 +33,22 @@ public final class LocalStackCommand implements Callable<Integer> {
             description = "The infra module, where npm installed dynalite. Default: ${DEFAULT-VALUE}.")
     Path infraDir;
 
+    @Option(names = "--targets", description = "Subscription targets: a file of 'functionArn className "
+            + "[timeoutSeconds]' lines; a subscription's lambda target with that functionArn runs that handler class.")
+    Path targets;
+
+    @Option(names = "--target-classpath", split = ",", description = "Where the --targets classes are: jars or "
+            + "class directories, comma-separated.")
+    java.util.List<Path> targetClasspath = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65_535) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 0 to 65535, was " + port);
         }
         exposureWarning(host, false).ifPresent(System.err::println);
-        LocalStack stack = LocalStack.start(new LocalStack.Settings(host, port, dataDir, template, infraDir));
+        LocalStack stack = LocalStack.start(new LocalStack.Settings(host, port, dataDir, template, infraDir)
+                .withTargets(targets, targetClasspath));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the Sluice local stack...");

@@ -34,7 +34,7 @@ public final class SamTemplate {
     /** An {@code AWS::Serverless::Function}, with the Globals merged in. */
     public record FunctionDef(String logicalId, String handlerClass, String handlerMethod,
                               Map<String, JsonNode> environment, List<HttpRoute> routes, List<String> schedules,
-                              JsonNode policies) {
+                              JsonNode policies, int timeoutSeconds) {
     }
 
     /** An {@code AWS::DynamoDB::Table}: the raw properties, for key schema and billing. */
@@ -86,8 +86,9 @@ public final class SamTemplate {
                 }
             });
             String[] parts = handler.split("::", 2);
+            int timeout = properties.path("Timeout").asInt(globals.path("Timeout").asInt(3));
             functions.add(new FunctionDef(id, parts[0], parts[1], environment, routes, schedules,
-                    properties.path("Policies")));
+                    properties.path("Policies"), timeout));
         });
         return functions;
     }

@@ -170,6 +170,8 @@ public final class HttpApi {
             case RESET_GROUP -> reset(path.get("group"), request);
             case PUT_SHARE_GROUP, LIST_SHARE_GROUPS, DESCRIBE_SHARE_GROUP, DELETE_SHARE_GROUP, SHARE_FETCH, SHARE_ACKS,
                  RESET_SHARE_GROUP -> ShareGroupApi.dispatch(log.shares(), route, path, request);
+            case CREATE_SUBSCRIPTION, LIST_SUBSCRIPTIONS, DESCRIBE_SUBSCRIPTION, PAUSE_SUBSCRIPTION, RESUME_SUBSCRIPTION,
+                 DELETE_SUBSCRIPTION -> SubscriptionApi.dispatch(log.subscriptions(), route, path, request);
             case RUN_MAINTENANCE -> {
                 Wire.MaintenanceRequest body = request.body().length == 0 ? new Wire.MaintenanceRequest(null)
                         : parse(request, Wire.MaintenanceRequest.class);

@@ -30,7 +30,13 @@ public enum Route {
     DELETE_SHARE_GROUP("DELETE", "/share-groups/{group}", Access.OPERATOR),
     SHARE_FETCH("POST", "/share-groups/{group}/fetch", Access.CLIENT),
     SHARE_ACKS("POST", "/share-groups/{group}/acks", Access.CLIENT),
-    RESET_SHARE_GROUP("POST", "/share-groups/{group}/reset", Access.OPERATOR);
+    RESET_SHARE_GROUP("POST", "/share-groups/{group}/reset", Access.OPERATOR),
+    CREATE_SUBSCRIPTION("POST", "/subscriptions", Access.OPERATOR),
+    LIST_SUBSCRIPTIONS("GET", "/subscriptions", Access.OPERATOR),
+    DESCRIBE_SUBSCRIPTION("GET", "/subscriptions/{subscription}", Access.CLIENT),
+    PAUSE_SUBSCRIPTION("POST", "/subscriptions/{subscription}/pause", Access.OPERATOR),
+    RESUME_SUBSCRIPTION("POST", "/subscriptions/{subscription}/resume", Access.OPERATOR),
+    DELETE_SUBSCRIPTION("DELETE", "/subscriptions/{subscription}", Access.OPERATOR);
 
     /**
      * Who a route is for. Producers and consumers need only {@link #CLIENT} routes; {@link #OPERATOR}

@@ -394,7 +394,8 @@ public final class Dispatcher {
                 break;
             }
         }
-        metrics.record("SubscriptionStopped", 1, Metrics.Unit.Count, Map.of("Subscription", sub.name()));
+        // No dimension: the template's alarm watches the one metric for every subscription; the log line names it.
+        metrics.record("SubscriptionStopped", 1, Metrics.Unit.Count, Map.of());
         System.err.println("{\"level\":\"ERROR\",\"event\":\"subscription-stopped\",\"subscription\":\""
                 + sub.name() + "\",\"reason\":" + SubscriptionItems.write(reason) + "}");
     }
