@@ -1,0 +1,251 @@
+package io.sluice.tests.subscription;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.sluice.infra.LocalStack;
+import io.sluice.tests.support.EmbeddedBackends;
+import io.sluice.tests.support.HttpApiClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Subscriptions end to end on the local stack (issue 19): the produce function triggers the dispatcher
+ * function through the local Lambda Invoke API, which delivers to a target and commits through the
+ * group. Each scenario runs twice: against an http target (a small server in this test) and against a
+ * Lambda target resolved through the stack's target mapping file to {@link RecordingTargetFunction}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SubscriptionEndToEndTest {
+
+    private static final String FUNCTION_ARN = "arn:aws:lambda:us-east-1:000000000000:function:sluice-target-recorder";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final TargetScript httpScript = new TargetScript();
+    private HttpServer server;
+    private LocalStack stack;
+    private HttpApiClient api;
+
+    @BeforeAll
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            TargetScript.Answer answer = httpScript.receive(exchange.getRequestBody().readAllBytes());
+            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.start();
+        Path dir = Files.createTempDirectory("sluice-subscriptions");
+        Path targets = Files.writeString(dir.resolve("targets.txt"),
+                "# functionArn className [timeoutSeconds]\n" + FUNCTION_ARN + " "
+                        + RecordingTargetFunction.class.getName() + " 10\n");
+        Path classes = Path.of(RecordingTargetFunction.class.getProtectionDomain().getCodeSource().getLocation()
+                .getPath());
+        stack = LocalStack.start(new LocalStack.Settings("127.0.0.1", 0, dir.resolve("data"),
+                EmbeddedBackends.projectRoot().resolve("template.yaml"), EmbeddedBackends.infraDir())
+                .withTargets(targets, List.of(classes)));
+        api = new HttpApiClient(stack.endpoint());
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private TargetScript script(String type) {
+        return type.equals("http") ? httpScript : RecordingTargetFunction.SCRIPT;
+    }
+
+    private String target(String type) {
+        return type.equals("http")
+                ? "{\"type\":\"http\",\"url\":\"http://127.0.0.1:" + server.getAddress().getPort() + "/hook\",\"secret\":\"s3cret\"}"
+                : "{\"type\":\"lambda\",\"functionArn\":\"" + FUNCTION_ARN + "\"}";
+    }
+
+    private void topic(String name, int partitions) {
+        HttpApiClient.Response r = api.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    private void subscribe(String name, String topic, String type, String extra) {
+        HttpApiClient.Response r = api.post("/subscriptions", "{\"name\":\"" + name + "\",\"topic\":\"" + topic
+                + "\",\"target\":" + target(type) + extra + "}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().path("group").asText()).isEqualTo("sub." + name);
+        assertThat(r.body()).doesNotContain("s3cret");
+    }
+
+    /** Produces {@code values} to one partition in one call. */
+    private void produce(String topic, int partition, List<String> values) {
+        StringBuilder body = new StringBuilder("{\"records\":[");
+        for (int i = 0; i < values.size(); i++) {
+            body.append(i == 0 ? "" : ",").append("{\"partition\":").append(partition).append(",\"value\":\"")
+                    .append(Base64.getEncoder().encodeToString(values.get(i).getBytes(StandardCharsets.UTF_8)))
+                    .append("\"}");
+        }
+        HttpApiClient.Response r = api.post("/topics/" + topic + "/records", body.append("]}").toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    private JsonNode describe(String name) {
+        HttpApiClient.Response r = api.get("/subscriptions/" + name);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.range(from, to).boxed().toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "lambda"})
+    void everyRecordArrivesInOffsetOrderPerPartition(String type) throws Exception {
+        String topic = "order-" + type;
+        String name = "order-" + type;
+        topic(topic, 3);
+        subscribe(name, topic, type, ",\"batchSize\":7");
+        for (int call = 0; call < 6; call++) {
+            for (int p = 0; p < 3; p++) {
+                List<String> values = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    values.add("p" + p + "-c" + call + "-" + i);
+                }
+                produce(topic, p, values);
+            }
+        }
+        TargetScript script = script(type);
+        await("30 records reach each partition", () -> LongStream.range(0, 3)
+                .allMatch(p -> script.offsets(name, (int) p).size() >= 30));
+        for (int p = 0; p < 3; p++) {
+            assertThat(script.offsets(name, p)).as("partition %d in order, each once", p).isEqualTo(range(0, 30));
+        }
+        assertThat(script.received(name)).allMatch(b -> b.offsets().size() <= 7);
+        await("the group commits every partition", () -> describe(name).path("lag").asLong() == 0);
+        JsonNode group = api.get("/groups/sub." + name).json();
+        assertThat(group.path("offsets")).hasSize(3).allMatch(o -> o.path("committed").asLong() == 30);
+        assertThat(describe(name).path("delivered").asLong()).isEqualTo(90);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "lambda"})
+    void aTargetThatFailsThreeTimesGetsTheBatchFourTimesAndNothingIsSkipped(String type) throws Exception {
+        String name = "retry-" + type;
+        topic(name, 1);
+        subscribe(name, name, type, "");
+        TargetScript script = script(type);
+        script.script(name, TargetScript.Answer.fail(), TargetScript.Answer.fail(), TargetScript.Answer.fail());
+        produce(name, 0, List.of("a", "b", "c", "d", "e"));
+        await("four calls", () -> script.received(name).size() >= 4);
+        await("the group commits", () -> describe(name).path("lag").asLong() == 0);
+        List<TargetScript.Batch> batches = script.received(name);
+        assertThat(batches).hasSize(4).allMatch(b -> b.offsets().equals(range(0, 5)));
+        assertThat(batches.get(3).values()).containsExactly("a", "b", "c", "d", "e");
+        JsonNode d = describe(name);
+        assertThat(d.path("failed").asLong()).isEqualTo(3);
+        assertThat(d.path("delivered").asLong()).isEqualTo(5);
+        assertThat(d.path("partitions").get(0).path("committed").asLong()).isEqualTo(5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "lambda"})
+    void aPartialBatchResponseResumesAtTheFailedOffset(String type) throws Exception {
+        String name = "partial-" + type;
+        topic(name, 1);
+        subscribe(name, name, type, "");
+        TargetScript script = script(type);
+        script.script(name, TargetScript.Answer.partial(2));
+        produce(name, 0, List.of("a", "b", "c", "d", "e"));
+        await("two calls", () -> script.received(name).size() >= 2);
+        await("the group commits", () -> describe(name).path("lag").asLong() == 0);
+        List<TargetScript.Batch> batches = script.received(name);
+        assertThat(batches).hasSize(2);
+        assertThat(batches.get(0).offsets()).isEqualTo(range(0, 5));
+        assertThat(batches.get(1).offsets()).isEqualTo(range(2, 5));
+        assertThat(describe(name).path("delivered").asLong()).isEqualTo(5);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "lambda"})
+    void exhaustedRecordsLandInTheDeadLetterTopicExactlyOnce(String type) throws Exception {
+        String name = "dlq-" + type;
+        String dead = "dlq-" + type + "-dead";
+        topic(name, 1);
+        topic(dead, 1);
+        subscribe(name, name, type, ",\"maximumRetryAttempts\":1,\"deadLetterTopic\":\"" + dead + "\"");
+        TargetScript script = script(type);
+        script.failAlways(name);
+        produce(name, 0, List.of("x", "y", "z"));
+        await("dead-lettered", () -> describe(name).path("deadLettered").asLong() == 3);
+        script.succeedFromNowOn(name);
+        produce(name, 0, List.of("ok"));
+        await("the next record is delivered", () -> describe(name).path("delivered").asLong() == 1);
+        assertThat(script.received(name)).hasSize(3);
+        assertThat(script.received(name).get(2).offsets()).containsExactly(3L);
+        JsonNode records = api.get("/topics/" + dead + "/partitions/0/records?offset=0").json();
+        assertThat(records.path("highWatermark").asLong()).as("each failed record once").isEqualTo(3);
+        List<String> values = new ArrayList<>();
+        records.path("records").forEach(r -> values.add(new String(Base64.getDecoder().decode(r.path("value").asText()),
+                StandardCharsets.UTF_8)));
+        assertThat(values).containsExactly("x", "y", "z");
+        List<String> origin = new ArrayList<>();
+        records.path("records").get(1).path("headers").forEach(h -> origin.add(h.path("key").asText() + "="
+                + new String(Base64.getDecoder().decode(h.path("value").asText()), StandardCharsets.UTF_8)));
+        assertThat(origin).contains("sluice.subscription.topic=" + name, "sluice.subscription.partition=0",
+                "sluice.subscription.offset=1", "sluice.subscription.name=" + name);
+        assertThat(describe(name).path("lag").asLong()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "lambda"})
+    void aPausedSubscriptionDeliversNothingAndAResumedOneCatchesUp(String type) throws Exception {
+        String name = "pause-" + type;
+        topic(name, 1);
+        subscribe(name, name, type, "");
+        assertThat(api.post("/subscriptions/" + name + "/pause", null).json().path("state").asText()).isEqualTo("PAUSED");
+        produce(name, 0, List.of("a", "b"));
+        produce(name, 0, List.of("c", "d"));
+        Thread.sleep(1_500);
+        TargetScript script = script(type);
+        assertThat(script.received(name)).isEmpty();
+        assertThat(describe(name).path("lag").asLong()).isEqualTo(4);
+        assertThat(api.post("/subscriptions/" + name + "/resume", null).json().path("state").asText())
+                .isEqualTo("ACTIVE");
+        await("caught up", () -> script.offsets(name, 0).size() >= 4);
+        assertThat(script.offsets(name, 0)).isEqualTo(range(0, 4));
+        await("the group commits", () -> describe(name).path("lag").asLong() == 0);
+    }
+}
