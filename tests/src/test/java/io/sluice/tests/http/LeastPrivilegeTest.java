@@ -44,6 +44,14 @@ class LeastPrivilegeTest {
 
     /** A scenario that reaches every route, in an order where each one has something to work on. */
     private static final Step SCHEDULED = new Step("SCHEDULE", "", null);
+    /** The subscriptions' sweep (issue 19), the other scheduled function. */
+    private static final Step SWEEP = new Step("SWEEP", "", null);
+    /** The sweep again, once the subscription is gone: it clears the mark its failed trigger left. */
+    private static final Step SWEEP_CLEARS = new Step("SWEEP", "clears", null);
+    /** The next produce's trigger is not accepted by Lambda, so it marks the lane for the sweep. */
+    private static final Step TRIGGER_FAILS = new Step("TRIGGER_FAILS", "", null);
+    /** The next dispatcher has too little time left: it re-triggers itself, as one out of time with lag. */
+    private static final Step DISPATCHER_SHORT = new Step("DISPATCHER_SHORT", "", null);
 
     private static Step produce(String topic, int partition, long timestamp) {
         return new Step("POST", "/topics/" + topic + "/records", "{\"records\":[{\"value\":\"AA==\",\"partition\":"
@@ -103,6 +111,28 @@ class LeastPrivilegeTest {
             new Step("GET", "/share-groups/lps", null),
             new Step("POST", "/share-groups/lps/reset", "{\"topic\":\"lpq\",\"to\":\"earliest\"}"),
             new Step("DELETE", "/share-groups/lps", null),
+            // Subscriptions (issue 19): a Lambda target that always fails, so its records are dead-lettered;
+            // the produce path, the API (resume) and the sweep each start the dispatcher.
+            new Step("POST", "/topics", "{\"name\":\"lpsub\",\"partitions\":1}"),
+            new Step("POST", "/topics", "{\"name\":\"lpsubdlq\",\"partitions\":1}"),
+            new Step("POST", "/subscriptions", "{\"name\":\"lpsub\",\"topic\":\"lpsub\",\"target\":{\"type\":"
+                    + "\"lambda\",\"functionArn\":\"sluice-target-lp\"},\"maximumRetryAttempts\":0,"
+                    + "\"deadLetterTopic\":\"lpsubdlq\"}"),
+            new Step("GET", "/subscriptions", null),
+            produce("lpsub", 0, 1000),
+            new Step("GET", "/subscriptions/lpsub", null),
+            new Step("POST", "/subscriptions/lpsub/pause", null),
+            produce("lpsub", 0, 2000), produce("lpsub", 0, 2000), produce("lpsub", 0, 2000),
+            new Step("POST", "/maintenance", null),
+            new Step("POST", "/maintenance", null),
+            // Resumed, its dispatcher reads the paused records from the segment maintenance compacted them into.
+            new Step("POST", "/subscriptions/lpsub/resume", null),
+            DISPATCHER_SHORT, produce("lpsub", 0, 2500),
+            TRIGGER_FAILS, produce("lpsub", 0, 3000),
+            SWEEP,
+            TRIGGER_FAILS, produce("lpsub", 0, 4000),
+            new Step("DELETE", "/subscriptions/lpsub", null),
+            SWEEP_CLEARS,
             new Step("DELETE", "/topics/lp", null));
 
     private Map<String, Map<String, Set<String>>> used;
@@ -113,23 +143,66 @@ class LeastPrivilegeTest {
         Backends.Stack shared = backends.fresh();
         Map<String, OperationRecorder> recorders = new LinkedHashMap<>();
         Map<Route, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new TreeMap<>();
-        RequestHandler<ScheduledEvent, ?> scheduled = null;
+        Map<String, RequestHandler<ScheduledEvent, ?>> scheduledBy = new TreeMap<>();
+        Map<String, RequestHandler<Map<String, Object>, ?>> invoked = new TreeMap<>();
+        java.util.concurrent.atomic.AtomicBoolean triggerFails = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean dispatcherShort = new java.util.concurrent.atomic.AtomicBoolean();
         for (SamTemplate.FunctionDef function : TEMPLATE.functions()) {
             OperationRecorder recorder = new OperationRecorder();
             recorders.put(function.logicalId(), recorder);
             Backends.Stack stack = backends.attach(shared, recorder);
-            LogServices base = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC());
+            // As Services wires a function: functions the template names the dispatcher to start it (with
+            // an Event invoke, recorded, run here at once), and the dispatcher invokes Lambda targets.
+            boolean startsDispatchers = function.environment().containsKey("DISPATCHER_FUNCTION")
+                    || function.environment().containsKey("DISPATCHER_SELF");
+            io.sluice.subscription.DispatchInvoker invoker = d -> {
+                if (function.logicalId().equals("ProduceFunction") && triggerFails.getAndSet(false)) {
+                    throw new IllegalStateException("Lambda throttled the Event invoke");
+                }
+                recorder.record("lambda:InvokeFunction", "dispatcher");
+                java.util.Map<String, Object> event = new java.util.HashMap<>();
+                event.put("subscription", d.subscription());
+                event.put("partition", d.partition());
+                event.put("lane", d.lane());
+                invoked.get("DispatcherFunction").handleRequest(event,
+                        dispatcherShort.getAndSet(false) ? new ShortContext() : null);
+            };
+            io.sluice.subscription.LambdaInvoker targets = new io.sluice.subscription.LambdaInvoker() {
+                @Override
+                public Result invoke(String fn, byte[] payload, Duration timeout) {
+                    recorder.record("lambda:InvokeFunction", "target");
+                    return new Result(200, "Unhandled", "{\"errorMessage\":\"always fails\"}".getBytes());
+                }
+
+                @Override
+                public void invokeAsync(String fn, byte[] payload) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+            io.sluice.subscription.SubscriptionWiring wiring = io.sluice.subscription.SubscriptionWiring
+                    .beside(stack.groups()).withLambda(targets);
+            if (startsDispatchers) {
+                wiring = wiring.withInvoker(invoker).withTriggers(Runnable::run);
+            }
+            LogServices base = LogServices.create(stack.objects(), stack.metadata(), stack.groups(),
+                    io.sluice.share.ShareGroupStores.beside(stack.groups()), Clock.systemUTC(),
+                    io.sluice.log.Backoff.exponentialJitter(5, 200), io.sluice.metrics.Metrics.NOOP,
+                    io.sluice.log.ProduceService.newPool(4), Maintenance.Settings.DEFAULT, wiring);
             LogServices log = new LogServices(base.topics(), base.producer(), base.fetcher(), base.groups(),
                     base.producers(), new Maintenance(stack.objects(), stack.metadata(),
                     new TopicCache(stack.metadata(), Clock.systemUTC(), Duration.ZERO), Clock.systemUTC(),
-                    new Maintenance.Settings(200, 0)), base.shares());
+                    new Maintenance.Settings(200, 0)), base.shares(), base.subscriptions());
             Object handler = Class.forName(function.handlerClass()).getConstructor(LogServices.class).newInstance(log);
             if (handler instanceof ApiGatewayHandler api) {
                 api.routes().forEach(r -> routes.put(r, api));
-            } else {
+            } else if (!function.schedules().isEmpty()) {
                 @SuppressWarnings("unchecked")
                 RequestHandler<ScheduledEvent, ?> h = (RequestHandler<ScheduledEvent, ?>) handler;
-                scheduled = h;
+                scheduledBy.put(function.logicalId(), h);
+            } else {
+                @SuppressWarnings("unchecked")
+                RequestHandler<Map<String, Object>, ?> h = (RequestHandler<Map<String, Object>, ?>) handler;
+                invoked.put(function.logicalId(), h);
             }
         }
         Set<Route> exercised = new TreeSet<>();
@@ -138,7 +211,21 @@ class LeastPrivilegeTest {
             Step step = original.body() != null && original.body().contains("${lock}")
                     ? new Step(original.method(), original.path(), original.body().replace("${lock}", lock)) : original;
             if (step == SCHEDULED) {
-                scheduled.handleRequest(new ScheduledEvent(), null);
+                scheduledBy.get("MaintenanceFunction").handleRequest(new ScheduledEvent(), null);
+                continue;
+            }
+            if (step == SWEEP || step == SWEEP_CLEARS) {
+                Object report = scheduledBy.get("SubscriptionSweepFunction").handleRequest(new ScheduledEvent(), null);
+                assertThat(report.toString()).as("the sweep re-triggers the lane whose trigger failed, then clears "
+                        + "the mark of the deleted one").contains(step == SWEEP ? "\"triggered\":1" : "\"cleared\":1");
+                continue;
+            }
+            if (step == TRIGGER_FAILS) {
+                triggerFails.set(true);
+                continue;
+            }
+            if (step == DISPATCHER_SHORT) {
+                dispatcherShort.set(true);
                 continue;
             }
             String path = step.path().contains("?") ? step.path().substring(0, step.path().indexOf('?')) : step.path();
@@ -177,6 +264,23 @@ class LeastPrivilegeTest {
         List<String> problems = problems(SamTemplate.load(doctored));
         assertThat(problems).anyMatch(p -> p.startsWith("TopicsFunction is granted"));
         assertThat(problems).anyMatch(p -> p.startsWith("ProduceFunction is granted"));
+    }
+
+    @Test
+    void theDispatcherMayInvokeOnlyItselfAndTheTargetPattern(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String yaml = java.nio.file.Files.readString(EmbeddedBackends.projectRoot().resolve("template.yaml"))
+                .replace("function:${SubscriptionTargetFunctions}", "function:*");
+        java.nio.file.Path doctored = java.nio.file.Files.writeString(dir.resolve("template.yaml"), yaml);
+        assertThat(problems(SamTemplate.load(doctored)))
+                .anyMatch(p -> p.startsWith("DispatcherFunction: lambda:InvokeFunction must be on the dispatcher"));
+        JsonNode pattern = TEMPLATE.root().path("Parameters").path("SubscriptionTargetFunctions");
+        assertThat(pattern.path("Default").asText()).isEqualTo("sluice-target-*");
+        java.util.regex.Pattern allowed = java.util.regex.Pattern.compile(pattern.path("AllowedPattern").asText());
+        assertThat(allowed.matcher("*").matches()).as("a bare wildcard is refused at deploy").isFalse();
+        assertThat(allowed.matcher("*-prod").matches()).isFalse();
+        assertThat(allowed.matcher("orders-handler").matches()).isTrue();
+        assertThat(allowed.matcher("team-a-*").matches()).isTrue();
     }
 
     private List<String> problems(SamTemplate template) {
@@ -224,6 +328,18 @@ class LeastPrivilegeTest {
                         if (name.startsWith("dynamodb:") && !text.equals("{\"Fn::GetAtt\":[\"MetadataTable\",\"Arn\"]}")) {
                             problems.add(function.logicalId() + ": " + name + " must be on the table only, not " + text);
                         }
+                        if (name.startsWith("lambda:")) {
+                            String arn = r.path("Fn::Sub").asText();
+                            String functions = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:";
+                            if (arn.equals(functions + "${AWS::StackName}-dispatcher")) {
+                                prefixes.add("dispatcher");
+                            } else if (arn.equals(functions + "${SubscriptionTargetFunctions}")) {
+                                prefixes.add("target");
+                            } else {
+                                problems.add(function.logicalId() + ": " + name + " must be on the dispatcher or on "
+                                        + "the SubscriptionTargetFunctions pattern, not " + text);
+                            }
+                        }
                         if (name.startsWith("s3:")) {
                             String arn = r.path("Fn::Sub").asText();
                             String bucket = "arn:${AWS::Partition}:s3:::${DataBucket}";
@@ -242,6 +358,64 @@ class LeastPrivilegeTest {
             }
         }
         return granted;
+    }
+
+    /** A Lambda context with one second left. */
+    private static final class ShortContext implements com.amazonaws.services.lambda.runtime.Context {
+        @Override
+        public String getAwsRequestId() {
+            return "short";
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "local";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "local";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "DispatcherFunction";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "DispatcherFunction";
+        }
+
+        @Override
+        public com.amazonaws.services.lambda.runtime.CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public com.amazonaws.services.lambda.runtime.ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 1_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public com.amazonaws.services.lambda.runtime.LambdaLogger getLogger() {
+            return null;
+        }
     }
 
     private static APIGatewayV2HTTPEvent event(Step step) {

@@ -51,11 +51,12 @@ final class TemplateAgreement {
             }
             boolean http = !function.routes().isEmpty();
             boolean scheduled = !function.schedules().isEmpty();
-            if (http == scheduled) {
+            if (http && scheduled) {
                 problems.add(where + ": a function takes either HttpApi events or Schedule events");
                 continue;
             }
-            Class<?> eventType = http ? APIGatewayV2HTTPEvent.class : ScheduledEvent.class;
+            // A function with no event source is only invoked (the subscriptions' dispatcher): a JSON object in.
+            Class<?> eventType = http ? APIGatewayV2HTTPEvent.class : scheduled ? ScheduledEvent.class : Map.class;
             if (!implementsHandlerOf(type, eventType, http ? APIGatewayV2HTTPResponse.class : null)) {
                 problems.add(where + ": does not implement RequestHandler<" + eventType.getSimpleName() + ", ...>");
             }
@@ -92,7 +93,9 @@ final class TemplateAgreement {
         for (Class<?> c = type; c != null; c = c.getSuperclass()) {
             for (Type generic : c.getGenericInterfaces()) {
                 if (generic instanceof ParameterizedType p && p.getRawType() == RequestHandler.class) {
-                    return p.getActualTypeArguments()[0] == event
+                    Type input = p.getActualTypeArguments()[0];
+                    Type raw = input instanceof ParameterizedType pi ? pi.getRawType() : input;
+                    return raw == event
                             && (response == null || p.getActualTypeArguments()[1] == response);
                 }
             }

@@ -41,6 +41,11 @@ public final class OperationRecorder implements ExecutionInterceptor {
         }
     }
 
+    /** Records an action made outside the SDK clients (a Lambda invoke), on a named resource. */
+    public synchronized void record(String action, String resource) {
+        actions.computeIfAbsent(action, a -> new TreeSet<>()).add(resource);
+    }
+
     /** Action to the S3 key prefixes it touched (empty for non-object actions). */
     public synchronized Map<String, Set<String>> actions() {
         Map<String, Set<String>> copy = new TreeMap<>();
