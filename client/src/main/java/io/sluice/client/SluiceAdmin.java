@@ -1,5 +1,6 @@
 package io.sluice.client;
 
+import io.sluice.client.wire.SubscriptionWire;
 import io.sluice.client.wire.Wire;
 import java.util.List;
 
@@ -53,5 +54,33 @@ public final class SluiceAdmin {
 
     public Wire.MaintenanceReport runMaintenance(String topic) {
         return http.post("/maintenance", new Wire.MaintenanceRequest(topic), Wire.MaintenanceReport.class);
+    }
+
+    // ---- subscriptions (issue 19) ----
+
+    /** Creates a subscription that pushes {@code request.topic()}'s records to its target. */
+    public SubscriptionWire.Subscription createSubscription(SubscriptionWire.CreateRequest request) {
+        return http.post("/subscriptions", request, SubscriptionWire.Subscription.class);
+    }
+
+    public List<SubscriptionWire.Subscription> listSubscriptions() {
+        return http.get("/subscriptions", SubscriptionWire.SubscriptionList.class).subscriptions();
+    }
+
+    /** The config, state, lag per partition, last error, and delivered, failed and dead-lettered counts. */
+    public SubscriptionWire.Description describeSubscription(String name) {
+        return http.get("/subscriptions/" + name, SubscriptionWire.Description.class);
+    }
+
+    public SubscriptionWire.Subscription pauseSubscription(String name) {
+        return http.post("/subscriptions/" + name + "/pause", null, SubscriptionWire.Subscription.class);
+    }
+
+    public SubscriptionWire.Subscription resumeSubscription(String name) {
+        return http.post("/subscriptions/" + name + "/resume", null, SubscriptionWire.Subscription.class);
+    }
+
+    public void deleteSubscription(String name) {
+        http.delete("/subscriptions/" + name);
     }
 }

@@ -44,9 +44,9 @@ import picocli.CommandLine.Parameters;
  * server refused or could not be reached (the error code and message go to stderr), 2 bad usage.
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
-        description = "Talk to a Sluice log: topics, produce, consume, groups.",
+        description = "Talk to a Sluice log: topics, produce, consume, groups, subscriptions.",
         subcommands = {SluiceCli.Topics.class, SluiceCli.Produce.class, SluiceCli.Consume.class, SluiceCli.Groups.class,
-                QueueCommand.class})
+                QueueCommand.class, SubscriptionsCommand.class})
 public final class SluiceCli {
 
     static final ObjectMapper JSON = new ObjectMapper();

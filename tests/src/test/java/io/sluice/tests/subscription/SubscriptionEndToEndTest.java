@@ -248,4 +248,75 @@ class SubscriptionEndToEndTest {
         assertThat(script.offsets(name, 0)).isEqualTo(range(0, 4));
         await("the group commits", () -> describe(name).path("lag").asLong() == 0);
     }
+
+    @org.junit.jupiter.api.Test
+    void badInputGetsAClear4xxAndChangesNothing() {
+        topic("bad-input", 1);
+        subscribe("bad-ok", "bad-input", "http", "");
+        String before = api.get("/subscriptions").body();
+        String http = target("http");
+        for (String[] c : new String[][] {
+                {"{\"topic\":\"bad-input\",\"target\":" + http + "}", "400", "INVALID_CONFIG"},
+                {"{\"name\":\"bad name\",\"topic\":\"bad-input\",\"target\":" + http + "}", "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\"}", "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":{\"type\":\"smtp\"}}", "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":{\"type\":\"http\",\"url\":\"http://example.com/x\"}}",
+                        "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":{\"type\":\"lambda\",\"functionArn\":\"no spaces\"}}",
+                        "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":" + http + ",\"batchSize\":0}", "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":" + http + ",\"maxBatchingWindowMs\":300001}",
+                        "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":" + http + ",\"parallelizationFactor\":11}",
+                        "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":" + http + ",\"startAt\":\"middle\"}",
+                        "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":" + http + ",\"deadLetterTopic\":\"bad-input\"}",
+                        "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":" + http + ",\"colour\":1}", "400", "MALFORMED_JSON"},
+                {"{\"name\":\"b1\",\"topic\":\"no-such-topic\",\"target\":" + http + "}", "404", "UNKNOWN_TOPIC"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":" + http + ",\"deadLetterTopic\":\"nope\"}",
+                        "404", "UNKNOWN_TOPIC"},
+                {"{\"name\":\"bad-ok\",\"topic\":\"bad-input\",\"target\":" + http + "}", "409", "SUBSCRIPTION_EXISTS"},
+        }) {
+            HttpApiClient.Response r = api.post("/subscriptions", c[0]);
+            assertThat(r.status()).as(c[0] + " -> " + r.body()).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(r.errorCode()).as(c[0]).isEqualTo(c[2]);
+        }
+        assertThat(api.get("/subscriptions/nope").errorCode()).isEqualTo("UNKNOWN_SUBSCRIPTION");
+        assertThat(api.post("/subscriptions/nope/pause", null).status()).isEqualTo(404);
+        assertThat(api.send("DELETE", "/subscriptions/nope", null).errorCode()).isEqualTo("UNKNOWN_SUBSCRIPTION");
+        assertThat(api.get("/subscriptions").body()).as("nothing changed").isEqualTo(before);
+        assertThat(api.get("/groups/sub.b1").status()).as("no group was made").isEqualTo(404);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theCliCreatesListsDescribesPausesResumesAndDeletes() {
+        topic("cli-subs", 2);
+        String e = stack.endpoint().toString();
+        assertThat(cli("subscriptions", "create", "cli-sub", "-t", "cli-subs", "--url",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/hook", "--batch-size", "10", "-e", e))
+                .contains("Created subscription cli-sub on cli-subs (group sub.cli-sub)");
+        assertThat(cli("subscriptions", "list", "-e", e)).contains("cli-sub").contains("ACTIVE");
+        assertThat(cli("subscriptions", "pause", "cli-sub", "-e", e)).contains("paused");
+        assertThat(cli("subscriptions", "describe", "cli-sub", "-e", e)).contains("state: PAUSED")
+                .contains("Delivered: 0");
+        assertThat(cli("subscriptions", "resume", "cli-sub", "-e", e)).contains("active");
+        assertThat(cli("subscriptions", "delete", "cli-sub", "-e", e)).contains("Deleted subscription cli-sub");
+        assertThat(api.get("/subscriptions/cli-sub").status()).isEqualTo(404);
+    }
+
+    private static String cli(String... args) {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            exit = io.sluice.client.cli.SluiceCli.run(args);
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(exit).as(String.join(" ", args) + ": " + out.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
 }
