@@ -119,6 +119,10 @@ public final class SubscriptionService {
                     throw new SluiceException(ErrorCode.CONFLICT, "a lane of " + sub.name() + " changed while it was "
                             + "created; delete the subscription and create it again");
                 }
+                // Produce functions may trust a cached "no subscriptions" for this topic a while longer: the
+                // sweep watches the new lane until every such cache has expired.
+                store.mark(d, Sweep.watchToken(clock.millis() + SubscriptionWiring.TRIGGER_CACHE_TTL.toMillis()
+                        + Sweep.PERIOD_MS));
             }
         }
         store.index(topic.name(), sub.name(), factor);

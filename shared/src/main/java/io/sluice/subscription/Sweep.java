@@ -11,6 +11,19 @@ import java.time.Clock;
  */
 public final class Sweep {
 
+    /** How often the template runs the sweep. */
+    public static final long PERIOD_MS = 60_000;
+    private static final String WATCH = "watch-until-";
+
+    /** A mark the sweep keeps, even without lag, until {@code untilMillis}: a new subscription's lanes. */
+    static String watchToken(long untilMillis) {
+        return WATCH + untilMillis;
+    }
+
+    private static boolean watched(String token, long now) {
+        return token.startsWith(WATCH) && Long.parseLong(token.substring(WATCH.length())) > now;
+    }
+
     /** What one pass did. */
     public record Report(int marked, int triggered, int cleared, int busy) {
     }
@@ -57,7 +70,7 @@ public final class Sweep {
                     System.err.println("{\"level\":\"WARN\",\"event\":\"sweep-trigger-failed\",\"lane\":\""
                             + d + "\",\"error\":" + SubscriptionItems.write(String.valueOf(e.getMessage())) + "}");
                 }
-            } else if (store.unmark(d, marker.token())) {
+            } else if (!watched(marker.token(), clock.millis()) && store.unmark(d, marker.token())) {
                 cleared++;
             }
         }
