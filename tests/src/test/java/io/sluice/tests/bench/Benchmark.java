@@ -572,6 +572,20 @@ public final class Benchmark {
         Path infra = Path.of(System.getProperty("sluice.infra.dir", "infra")).toAbsolutePath().normalize();
         Path root = infra.getParent();
         Benchmark bench = new Benchmark(infra, quick, latency.equals("aws"));
+        int onlyAt = List.of(args).indexOf("--only");
+        if (onlyAt >= 0) {
+            // One measurement on its own, without the report's targets: `--only subscriptions`.
+            if (!args[onlyAt + 1].equals("subscriptions")) {
+                throw new IllegalArgumentException("--only subscriptions, got " + args[onlyAt + 1]);
+            }
+            try {
+                bench.subscriptions();
+            } finally {
+                bench.s3Server.close();
+                bench.dynalite.close();
+            }
+            System.exit(0);
+        }
         boolean met;
         long started = System.nanoTime();
         try {
@@ -620,12 +634,29 @@ public final class Benchmark {
         modelled(replayTopic);
         amplification(replayTopic, target / RECORD_BYTES);
         scale();
+        subscriptions();
         Pricing.emitCosts(this::emit, results);
         String kafkaClasspath = System.getProperty("sluice.kafka.classpath");
         if (kafkaClasspath != null && Files.isRegularFile(Path.of(kafkaClasspath))) {
             kafkaPeer(Path.of(kafkaClasspath), target);
         } else {
             System.err.println("kafka peer skipped: no classpath at " + kafkaClasspath);
+        }
+    }
+
+    /** Subscriptions (issue 19): push to an http target against the poll baseline, always under the model. */
+    private void subscriptions() throws Exception {
+        boolean sweepState = model.enabled();
+        model.enabled(true);
+        try {
+            int calls = quick ? 100 : 300;
+            for (Map<String, Object> line : new SubscriptionBench(s3, dynamo, bucket, table).run(4, calls, 10)) {
+                Map<String, Object> fields = new LinkedHashMap<>(line);
+                Object name = fields.remove("measurement");
+                emit(name == null ? "subscription_ratios" : name.toString(), fields);
+            }
+        } finally {
+            model.enabled(sweepState);
         }
     }
 
