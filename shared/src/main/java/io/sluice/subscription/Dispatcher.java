@@ -159,7 +159,7 @@ public final class Dispatcher {
         while (true) {
             long now = clock.millis();
             Subscription current = store.get(sub.name()).orElse(null);
-            if (current == null || current.state() != Subscription.State.ACTIVE) {
+            if (current == null || current.state() != Subscription.State.ACTIVE || !topicIsCurrent(current)) {
                 return new Work(Result.INACTIVE, lane);
             }
             if (deadline - now < leaseMs()) {
@@ -303,6 +303,18 @@ public final class Dispatcher {
                 0, failed.delivered(), failed.failed(), failed.deadLettered(), failed.lastError(), failed.lastErrorAt(),
                 new DeadLetterIntent(offsets, resume, dlp.nextSequence(), error), dlp);
         return new Settled(withIntent, false);
+    }
+
+    /** Whether the subscribed topic is still the incarnation it was created on (not deleted, not recreated). */
+    private boolean topicIsCurrent(Subscription sub) {
+        try {
+            return topics.get(sub.topic()).topicId().equals(sub.topicId());
+        } catch (SluiceException e) {
+            if (e.code() == ErrorCode.UNKNOWN_TOPIC) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** A fresh idempotent producer for the lane's dead letters, writing the partition of the same number. */
