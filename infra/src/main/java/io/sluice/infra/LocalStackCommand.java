@@ -62,12 +62,16 @@ public final class LocalStackCommand implements Callable<Integer> {
             description = "With --auth jwt: the issuer's JSON Web Key Set, a file or an http(s) URL.")
     String jwks;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
+        CommandLine commandLine = spec != null ? spec.commandLine() : new CommandLine(this);
         if (port < 0 || port > 65_535) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 0 to 65535, was " + port);
+            throw new CommandLine.ParameterException(commandLine, "--port must be 0 to 65535, was " + port);
         }
-        AuthConfig authConfig = authConfig(new CommandLine(this));
+        AuthConfig authConfig = authConfig(commandLine);
         exposureWarning(host, auth != AuthMode.none).ifPresent(System.err::println);
         LocalStack stack = LocalStack.start(new LocalStack.Settings(host, port, dataDir, template, infraDir)
                 .withAuth(authConfig));
