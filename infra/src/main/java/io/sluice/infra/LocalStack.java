@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.sluice.infra.auth.AuthConfig;
+import io.sluice.infra.auth.Authorizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,13 +31,28 @@ public final class LocalStack implements AutoCloseable {
      * those endpoints (LocalStack, say); the data directory then only holds the lock.
      */
     public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
-                           Path targets, List<Path> targetClasspath) {
+                           AuthConfig auth, Path targets, List<Path> targetClasspath) {
+        public Settings {
+            auth = auth == null ? AuthConfig.none() : auth;
+            targetClasspath = targetClasspath == null ? List.of() : List.copyOf(targetClasspath);
+        }
+
+        public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
+                        AuthConfig auth) {
+            this(host, port, dataDir, template, infraDir, external, auth, null, List.of());
+        }
+
+        public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
+            this(host, port, dataDir, template, infraDir, external, AuthConfig.none());
+        }
+
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir) {
             this(host, port, dataDir, template, infraDir, null);
         }
 
-        public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
-            this(host, port, dataDir, template, infraDir, external, null, List.of());
+        /** The same, checking credentials as {@code auth} says ({@code sluice-local --auth}). */
+        public Settings withAuth(AuthConfig auth) {
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, targets, targetClasspath);
         }
 
         /**
@@ -43,7 +60,7 @@ public final class LocalStack implements AutoCloseable {
          * ({@code functionArn className [timeoutSeconds]} a line), loaded from {@code targetClasspath}.
          */
         public Settings withTargets(Path targetsFile, List<Path> classpath) {
-            return new Settings(host, port, dataDir, template, infraDir, external, targetsFile, List.copyOf(classpath));
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, targetsFile, classpath);
         }
     }
 
@@ -70,6 +87,8 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(Settings settings) {
         SamTemplate template = SamTemplate.load(settings.template());
+        // Built first: a malformed credentials file or an unreadable JWKS stops the start before anything runs.
+        Authorizer authorizer = settings.auth().authorizer(template.root());
         Path dataDir = settings.dataDir().toAbsolutePath().normalize();
         try {
             createPrivateDirectory(dataDir);
@@ -129,7 +148,8 @@ public final class LocalStack implements AutoCloseable {
                     lambda.register(function.logicalId(), handler, java.time.Duration.ofSeconds(function.timeoutSeconds()));
                 }
             }
-            LocalApiGateway gateway = new LocalApiGateway(settings.host(), settings.port(), bindings);
+            LocalApiGateway gateway = new LocalApiGateway(settings.host(), settings.port(), bindings,
+                    LocalApiGateway.INTEGRATION_TIMEOUT, authorizer);
             return new LocalStack(lock, s3, dynalite, gateway, scheduler, lambda);
         } catch (IOException | RuntimeException e) {
             if (lambda != null) {
