@@ -151,10 +151,18 @@ public final class Targets {
             throw new IllegalArgumentException("target url must be an absolute https URL, was " + uri);
         }
         boolean loopback;
+        boolean linkLocal;
         try {
-            loopback = "localhost".equalsIgnoreCase(host) || InetAddress.getByName(host).isLoopbackAddress();
+            InetAddress address = InetAddress.getByName(host);
+            loopback = "localhost".equalsIgnoreCase(host) || address.isLoopbackAddress();
+            // 169.254.0.0/16 and the wildcard address: instance metadata and this host, never a target.
+            linkLocal = address.isLinkLocalAddress() || address.isAnyLocalAddress();
         } catch (UnknownHostException e) {
             loopback = false;
+            linkLocal = false;
+        }
+        if (linkLocal) {
+            throw new IllegalArgumentException("target url " + uri + " is a link-local or wildcard address");
         }
         if (loopback && !allowLoopback) {
             throw new IllegalArgumentException("target url " + uri + " is a loopback address; only the local stack "

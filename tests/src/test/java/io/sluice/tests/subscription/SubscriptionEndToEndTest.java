@@ -262,6 +262,8 @@ class SubscriptionEndToEndTest {
                 {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":{\"type\":\"smtp\"}}", "400", "INVALID_CONFIG"},
                 {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":{\"type\":\"http\",\"url\":\"http://example.com/x\"}}",
                         "400", "INVALID_CONFIG"},
+                {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":{\"type\":\"http\",\"url\":\"https://169.254.169.254/x\"}}",
+                        "400", "INVALID_CONFIG"},
                 {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":{\"type\":\"lambda\",\"functionArn\":\"no spaces\"}}",
                         "400", "INVALID_CONFIG"},
                 {"{\"name\":\"b1\",\"topic\":\"bad-input\",\"target\":" + http + ",\"batchSize\":0}", "400", "INVALID_CONFIG"},
