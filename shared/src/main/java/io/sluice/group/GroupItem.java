@@ -27,6 +27,11 @@ public final class GroupItem {
     public static final int MAX_BYTES = 384 * 1024;
 
     static final String META = "META";
+    /**
+     * The partition key of the group index: every group's entry is {@code pk = GROUPS, sk = G#<group>}. No
+     * other item's key can be {@code GROUPS}: topic, partition, group and share group keys all hold a '#'.
+     */
+    static final String INDEX_PK = "GROUPS";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The stored shape of a group's members and target. */
