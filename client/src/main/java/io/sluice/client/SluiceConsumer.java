@@ -943,7 +943,6 @@ public final class SluiceConsumer implements AutoCloseable {
             } else if (memberId == null) {
                 staleMember = lostMemberId;
                 staleEpoch = lostMemberEpoch;
-                lostMemberId = null;
                 request = new Wire.HeartbeatRequest(null, 0L, subscription, config.sessionTimeoutMs());
             } else {
                 // Acknowledge the latest assignment only once nothing it takes away is still being worked on.
@@ -954,8 +953,21 @@ public final class SluiceConsumer implements AutoCloseable {
         }
         if (staleMember != null) {
             // The lost membership may still hold partitions this consumer has already given up: leave it, so
-            // they move at once instead of after the server's session. Refused if the server dropped it already.
-            leaveQuietly(staleMember, staleEpoch);
+            // they move at once instead of after the server's session. Refused (4xx) if the server dropped it
+            // already; if the server did not answer, the join waits for the next round, so as not to wait for
+            // partitions the old membership still holds.
+            SluiceClientException failed = leave(staleMember, staleEpoch);
+            if (failed != null && retriable(failed)) {
+                synchronized (lock) {
+                    heartbeatIntervalMs = Math.min(heartbeatIntervalMs, 500);
+                }
+                return failed;
+            }
+            synchronized (lock) {
+                if (staleMember.equals(lostMemberId)) {
+                    lostMemberId = null;
+                }
+            }
         }
         Wire.HeartbeatResponse response;
         try {
@@ -1029,13 +1041,14 @@ public final class SluiceConsumer implements AutoCloseable {
         return latestEpoch > 0 ? latestEpoch : appliedEpoch;
     }
 
-    /** A best-effort leave: the member may be gone already, or the server unreachable; its session then ends it. */
-    private void leaveQuietly(String member, long epoch) {
+    /** Leaves the group as {@code member}; answers the failure, if the request failed. */
+    private SluiceClientException leave(String member, long epoch) {
         try {
             http.post("/groups/" + config.group() + "/heartbeat", Wire.HeartbeatRequest.leave(member, epoch),
                     Wire.HeartbeatResponse.class);
+            return null;
         } catch (SluiceClientException e) {
-            // already gone, or unreachable: the session runs out on its own
+            return e;
         }
     }
 
@@ -1141,7 +1154,7 @@ public final class SluiceConsumer implements AutoCloseable {
         }
         try {
             if (leaving != null) {
-                leaveQuietly(leaving, leavingEpoch);
+                leave(leaving, leavingEpoch); // if it failed (gone already, unreachable) the session ends it
             }
         } finally {
             if (heartbeatThread != null) {

@@ -45,8 +45,9 @@ public final class GroupService {
     /**
      * The most characters a member's subscribed topic names may take together. With the JSON framing (two
      * quotes and a comma a name) a subscription then takes at most 2,800 bytes of the group item, and a
-     * member at most about 3 KiB of it before its partitions are counted, so one heartbeat can never take
-     * more than 1% of the item's {@link GroupItem#MAX_BYTES}; {@code GroupBoundsTest} measures it.
+     * member, id, epochs and times at their longest, 3,099 bytes before its partitions are counted (measured
+     * by {@code GroupHardeningTest}): under 1% of the item's {@link GroupItem#MAX_BYTES}, so 126 members with
+     * the largest subscriptions fit before GROUP_TOO_LARGE refuses the next join (a clean 413).
      */
     public static final int MAX_SUBSCRIPTION_CHARS = 2_500;
     /**
