@@ -121,6 +121,55 @@ class GroupIndexTest {
     }
 
     /**
+     * Two members join a group that does not exist yet, both held after reading "no group" until the other
+     * has read it too: both write the index entry, one creates the group item, the other loses the
+     * compare-and-set, reads again and joins the existing group. Both are members; the group is listed once.
+     */
+    @Test
+    void twoMembersCreatingAGroupAtOnceBothJoinAndItIsListedOnce() throws Exception {
+        Backends.Stack stack = backends.fresh();
+        services(stack, stack.groups()).topics().create(new CreateTopic("t", 2, null, null, null));
+        java.util.concurrent.CyclicBarrier bothSawNoGroup = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.atomic.AtomicInteger lostRaces = new java.util.concurrent.atomic.AtomicInteger();
+        ForwardingGroupStore hooked = new ForwardingGroupStore(stack.groups()) {
+            @Override
+            public Optional<GroupState> getGroup(String group) {
+                Optional<GroupState> seen = super.getGroup(group);
+                if (seen.isEmpty()) {
+                    try {
+                        bothSawNoGroup.await(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the other member never read the group", e);
+                    }
+                }
+                return seen;
+            }
+
+            @Override
+            public boolean compareAndSetGroup(long expectedVersion, GroupState next) {
+                boolean won = super.compareAndSetGroup(expectedVersion, next);
+                if (!won) {
+                    lostRaces.incrementAndGet();
+                }
+                return won;
+            }
+        };
+        GroupService a = services(stack, hooked).groups();
+        GroupService b = services(stack, hooked).groups();
+        CompletableFuture<GroupService.HeartbeatResult> joinA = CompletableFuture.supplyAsync(() -> a.heartbeat("g", join()));
+        CompletableFuture<GroupService.HeartbeatResult> joinB = CompletableFuture.supplyAsync(() -> b.heartbeat("g", join()));
+        String idA = joinA.get(60, TimeUnit.SECONDS).memberId();
+        String idB = joinB.get(60, TimeUnit.SECONDS).memberId();
+
+        assertThat(lostRaces.get()).as("both computed at version 0; one lost and retried").isEqualTo(1);
+        assertThat(idA).isNotEqualTo(idB);
+        assertThat(a.describe("g").members()).extracting(GroupService.MemberDescription::memberId)
+                .containsExactlyInAnyOrder(idA, idB);
+        assertThat(stack.groups().groupIndex()).extracting(GroupIndexEntry::group).containsExactly("g");
+        assertThat(a.list()).containsExactly("g");
+    }
+
+    /**
      * The reader finds an old pending entry and no group item; before it drops the entry, a creator writes
      * the entry again and then the group. The drop is conditional on the stamp the reader read, so it loses,
      * and the live group stays listed.
