@@ -28,8 +28,9 @@ public final class GroupItem {
 
     static final String META = "META";
     /**
-     * The partition key of the group index: every group's entry is {@code pk = GROUPS, sk = G#<group>}. No
-     * other item's key can be {@code GROUPS}: topic, partition, group and share group keys all hold a '#'.
+     * The partition key of the group index: every group's entry is {@code pk = GROUPS, sk = G#<group>},
+     * beside the topic list's {@code TOPICS}. No other item uses it: the other fixed keys are {@code TOPICS}
+     * and {@code GC}, and every per-name key (partition, group, share group) holds a '#'.
      */
     static final String INDEX_PK = "GROUPS";
     private static final ObjectMapper JSON = new ObjectMapper();
