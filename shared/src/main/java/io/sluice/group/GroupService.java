@@ -184,7 +184,7 @@ public final class GroupService {
                 throw fenced("member " + memberId + " is not in group " + current.group()
                         + " (it left, or its session expired); nothing to leave");
             }
-            if (!member.acceptsEpoch(request.leaveEpoch())) {
+            if (request.leaveEpoch() == null || !member.acceptsEpoch(request.leaveEpoch())) {
                 throw fenced("member " + memberId + " cannot leave from epoch " + request.leaveEpoch()
                         + "; a leave names the member's current or previous epoch");
             }
@@ -245,6 +245,8 @@ public final class GroupService {
             GroupState current = store.getGroup(group).orElse(GroupState.empty(group));
             Transition<T> transition = change.apply(current);
             if (current.version() == 0) {
+                // A group too large to store is refused before its index entry is written.
+                GroupItem.requireWithinBound(transition.next(), GroupItem.encode(transition.next()));
                 // The index entry first: a crash between the two writes leaves an entry the list drops later,
                 // never a group the list misses.
                 store.indexGroup(group, clock.millis());
