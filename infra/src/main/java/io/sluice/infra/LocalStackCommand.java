@@ -48,6 +48,7 @@ public final class LocalStackCommand implements Callable<Integer> {
         }, "sluice-local-stop"));
         System.out.println("Sluice local stack listening on " + stack.endpoint() + " (data in "
                 + dataDir.toAbsolutePath().normalize() + "). Press Ctrl-C to stop.");
+        System.out.println("Web console: " + stack.endpoint() + io.sluice.console.ConsoleFiles.PREFIX + "/");
         System.out.flush();
         stopped.await();
         return 0;
