@@ -10,7 +10,7 @@ let timers = [];
 let generation = 0;
 
 function showError(e) {
-  errorBox.textContent = e instanceof ApiError ? e.describe() : `unexpected: ${e && e.message ? e.message : e}`;
+  errorBox.textContent = `Error: ${e instanceof ApiError ? e.describe() : `unexpected: ${e && e.message ? e.message : e}`}`;
   errorBox.hidden = false;
 }
 
