@@ -8,6 +8,7 @@ import io.sluice.api.ApiRequest;
 import io.sluice.api.ApiResponse;
 import io.sluice.api.HttpApi;
 import io.sluice.api.Route;
+import io.sluice.console.ConsoleFiles;
 import io.sluice.LogServices;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -32,9 +33,24 @@ public abstract class ApiGatewayHandler implements RequestHandler<APIGatewayV2HT
         return api.served();
     }
 
+    /** Whether this function answers the web console's route keys with its static files. */
+    boolean servesConsole() {
+        return false;
+    }
+
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        ApiResponse response = api.handle(toRequest(event));
+        ApiRequest request = toRequest(event);
+        if (servesConsole() && ConsoleFiles.ROUTE_KEYS.contains(request.routeKey())) {
+            ConsoleFiles.Response file = ConsoleFiles.get(request.method(), request.path());
+            return APIGatewayV2HTTPResponse.builder()
+                    .withStatusCode(file.status())
+                    .withHeaders(file.headers())
+                    .withBody(new String(file.body(), StandardCharsets.UTF_8))
+                    .withIsBase64Encoded(false)
+                    .build();
+        }
+        ApiResponse response = api.handle(request);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(response.status())
                 .withHeaders(Map.of("content-type", ApiResponse.CONTENT_TYPE))

@@ -5,7 +5,10 @@ import io.sluice.LogServices;
 import java.util.EnumSet;
 import java.util.Map;
 
-/** Topic administration, and the API's {@code $default} route (JSON 404 and 405 for unknown requests). */
+/**
+ * Topic administration, the API's {@code $default} route (JSON 404 and 405 for unknown requests), and on
+ * the JWT API the web console's static files ({@link io.sluice.console.ConsoleFiles#ROUTE_KEYS}).
+ */
 public final class TopicsHandler extends ApiGatewayHandler {
 
     static final EnumSet<Route> ROUTES =
@@ -23,5 +26,10 @@ public final class TopicsHandler extends ApiGatewayHandler {
 
     public TopicsHandler(LogServices log) {
         super(log, ROUTES);
+    }
+
+    @Override
+    boolean servesConsole() {
+        return true;
     }
 }

@@ -18,6 +18,9 @@ public final class ConsoleFiles {
     /** Where the console is served. */
     public static final String PREFIX = "/console";
 
+    /** The JWT API's routes to the console's files (template.yaml), served by the topics function. */
+    public static final java.util.Set<String> ROUTE_KEYS = java.util.Set.of("GET /console", "GET /console/{proxy+}");
+
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -38,16 +41,21 @@ public final class ConsoleFiles {
     private ConsoleFiles() {
     }
 
+    /** The names of the files served, under {@code /console/}. */
+    public static java.util.Set<String> names() {
+        return new java.util.TreeSet<>(FILES.keySet());
+    }
+
     /** Whether {@code path} (a raw request path) is the console's to answer. */
     public static boolean serves(String path) {
         return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
     }
 
-    /** The answer to a GET or HEAD of {@code path}; other methods get 405. */
+    /**
+     * The answer to a GET or HEAD of {@code path}: a listed file, 404 for any other path (under the console
+     * or not), 405 for other methods. {@code /console} redirects to {@code /console/index.html}.
+     */
     public static Response get(String method, String path) {
-        if (!serves(path)) {
-            throw new IllegalArgumentException(path + " is not under " + PREFIX);
-        }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-security-policy", CONTENT_SECURITY_POLICY);
         headers.put("x-content-type-options", "nosniff");
@@ -57,8 +65,12 @@ public final class ConsoleFiles {
             headers.put("allow", "GET, HEAD");
             return text(405, headers, "405 the console's files are read with GET\n");
         }
+        if (path == null || !serves(path)) {
+            return text(404, headers, "404 not a console file\n");
+        }
         if (path.equals(PREFIX)) {
-            headers.put("location", PREFIX + "/");
+            // relative, so that it also holds under an API mapping's base path
+            headers.put("location", "console/index.html");
             return text(308, headers, "");
         }
         String name = path.substring(PREFIX.length() + 1);

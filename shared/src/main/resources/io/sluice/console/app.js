@@ -8,6 +8,7 @@ const errorBox = document.getElementById('error');
 const statusBox = document.getElementById('status');
 let timers = [];
 let generation = 0;
+let keepStatus = false;
 
 function showError(e) {
   errorBox.textContent = `Error: ${e instanceof ApiError ? e.describe() : `unexpected: ${e && e.message ? e.message : e}`}`;
@@ -34,7 +35,7 @@ function context(mine) {
   return {
     confirm: confirmAction,
     status: (text) => { statusBox.textContent = text; },
-    go: (hash) => { location.hash = hash; },
+    go: (hash) => { keepStatus = true; location.hash = hash; },
     act: async (fn) => {
       clearError();
       try { await fn(); } catch (e) { showError(e); }
@@ -79,6 +80,8 @@ async function route() {
   timers = [];
   const mine = ++generation;
   clearError();
+  if (!keepStatus) statusBox.textContent = '';
+  keepStatus = false;
   const hash = location.hash || '#/topics';
   for (const a of document.querySelectorAll('nav a')) {
     if (hash.startsWith(a.getAttribute('href'))) a.setAttribute('aria-current', 'page');

@@ -79,9 +79,13 @@ class ConsoleBrowserTest {
         return api.endpoint() + "/console/";
     }
 
+    /** Loads the console afresh at {@code hash} and waits for its page to be rendered. */
     private void open(String hash) {
+        browser.navigate("about:blank");
+        browser.waitFor("a blank page", "location.href === 'about:blank'");
         browser.navigate(console() + hash);
-        browser.waitFor("the page " + hash + " to load", "document.querySelector('main') && !document.querySelector('main')"
+        browser.waitFor("the page " + hash + " to load", "location.href.startsWith(" + Chromium.quote(console())
+                + ") && document.querySelector('main') && !document.querySelector('main')"
                 + ".hasAttribute('aria-busy') && document.querySelector('main').innerText !== 'Loading…'");
     }
 
@@ -372,5 +376,77 @@ class ConsoleBrowserTest {
         List<String> partition = cells("share-partitions-table", 0);
         assertThat(partition.subList(0, 6)).containsExactly(topic, "0", "0", "3", "2", "1");
         shot("share-group");
+    }
+
+    /**
+     * A stand-in for a deployed stack's JWT API, as API Gateway's JWT authorizer answers: the console's files
+     * need no token, every API route answers 401 without a valid one, and an operator route 403 for a token
+     * without the admin scope.
+     */
+    @Test
+    void unauthorizedAndForbiddenAreExplainedAndThePastedTokenIsSent() throws Exception {
+        List<String> authorizations = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                String path = exchange.getRequestURI().getRawPath();
+                int status;
+                byte[] body;
+                if (io.sluice.console.ConsoleFiles.serves(path)) {
+                    io.sluice.console.ConsoleFiles.Response file = io.sluice.console.ConsoleFiles.get(exchange.getRequestMethod(), path);
+                    file.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+                    status = file.status();
+                    body = file.body();
+                } else {
+                    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                    authorizations.add(exchange.getRequestMethod() + " " + path + " " + authorization);
+                    exchange.getResponseHeaders().set("content-type", "application/json");
+                    if (!"Bearer reader-token".equals(authorization)) {
+                        status = 401;
+                        body = "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
+                    } else if (exchange.getRequestMethod().equals("GET") && path.equals("/topics")) {
+                        status = 200;
+                        body = "{\"topics\":[]}".getBytes(StandardCharsets.UTF_8);
+                    } else {
+                        status = 403;
+                        body = "{\"message\":\"Forbidden\"}".getBytes(StandardCharsets.UTF_8);
+                    }
+                }
+                exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+                if (body.length > 0) {
+                    exchange.getResponseBody().write(body);
+                }
+            }
+        });
+        server.start();
+        try {
+            String console = "http://127.0.0.1:" + server.getAddress().getPort() + "/console/";
+            browser.navigate("about:blank");
+            browser.waitFor("a blank page", "location.href === 'about:blank'");
+            browser.navigate(console + "#/topics");
+            browser.waitFor("the 401", "!document.getElementById('error').hidden");
+            assertThat(browser.text("#error")).startsWith("Error: 401 Unauthorized: the API wants a valid bearer token.")
+                    .contains("Unauthorized");
+            shot("unauthorized");
+
+            browser.fill("#token", "reader-token");
+            browser.click("#token-form button[type=submit]");
+            browser.waitFor("the topic list", "document.getElementById('topics-table')");
+            assertThat(browser.text("#error")).isEmpty();
+            assertThat(browser.text("#topics-table")).isEqualTo("No topics yet.");
+            assertThat(authorizations).contains("GET /topics null", "GET /topics Bearer reader-token");
+
+            browser.fill("#new-topic-name", "needs-admin");
+            browser.click("#create-topic button[type=submit]");
+            browser.waitFor("the confirmation dialog", "document.getElementById('confirm').open");
+            browser.click("#confirm-ok");
+            browser.waitFor("the 403", "!document.getElementById('error').hidden");
+            assertThat(browser.text("#error")).startsWith("Error: 403 Forbidden: this token may not do that");
+            assertThat(authorizations).contains("POST /topics Bearer reader-token");
+            browser.eval("sessionStorage.clear()");
+        } finally {
+            server.stop(0);
+        }
     }
 }
