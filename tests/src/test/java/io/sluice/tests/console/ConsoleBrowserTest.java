@@ -247,7 +247,16 @@ class ConsoleBrowserTest {
             assertThat(cells("offsets-table", i)).containsExactly(o.path("topic").asText(), o.path("partition").asText(),
                     o.path("committed").asText(), o.path("highWatermark").asText(), o.path("lag").asText());
         }
+        // A live member shows with its assignment; it leaves before the CLI consumer joins.
+        JsonNode joined = api.post("/groups/" + group + "/heartbeat", "{\"memberEpoch\":0,\"topics\":[\"" + topic + "\"]}").json();
+        String memberId = joined.path("memberId").asText();
+        assertThat(memberId).isNotEmpty();
+        browser.waitFor("the member and its assignment", () -> rowsOf("members-table") == 1
+                && cells("members-table", 0).get(0).equals(memberId) && cells("members-table", 0).get(2).equals(topic + ": 0, 1"));
         shot("group-lagging");
+        assertThat(api.post("/groups/" + group + "/heartbeat", "{\"memberId\":\"" + memberId
+                + "\",\"memberEpoch\":-1,\"topics\":[\"" + topic + "\"]}").status()).isEqualTo(200);
+        browser.waitFor("the member to be gone", "document.getElementById('members-table').innerText === 'No live members.'");
         assertThat(cli("consume", topic, "--group", group, "--count", "3", "--idle-timeout-ms", "2000")).isZero();
         browser.waitFor("the lag to reach 0", "document.getElementById('total-lag').innerText.includes('total lag 0.')");
         assertThat(rowsOf("offsets-table")).isEqualTo(2);
