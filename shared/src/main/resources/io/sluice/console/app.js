@@ -75,7 +75,7 @@ const routes = [
   [/^#\/maintenance$/, (m, c) => views.maintenance(m, c)],
 ];
 
-async function route() {
+async function route(event) {
   timers.forEach(clearInterval);
   timers = [];
   const mine = ++generation;
@@ -102,6 +102,8 @@ async function route() {
       } finally {
         main.removeAttribute('aria-busy');
       }
+      // after a link or an action moved to another page, the keyboard starts from that page's content
+      if (event && event.type === 'hashchange' && mine === generation) main.focus({ preventScroll: true });
       return;
     }
   }

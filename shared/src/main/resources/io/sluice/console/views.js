@@ -10,6 +10,14 @@ const PAGE = 20;
 const SAMPLE_MS = 2000;
 const topicLink = (t) => el('a', { href: `#/topics/${encodeURIComponent(t)}` }, t);
 const groupLink = (g) => el('a', { href: `#/groups/${encodeURIComponent(g)}` }, g);
+const shownData = new WeakMap();
+/** Rebuilds box from data only when the data changed, so a refresh never takes the keyboard focus away. */
+function update(box, data, build) {
+  const signature = JSON.stringify(data);
+  if (shownData.get(box) === signature) return;
+  shownData.set(box, signature);
+  box.replaceChildren(...[].concat(build()));
+}
 const records = (states) => states.reduce((sum, p) => sum + (p.highWatermark - p.logStartOffset), 0);
 
 export async function topics(main, ctx) {
@@ -71,7 +79,8 @@ export async function topic(main, ctx, name) {
     summary.textContent = `${t.partitions} partition(s), ${records(t.partitionStates).toLocaleString('en-US')} `
       + `record(s), retention ${duration(t.retentionMs)} / ${bytes(t.retentionBytes)}, `
       + `max record ${bytes(t.maxRecordBytes)}, created ${new Date(t.createdAt).toISOString()}.`;
-    partitionsBox.replaceChildren(table('Partitions', ['Partition', 'logStartOffset', 'High watermark', 'Records'],
+    update(partitionsBox, t.partitionStates, () => table('Partitions',
+      ['Partition', 'logStartOffset', 'High watermark', 'Records'],
       t.partitionStates.map((p) => [num(p.partition), num(p.logStartOffset), num(p.highWatermark),
         num(p.highWatermark - p.logStartOffset)]), { id: 'partitions-table' }));
     chartBox.replaceChildren(lineChart('Produce rate', samples, 'records/s'));
@@ -181,11 +190,12 @@ export async function group(main, ctx, name) {
     if (samples.length > 300) samples.shift();
     total.textContent = `Epoch ${g.groupEpoch}, ${g.members.length} member(s), total lag ${lag.toLocaleString('en-US')}.`;
     if (!topicInput.value && g.offsets.length) topicInput.value = g.offsets[0].topic;
-    members.replaceChildren(g.members.length
+    update(members, g.members, () => (g.members.length
       ? table('Members', ['Member', 'Epoch', 'Assignment'], g.members.map((m) => [m.memberId, num(m.memberEpoch),
         m.assignment.map((a) => `${a.topic}: ${a.partitions.join(', ')}`).join('; ') || 'nothing']), { id: 'members-table' })
-      : el('p', { id: 'members-table' }, 'No live members.'));
-    offsets.replaceChildren(table('Offsets and lag', ['Topic', 'Partition', 'Committed', 'High watermark', 'Lag'],
+      : el('p', { id: 'members-table' }, 'No live members.')));
+    update(offsets, g.offsets, () => table('Offsets and lag',
+      ['Topic', 'Partition', 'Committed', 'High watermark', 'Lag'],
       g.offsets.map((o) => [topicLink(o.topic), num(o.partition), num(o.committed), num(o.highWatermark), num(o.lag)]),
       { id: 'offsets-table' }));
     chart.replaceChildren(lineChart('Total lag', samples, 'records'));
@@ -208,7 +218,7 @@ export async function shareGroup(main, ctx, name) {
   const refresh = async () => {
     const g = await api.shareGroup(name);
     const c = g.config;
-    body.replaceChildren(
+    update(body, g, () => [
       el('p', { id: 'share-summary' }, `Topics ${c.topics.join(', ')}; delivery attempt limit ${c.deliveryAttemptLimit}; `
         + `lock ${duration(c.lockDurationMs)}; dead-letter topic ${c.deadLetterTopic || 'none'}; `
         + `ordering ${c.ordering || 'none'}. In flight (acquired) ${g.totals.acquired}, available `
@@ -218,7 +228,7 @@ export async function shareGroup(main, ctx, name) {
         'Archived', 'Accepted', 'Dead-lettered', 'Pending dead letters', 'Lag'],
       g.partitions.map((p) => [topicLink(p.topic), num(p.partition), num(p.startOffset), num(p.highWatermark),
         num(p.available), num(p.acquired), num(p.archived), num(p.accepted), num(p.deadLettered),
-        num(p.pendingDeadLetters), num(p.lag)]), { id: 'share-partitions-table' }));
+        num(p.pendingDeadLetters), num(p.lag)]), { id: 'share-partitions-table' })]);
   };
   await refresh();
   ctx.every(SAMPLE_MS, refresh);

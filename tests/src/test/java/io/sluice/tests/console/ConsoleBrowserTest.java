@@ -247,6 +247,12 @@ class ConsoleBrowserTest {
             assertThat(cells("offsets-table", i)).containsExactly(o.path("topic").asText(), o.path("partition").asText(),
                     o.path("committed").asText(), o.path("highWatermark").asText(), o.path("lag").asText());
         }
+        // The page refreshes every 2 s without taking the keyboard focus from a link in its tables.
+        browser.eval("document.querySelector('#offsets-table a').focus()");
+        Thread.sleep(2_500);
+        assertThat(browser.eval("document.activeElement === document.querySelector('#offsets-table a')").asBoolean())
+                .as("the focus stays on the link across refreshes").isTrue();
+
         // A live member shows with its assignment; it leaves before the CLI consumer joins.
         JsonNode joined = api.post("/groups/" + group + "/heartbeat", "{\"memberEpoch\":0,\"topics\":[\"" + topic + "\"]}").json();
         String memberId = joined.path("memberId").asText();
