@@ -49,8 +49,8 @@ class ConsoleBrowserTest {
     @BeforeAll
     void startBrowser() throws Exception {
         Optional<Path> binary = Chromium.find();
-        Assumptions.assumeTrue(binary.isPresent(), "no Chromium on the PATH (apt-get install chromium, as .ci/run "
-                + "does, or -Dsluice.chromium=PATH): the console's browser tests cannot run");
+        Assumptions.assumeTrue(binary.isPresent(), "no Chromium: none on the PATH, or -Dsluice.chromium names "
+                + "no executable (apt-get install chromium, as .ci/run does): the console's browser tests cannot run");
         browser = Chromium.launch(binary.get(), 1200, 900);
         String dir = System.getProperty("sluice.console.screenshots");
         screenshots = dir == null || dir.isBlank() ? Path.of("target", "console-screenshots") : Path.of(dir);
@@ -315,6 +315,46 @@ class ConsoleBrowserTest {
         assertThat(browser.eval("window.__pwned === undefined").asBoolean()).isTrue();
         assertThat(browser.dialogs).as("alert never ran").isEmpty();
         shot("records-markup-as-text");
+        assertThat(api.send("DELETE", "/topics/" + topic, new byte[0]).status()).isEqualTo(204);
+    }
+
+    @Test
+    void theBrowserStartsAtAnOffsetOrATimeAndPagesThroughTheRecords() {
+        String topic = unique("console-pages");
+        assertThat(api.post("/topics", "{\"name\":\"" + topic + "\",\"partitions\":1}").status()).isEqualTo(201);
+        long base = System.currentTimeMillis() / 1000 * 1000 - 3_600_000;
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < 45; i++) {
+            records.append(i == 0 ? "" : ",").append("{\"value\":\"")
+                    .append(Base64.getEncoder().encodeToString(("record " + i).getBytes(StandardCharsets.UTF_8)))
+                    .append("\",\"timestamp\":").append(base + i * 1000L).append('}');
+        }
+        assertThat(api.post("/topics/" + topic + "/records", "{\"records\":[" + records + "]}").status()).isEqualTo(200);
+
+        open("#/browse/" + topic);
+        browser.click("#browse-form button[type=submit]");
+        browser.waitFor("the first page", () -> rowsOf("records-table") == 20);
+        assertThat(cells("records-table", 0).get(0)).isEqualTo("0");
+        assertThat(cells("records-table", 19).get(3)).isEqualTo("utf-8\nrecord 19");
+        browser.click("#next-page");
+        browser.waitFor("the second page", () -> cells("records-table", 0).get(0).equals("20"));
+        browser.click("#next-page");
+        browser.waitFor("the last page", () -> cells("records-table", 0).get(0).equals("40"));
+        assertThat(rowsOf("records-table")).isEqualTo(5);
+        assertThat(browser.eval("document.getElementById('next-page') === null").asBoolean()).as("nothing after it").isTrue();
+        browser.click("#previous-page");
+        browser.waitFor("back to the second page", () -> cells("records-table", 0).get(0).equals("20"));
+
+        // From a time: the first record at or after it (the input is UTC, to the second).
+        String at = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.ofEpochMilli(base + 30_500));
+        browser.fill("#browse-offset", "");
+        browser.fill("#browse-timestamp", at);
+        browser.click("#browse-form button[type=submit]");
+        browser.waitFor("records from " + at, () -> cells("records-table", 0).get(0).equals("30"));
+        assertThat(cells("records-table", 0).get(1)).isEqualTo(java.time.format.DateTimeFormatter
+                .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.ofEpochMilli(base + 30_000)));
         assertThat(api.send("DELETE", "/topics/" + topic, new byte[0]).status()).isEqualTo(204);
     }
 
