@@ -187,7 +187,7 @@ export async function group(main, ctx, name) {
     const g = await api.group(name);
     const lag = g.offsets.reduce((sum, o) => sum + o.lag, 0);
     samples.push({ t: Date.now(), v: lag });
-    if (samples.length > 300) samples.shift();
+    if (samples.length > 1800) samples.shift(); // an hour of samples
     total.textContent = `Epoch ${g.groupEpoch}, ${g.members.length} member(s), total lag ${lag.toLocaleString('en-US')}.`;
     if (!topicInput.value && g.offsets.length) topicInput.value = g.offsets[0].topic;
     update(members, g.members, () => (g.members.length

@@ -154,6 +154,8 @@ class ConsoleBrowserTest {
         open("#/topics");
         everyControlIsLabelled();
         browser.eval("document.activeElement.blur()");
+        tab();
+        assertThat(focused()).as("the first Tab reaches the skip link").isEqualTo("Skip to content");
         tabTo("new-topic-name");
         typeText(topic);
         tab();
