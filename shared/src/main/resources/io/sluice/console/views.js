@@ -22,7 +22,11 @@ const records = (states) => states.reduce((sum, p) => sum + (p.highWatermark - p
 
 export async function topics(main, ctx) {
   const list = await api.topics();
-  const described = await Promise.all(list.map((t) => api.topic(t.name)));
+  // a topic deleted since the list was read is left out; any other error is shown
+  const described = (await Promise.all(list.map((t) => api.topic(t.name).catch((e) => {
+    if (e.code === 'UNKNOWN_TOPIC') return null;
+    throw e;
+  })))).filter((t) => t !== null);
   const rows = described.map((t) => [topicLink(t.name), num(t.partitions), num(records(t.partitionStates)),
     'not reported', duration(t.retentionMs), bytes(t.retentionBytes), 'none']);
   const name = el('input', { id: 'new-topic-name', name: 'name', required: true, pattern: '[a-zA-Z0-9._-]{1,249}' });
@@ -44,7 +48,7 @@ export async function topics(main, ctx) {
   });
   main.replaceChildren(
     el('h2', {}, 'Topics'),
-    list.length ? table(`${list.length} topic(s)`,
+    described.length ? table(`${described.length} topic(s)`,
       ['Topic', 'Partitions', 'Records', 'Bytes stored', 'Retention (time)', 'Retention (size)', 'Compression'],
       rows, { id: 'topics-table' })
       : el('p', { id: 'topics-table' }, 'No topics yet.'),
