@@ -46,13 +46,14 @@ export async function topics(main, ctx) {
       ctx.go(`#/topics/${encodeURIComponent(body.name)}`);
     });
   });
+  // the form comes first, so the keyboard reaches it without passing every topic's link
   main.replaceChildren(
+    el('h2', { id: 'create-topic-title' }, 'Create a topic'), form,
     el('h2', {}, 'Topics'),
     described.length ? table(`${described.length} topic(s)`,
       ['Topic', 'Partitions', 'Records', 'Bytes stored', 'Retention (time)', 'Retention (size)', 'Compression'],
       rows, { id: 'topics-table' })
-      : el('p', { id: 'topics-table' }, 'No topics yet.'),
-    el('h2', { id: 'create-topic-title' }, 'Create a topic'), form);
+      : el('p', { id: 'topics-table' }, 'No topics yet.'));
 }
 
 export async function topic(main, ctx, name) {
