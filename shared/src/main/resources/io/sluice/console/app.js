@@ -114,6 +114,7 @@ document.getElementById('token-form').addEventListener('submit', (e) => {
   e.preventDefault();
   setToken(document.getElementById('token').value);
   statusBox.textContent = hasToken() ? 'Using the bearer token.' : 'Sending no token.';
+  keepStatus = true;
   route();
 });
 

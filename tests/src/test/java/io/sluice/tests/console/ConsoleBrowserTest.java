@@ -3,7 +3,21 @@ package io.sluice.tests.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.sluice.client.cli.SluiceCli;
+import io.sluice.infra.LocalStack;
+import io.sluice.infra.auth.AuthConfig;
+import io.sluice.tests.support.EmbeddedBackends;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
 import io.sluice.tests.support.HttpApiClient;
 import io.sluice.tests.support.LocalStackExtension;
 import java.nio.charset.StandardCharsets;
@@ -436,74 +450,62 @@ class ConsoleBrowserTest {
     }
 
     /**
-     * A stand-in for a deployed stack's JWT API, as API Gateway's JWT authorizer answers: the console's files
-     * need no token, every API route answers 401 without a valid one, and an operator route 403 for a token
-     * without the admin scope.
+     * The console against a local stack under {@code --auth jwt}, which refuses as a deployed stack's JWT API
+     * does: its files load without a token, every API call without a valid token answers 401, and an
+     * operator route 403 for a token without the admin scope. The pasted token is what gets through.
      */
     @Test
-    void unauthorizedAndForbiddenAreExplainedAndThePastedTokenIsSent() throws Exception {
-        List<String> authorizations = java.util.Collections.synchronizedList(new ArrayList<>());
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                String path = exchange.getRequestURI().getRawPath();
-                int status;
-                byte[] body;
-                if (io.sluice.console.ConsoleFiles.serves(path)) {
-                    io.sluice.console.ConsoleFiles.Response file = io.sluice.console.ConsoleFiles.get(exchange.getRequestMethod(), path);
-                    file.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-                    status = file.status();
-                    body = file.body();
-                } else {
-                    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-                    authorizations.add(exchange.getRequestMethod() + " " + path + " " + authorization);
-                    exchange.getResponseHeaders().set("content-type", "application/json");
-                    if (!"Bearer reader-token".equals(authorization)) {
-                        status = 401;
-                        body = "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
-                    } else if (exchange.getRequestMethod().equals("GET") && path.equals("/topics")) {
-                        status = 200;
-                        body = "{\"topics\":[]}".getBytes(StandardCharsets.UTF_8);
-                    } else {
-                        status = 403;
-                        body = "{\"message\":\"Forbidden\"}".getBytes(StandardCharsets.UTF_8);
-                    }
-                }
-                exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-                if (body.length > 0) {
-                    exchange.getResponseBody().write(body);
-                }
-            }
-        });
-        server.start();
-        try {
-            String console = "http://127.0.0.1:" + server.getAddress().getPort() + "/console/";
+    void unauthorizedAndForbiddenAreExplainedAndThePastedTokenIsSent(@TempDir Path dir) throws Exception {
+        String issuer = "https://issuer.console.test";
+        String audience = "sluice-console";
+        RSAKey key = new RSAKeyGenerator(2048).keyID("console-key").generate();
+        Path jwks = Files.writeString(dir.resolve("jwks.json"), new JWKSet(key.toPublicJWK()).toString());
+        try (LocalStack jwtStack = LocalStack.start(new LocalStack.Settings("127.0.0.1", 0, dir.resolve("data"),
+                EmbeddedBackends.projectRoot().resolve("template.yaml"), EmbeddedBackends.infraDir())
+                .withAuth(AuthConfig.jwt(issuer, List.of(audience), jwks.toString(), Clock.systemUTC())))) {
+            String console = jwtStack.endpoint() + "/console/";
             browser.navigate("about:blank");
             browser.waitFor("a blank page", "location.href === 'about:blank'");
             browser.navigate(console + "#/topics");
             browser.waitFor("the 401", "!document.getElementById('error').hidden");
-            assertThat(browser.text("#error")).startsWith("Error: 401 Unauthorized: the API wants a valid bearer token.")
-                    .contains("Unauthorized");
+            assertThat(browser.text("#error")).isEqualTo("Error: 401 Unauthorized: the API wants a valid bearer token. "
+                    + "Paste one above (Unauthorized).");
             shot("unauthorized");
 
-            browser.fill("#token", "reader-token");
+            browser.fill("#token", token(key, issuer, audience, "openid"));
             browser.click("#token-form button[type=submit]");
             browser.waitFor("the topic list", "document.getElementById('topics-table')");
             assertThat(browser.text("#error")).isEmpty();
-            assertThat(browser.text("#topics-table")).isEqualTo("No topics yet.");
-            assertThat(authorizations).contains("GET /topics null", "GET /topics Bearer reader-token");
+            assertThat(browser.text("#status")).isEqualTo("Using the bearer token.");
 
-            browser.fill("#new-topic-name", "needs-admin");
+            String topic = unique("console-jwt");
+            browser.fill("#new-topic-name", topic);
             browser.click("#create-topic button[type=submit]");
             browser.waitFor("the confirmation dialog", "document.getElementById('confirm').open");
             browser.click("#confirm-ok");
             browser.waitFor("the 403", "!document.getElementById('error').hidden");
-            assertThat(browser.text("#error")).startsWith("Error: 403 Forbidden: this token may not do that");
-            assertThat(authorizations).contains("POST /topics Bearer reader-token");
+            assertThat(browser.text("#error")).isEqualTo("Error: 403 Forbidden: this token may not do that (operator "
+                    + "actions need the admin scope), or the local stack refused a request from another origin (Forbidden).");
+
+            browser.fill("#token", token(key, issuer, audience, "openid sluice/admin"));
+            browser.click("#token-form button[type=submit]");
+            browser.waitFor("the topic list", "document.getElementById('topics-table') && document.getElementById('error').hidden");
+            browser.fill("#new-topic-name", topic);
+            browser.click("#create-topic button[type=submit]");
+            browser.waitFor("the confirmation dialog", "document.getElementById('confirm').open");
+            browser.click("#confirm-ok");
+            browser.waitFor("the new topic's page", "location.hash === '#/topics/" + topic + "' && document.getElementById('partitions-table')");
+            assertThat(browser.text("#error")).isEmpty();
             browser.eval("sessionStorage.clear()");
-        } finally {
-            server.stop(0);
         }
+    }
+
+    private static String token(RSAKey key, String issuer, String audience, String scope) throws Exception {
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject("console-user").claim("scope", scope)
+                        .issueTime(Date.from(now.minusSeconds(10))).expirationTime(Date.from(now.plusSeconds(600))).build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
     }
 }
