@@ -276,8 +276,10 @@ class ConsoleBrowserTest {
         browser.waitFor("the member and its assignment", () -> rowsOf("members-table") == 1
                 && cells("members-table", 0).get(0).equals(memberId) && cells("members-table", 0).get(2).equals(topic + ": 0, 1"));
         shot("group-lagging");
+        long memberEpoch = api.get("/groups/" + group).json().path("members").get(0).path("memberEpoch").asLong();
         assertThat(api.post("/groups/" + group + "/heartbeat", "{\"memberId\":\"" + memberId
-                + "\",\"memberEpoch\":-1,\"topics\":[\"" + topic + "\"]}").status()).isEqualTo(200);
+                + "\",\"memberEpoch\":-1,\"leaveEpoch\":" + memberEpoch + ",\"topics\":[\"" + topic + "\"]}").status())
+                .isEqualTo(200);
         browser.waitFor("the member to be gone", "document.getElementById('members-table').innerText === 'No live members.'");
         assertThat(cli("consume", topic, "--group", group, "--count", "3", "--idle-timeout-ms", "2000")).isZero();
         browser.waitFor("the lag to reach 0", "document.getElementById('total-lag').innerText.includes('total lag 0.')");
