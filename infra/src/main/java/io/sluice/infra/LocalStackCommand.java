@@ -33,13 +33,21 @@ public final class LocalStackCommand implements Callable<Integer> {
             description = "The infra module, where npm installed dynalite. Default: ${DEFAULT-VALUE}.")
     Path infraDir;
 
+    @Option(names = "--admin", paramLabel = "PRINCIPAL",
+            defaultValue = "${env:SLUICE_ADMIN:-" + io.sluice.acl.Principal.LOCAL + "}",
+            description = "A principal that always passes the ACLs, as the template's AdminPrincipals; repeat it "
+                    + "for more (env SLUICE_ADMIN, a comma list). Default: ${DEFAULT-VALUE}, the local principal.",
+            split = ",")
+    java.util.List<String> admins;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65_535) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 0 to 65535, was " + port);
         }
         exposureWarning(host, false).ifPresent(System.err::println);
-        LocalStack stack = LocalStack.start(new LocalStack.Settings(host, port, dataDir, template, infraDir));
+        LocalStack stack = LocalStack.start(new LocalStack.Settings(host, port, dataDir, template, infraDir)
+                .with(new LocalStack.Access(admins, null)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the Sluice local stack...");
