@@ -15,17 +15,21 @@ public record AclBinding(String principal, ResourceType resourceType, String res
 
     /** The principal that matches every caller (never the anonymous one). */
     public static final String ANY_PRINCIPAL = "*";
-    /** Longer principals are refused: an ARN is at most 2,048 characters, and an ACL item must stay small. */
-    public static final int MAX_PRINCIPAL_LENGTH = 1024;
+    /**
+     * Longer principals (in UTF-8 bytes) are refused: the principal is part of the item's sort key, which
+     * DynamoDB caps at 1,024 bytes, and the rest of the key takes up to 287. IAM role and user ARNs are far
+     * shorter (a name is at most 64 characters).
+     */
+    public static final int MAX_PRINCIPAL_LENGTH = 512;
 
     public AclBinding {
         if (principal == null || principal.isBlank()) {
             throw invalid("principal is required: an IAM ARN, jwt:<issuer>#<sub>, jwtgroup:<name> or *");
         }
-        if (principal.length() > MAX_PRINCIPAL_LENGTH || !principal.equals(principal.strip())
+        if (principal.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PRINCIPAL_LENGTH || !principal.equals(principal.strip())
                 || principal.chars().anyMatch(Character::isISOControl)) {
             throw invalid("principal must be at most " + MAX_PRINCIPAL_LENGTH
-                    + " characters, without control characters or surrounding spaces");
+                    + " bytes, without control characters or surrounding spaces");
         }
         if (resourceType == null) {
             throw invalid("resourceType is required: topic, group, share-group, producer or cluster");
