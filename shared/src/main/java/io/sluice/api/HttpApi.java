@@ -205,7 +205,7 @@ public final class HttpApi {
         TopicConfig.validateName(topic);
         Wire.ProduceRequest body = parse(request, Wire.ProduceRequest.class);
         if (body.producerId() != null) {
-            requireOwner(guard, body.producerId());
+            requireOwner(guard, body.producerId(), null);
         }
         if (body.records() == null || body.records().isEmpty()) {
             throw new SluiceException(ErrorCode.INVALID_RECORD, "records must be a non-empty array");
@@ -261,7 +261,7 @@ public final class HttpApi {
         }
         guard.require(RouteAccess.Name.BODY_NAME, body.name());
         if (body.producerId() != null) {
-            requireOwner(guard, body.producerId());
+            requireOwner(guard, body.producerId(), body.name());
         }
         ProducerIdentity identity = body.producerId() == null
                 ? log.producers().init(body.name(), guard.caller().name(), guard.isAdmin())
@@ -272,16 +272,17 @@ public final class HttpApi {
     /**
      * Refuses a caller that does not own {@code producerId} (admins and {@code open} pass): before any
      * error could tell it the producer's epoch or sequences. An id without a recorded owner (made before
-     * owners, or never made) passes here, and the produce path answers for it as before.
+     * owners, or never made) passes here, and the produce path answers for it as before. The refusal names
+     * the producer by {@code name} when the request gave one, else by its id.
      */
-    private void requireOwner(Guard guard, long producerId) {
+    private void requireOwner(Guard guard, long producerId, String name) {
         if (guard.isAdmin()) {
             return;
         }
         java.util.Optional<String> owner = log.producers().owner(producerId);
         if (owner.isPresent() && !owner.get().equals(guard.caller().name())) {
             throw Authorizer.notAuthorized(guard.caller(), Operation.WRITE, ResourceType.PRODUCER,
-                    Long.toString(producerId));
+                    name != null ? name : Long.toString(producerId));
         }
     }
 
