@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.sluice.infra.auth.AuthConfig;
+import io.sluice.infra.auth.Authorizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,22 +31,33 @@ public final class LocalStack implements AutoCloseable {
      * those endpoints (LocalStack, say); the data directory then only holds the lock.
      */
     public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
-                           Access access) {
+                           AuthConfig auth, Access access) {
+        public Settings {
+            auth = auth == null ? AuthConfig.none() : auth;
+            access = access == null ? Access.DEFAULT : access;
+        }
+
+        public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
+                        AuthConfig auth) {
+            this(host, port, dataDir, template, infraDir, external, auth, Access.DEFAULT);
+        }
+
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
-            this(host, port, dataDir, template, infraDir, external, Access.DEFAULT);
+            this(host, port, dataDir, template, infraDir, external, AuthConfig.none());
         }
 
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir) {
             this(host, port, dataDir, template, infraDir, null);
         }
 
-        public Settings {
-            access = access == null ? Access.DEFAULT : access;
+        /** The same, checking credentials as {@code auth} says ({@code sluice-local --auth}). */
+        public Settings withAuth(AuthConfig auth) {
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access);
         }
 
-        /** The same settings with {@code access}. */
+        /** The same settings with {@code access} (issue 16: {@code --admin}, and the ACL cache time). */
         public Settings with(Access access) {
-            return new Settings(host, port, dataDir, template, infraDir, external, access);
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access);
         }
     }
 
@@ -84,6 +97,8 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(Settings settings) {
         SamTemplate template = SamTemplate.load(settings.template());
+        // Built first: a malformed credentials file or an unreadable JWKS stops the start before anything runs.
+        Authorizer authorizer = settings.auth().authorizer(template.root());
         Path dataDir = settings.dataDir().toAbsolutePath().normalize();
         try {
             createPrivateDirectory(dataDir);
@@ -124,8 +139,10 @@ public final class LocalStack implements AutoCloseable {
                 env.put("SLUICE_LOCAL_ACCESS_KEY_ID", external.accessKey());
                 env.put("SLUICE_LOCAL_SECRET_ACCESS_KEY", external.secretKey());
                 env.put("SLUICE_METRICS", "none");
-                // --auth none: every request is the local principal (no request context carries another).
-                env.put("SLUICE_UNAUTHENTICATED_PRINCIPAL", io.sluice.acl.Principal.LOCAL);
+                if (settings.auth().mode() == io.sluice.infra.auth.AuthMode.none) {
+                    // --auth none: every request is the local principal (no request context carries another).
+                    env.put("SLUICE_UNAUTHENTICATED_PRINCIPAL", io.sluice.acl.Principal.LOCAL);
+                }
                 if (settings.access().aclCacheMs() != null) {
                     env.put("SLUICE_ACL_CACHE_MS", Long.toString(settings.access().aclCacheMs()));
                 }
@@ -137,7 +154,8 @@ public final class LocalStack implements AutoCloseable {
                     scheduler.every(SamTemplate.rate(schedule), function.logicalId(), scheduledHandler(handler));
                 }
             }
-            LocalApiGateway gateway = new LocalApiGateway(settings.host(), settings.port(), bindings);
+            LocalApiGateway gateway = new LocalApiGateway(settings.host(), settings.port(), bindings,
+                    LocalApiGateway.INTEGRATION_TIMEOUT, authorizer);
             return new LocalStack(lock, s3, dynalite, gateway, scheduler);
         } catch (IOException | RuntimeException e) {
             if (dynalite != null) {
