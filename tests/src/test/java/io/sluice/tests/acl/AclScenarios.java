@@ -59,6 +59,11 @@ abstract class AclScenarios {
         assertThat(r.status()).as(r.body()).isIn(200, 201);
     }
 
+    void revoke(String principal, String type, String name, String pattern, String operation) {
+        Response r = as(ADMIN, "DELETE", "/acls", acl(principal, type, name, pattern, operation, "allow"));
+        assertThat(r.status()).as(r.body()).isEqualTo(204);
+    }
+
     void createTopic(String name, int partitions) {
         Response r = as(ADMIN, "POST", "/topics", "{\"name\":\"" + name + "\",\"partitions\":" + partitions + "}");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
@@ -131,15 +136,22 @@ abstract class AclScenarios {
         ok(as(ALICE, "DELETE", "/topics/" + p + ".a-new", null), 204);
     }
 
+    /** Grants on the cluster reach every topic: they are taken back at the end, for the tests that share the stack. */
     @Test
     void createAndDeleteOnTheClusterCoverEveryTopic() {
         grant(BOB, "cluster", "sluice-cluster", "literal", "create");
-        cacheExpires();
-        ok(as(BOB, "POST", "/topics", "{\"name\":\"" + p + ".bob\",\"partitions\":1}"), 201);
-        refused(as(BOB, "DELETE", "/topics/" + p + ".bob", null), "delete", "topic", p + ".bob");
-        grant(BOB, "cluster", "sluice-cluster", "literal", "delete");
-        cacheExpires();
-        ok(as(BOB, "DELETE", "/topics/" + p + ".bob", null), 204);
+        try {
+            cacheExpires();
+            ok(as(BOB, "POST", "/topics", "{\"name\":\"" + p + ".bob\",\"partitions\":1}"), 201);
+            refused(as(BOB, "DELETE", "/topics/" + p + ".bob", null), "delete", "topic", p + ".bob");
+            grant(BOB, "cluster", "sluice-cluster", "literal", "delete");
+            cacheExpires();
+            ok(as(BOB, "DELETE", "/topics/" + p + ".bob", null), 204);
+        } finally {
+            revoke(BOB, "cluster", "sluice-cluster", "literal", "create");
+            as(ADMIN, "DELETE", "/acls", acl(BOB, "cluster", "sluice-cluster", "literal", "delete", "allow"));
+            cacheExpires();
+        }
     }
 
     @Test
@@ -260,6 +272,15 @@ abstract class AclScenarios {
         refused(as(BOB, "GET", "/acls", null), "alter", "cluster", "sluice-cluster");
         refused(as(BOB, "POST", "/maintenance", null), "alter", "cluster", "sluice-cluster");
         grant(ALICE, "cluster", "sluice-cluster", "literal", "alter");
+        try {
+            aliceAltersTheCluster();
+        } finally {
+            revoke(ALICE, "cluster", "sluice-cluster", "literal", "alter");
+            cacheExpires();
+        }
+    }
+
+    private void aliceAltersTheCluster() {
         cacheExpires();
         String extra = acl(BOB, "topic", p + ".x", "literal", "read", "allow");
         ok(as(ALICE, "POST", "/acls", extra), 201);
