@@ -25,13 +25,13 @@ public final class RouteAccess {
         /** The cluster, {@value ResourceType#CLUSTER_NAME}. */
         CLUSTER("`" + ResourceType.CLUSTER_NAME + "`"),
         /** The body's {@code name}. */
-        BODY_NAME("the body's `name`"),
+        BODY_NAME("named by the body's `name`"),
         /** Every topic the body names ({@code topics}, or each of {@code offsets}). */
-        BODY_TOPICS("each topic the body names"),
+        BODY_TOPICS("named in the body, each one"),
         /** The body's {@code deadLetterTopic}, when it has one. */
-        BODY_DEAD_LETTER_TOPIC("the body's `deadLetterTopic`"),
+        BODY_DEAD_LETTER_TOPIC("named by the body's `deadLetterTopic`"),
         /** Each item of the answer: the list shows only those that pass. */
-        EACH_LISTED("each one listed (the list shows only those)");
+        EACH_LISTED("listed, each one (the answer shows only those)");
 
         private final String text;
 

@@ -113,6 +113,15 @@ class AclRequestCostTest {
         return counter.snapshot();
     }
 
+    private static com.fasterxml.jackson.databind.JsonNode json(APIGatewayV2HTTPResponse response) {
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.getBody());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Map<String, Long> plusOneQuery(Map<String, Long> requests) {
         Map<String, Long> more = new java.util.TreeMap<>(requests);
         more.merge("DynamoDb:Query", 1L, Long::sum);
@@ -152,6 +161,24 @@ class AclRequestCostTest {
         assertThat(enforcedReads).as("fetch, warm").isEqualTo(openReads);
         assertThat(acls.reads).as("no ACL read on a warm function").hasValue(2);
 
+        // an idempotent producer: its owner is read once per function, then remembered (it never changes)
+        com.fasterxml.jackson.databind.JsonNode init = json(asAlice(aclProduce, "POST", "/producers", "{\"name\":\"cost-writer\"}"));
+        long id = init.path("producerId").asLong();
+        long epoch = init.path("producerEpoch").asLong();
+        AtomicInteger sequence = new AtomicInteger();
+        Supplier<String> next = () -> "{\"records\":[{\"value\":\"AA==\",\"partition\":0}],\"producerId\":" + id
+                + ",\"producerEpoch\":" + epoch + ",\"sequences\":[{\"partition\":0,\"sequence\":"
+                + sequence.getAndIncrement() + "}]}";
+        Map<String, Long> firstIdempotent = once(() -> asAlice(aclProduce, "POST", "/topics/cost/records", next.get()));
+        assertThat(firstIdempotent.getOrDefault("DynamoDb:GetItem", 0L)).as("the owner, read once")
+                .isEqualTo(2);
+        asAlice(aclProduce, "POST", "/topics/cost/records", next.get());
+        Map<String, Long> openIdempotent = requestsOf(() -> LambdaInvoker.invoke(openProduce, "POST",
+                "/topics/cost/records", next.get()));
+        Map<String, Long> enforcedIdempotent = requestsOf(() -> asAlice(aclProduce, "POST", "/topics/cost/records",
+                next.get()));
+        assertThat(enforcedIdempotent).as("idempotent produce, warm").isEqualTo(openIdempotent);
+
         // past the cache time: one read again, then warm again
         clock.advance(Authorizer.MAX_CACHE_TTL.toMillis());
         requestsOf(() -> asAlice(aclFetch, "GET", fetch, null));
@@ -159,5 +186,7 @@ class AclRequestCostTest {
         System.out.printf("ACL cost over %d requests each: produce open %s, enforced warm %s; fetch open %s, enforced "
                 + "warm %s. One request cold: produce open %s, enforced %s; fetch open %s, enforced %s%n", REQUESTS, open,
                 enforced, openReads, enforcedReads, openProduceOne, coldProduce, openFetchOne, coldFetch);
+        System.out.printf("ACL cost, idempotent produce over %d requests: open %s, enforced warm %s; the first "
+                + "with a new id %s%n", REQUESTS, openIdempotent, enforcedIdempotent, firstIdempotent);
     }
 }
