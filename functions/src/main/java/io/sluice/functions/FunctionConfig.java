@@ -68,11 +68,15 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
                 Optional.ofNullable(env.get(LOCAL_ACCESS_KEY_ID)),
                 Optional.ofNullable(env.get(LOCAL_SECRET_ACCESS_KEY)),
                 !"none".equals(env.getOrDefault(METRICS, "emf")),
-                Authorizer.Mode.fromWire(env.getOrDefault(AUTHORIZATION, "acl").isBlank() ? "acl" : env.get(AUTHORIZATION)),
+                Authorizer.Mode.fromWire(blankOr(env.get(AUTHORIZATION), "acl")),
                 admins(env.get(ADMIN_PRINCIPALS)), env.getOrDefault(JWT_GROUPS_CLAIM, "").strip(),
                 Optional.ofNullable(env.get(UNAUTHENTICATED_PRINCIPAL)).filter(p -> !p.isBlank()),
                 env.containsKey(ACL_CACHE_MS) ? Duration.ofMillis(Long.parseLong(env.get(ACL_CACHE_MS)))
                         : Authorizer.MAX_CACHE_TTL);
+    }
+
+    private static String blankOr(String value, String otherwise) {
+        return value == null || value.isBlank() ? otherwise : value.strip();
     }
 
     /** A comma list of principals, blanks dropped. */

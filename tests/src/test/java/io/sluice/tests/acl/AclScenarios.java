@@ -297,6 +297,41 @@ abstract class AclScenarios {
     }
 
     @Test
+    void badAclsAreRefusedWithTheFieldNamedAndChangeNothing() {
+        String principal = "arn:aws:iam::000000000000:user/" + p;
+        List<String[]> cases = List.of(
+                new String[] {acl(principal, "broker", "x", "literal", "read", "allow"), "INVALID_ACL", "resourceType"},
+                new String[] {acl(principal, "topic", "x", "glob", "read", "allow"), "INVALID_ACL", "patternType"},
+                new String[] {acl(principal, "topic", "x", "literal", "produce", "allow"), "INVALID_ACL", "operation"},
+                new String[] {acl(principal, "topic", "x", "literal", "read", "maybe"), "INVALID_ACL", "permission"},
+                new String[] {acl(principal, "topic", "a/b", "literal", "read", "allow"), "INVALID_ACL", "resourceName"},
+                new String[] {acl(principal, "cluster", "other", "literal", "alter", "allow"), "INVALID_ACL",
+                        "sluice-cluster"},
+                new String[] {acl("", "topic", "x", "literal", "read", "allow"), "INVALID_ACL", "principal"},
+                new String[] {"{\"principal\":\"" + principal + "\",\"resourceType\":\"topic\"}", "INVALID_ACL",
+                        "required"},
+                new String[] {"{\"principal\":\"" + principal + "\",\"role\":\"admin\"}", "MALFORMED_JSON", "role"},
+                new String[] {"not json", "MALFORMED_JSON", "JSON"});
+        for (String[] c : cases) {
+            Response r = as(ADMIN, "POST", "/acls", c[0]);
+            assertThat(r.status()).as(c[0] + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.errorCode()).as(c[0]).isEqualTo(c[1]);
+            assertThat(r.json().path("message").asText()).as(c[0]).contains(c[2]);
+        }
+        assertThat(as(ADMIN, "GET", "/acls?principal=" + principal, null).json().path("acls")).isEmpty();
+        Response badFilter = as(ADMIN, "GET", "/acls?resourceType=broker", null);
+        assertThat(badFilter.status()).isEqualTo(400);
+        assertThat(badFilter.errorCode()).isEqualTo("INVALID_ACL");
+        Response twice = as(ADMIN, "POST", "/acls", acl(principal, "topic", p, "literal", "read", "allow"));
+        ok(twice, 201);
+        assertThat(twice.json().path("created").asBoolean()).isTrue();
+        Response again = as(ADMIN, "POST", "/acls", acl(principal, "topic", p, "literal", "read", "allow"));
+        ok(again, 200);
+        assertThat(again.json().path("created").asBoolean()).isFalse();
+        assertThat(as(ADMIN, "GET", "/acls?principal=" + principal, null).json().path("acls")).hasSize(1);
+    }
+
+    @Test
     void literalPrefixedDenyAndStarBehaveAsDocumented() {
         for (String topic : List.of(".lit", ".lit2", ".team-x", ".team-secret", ".other", ".public")) {
             createTopic(p + topic, 1);
