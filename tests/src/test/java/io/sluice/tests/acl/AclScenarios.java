@@ -220,7 +220,7 @@ abstract class AclScenarios {
                 "group", g);
 
         ok(as(ALICE, "POST", "/groups/" + g + "/heartbeat", "{\"memberId\":\"" + memberId + "\",\"memberEpoch\":-1,"
-                + "\"topics\":[\"" + t + "\"]}"), 200);
+                + "\"leaveEpoch\":" + memberEpoch + ",\"topics\":[\"" + t + "\"]}"), 200);
         assertThat(memberEpoch).isPositive();
     }
 
