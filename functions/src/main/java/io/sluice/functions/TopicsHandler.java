@@ -21,11 +21,21 @@ public final class TopicsHandler extends ApiGatewayHandler {
 
     /** For the local stack: the environment template.yaml gives this function, plus emulator endpoints. */
     public TopicsHandler(Map<String, String> env) {
-        this(Services.create(FunctionConfig.from(env)));
+        this(Services.wire(FunctionConfig.from(env)));
     }
 
+    private TopicsHandler(Services.Wired wired) {
+        this(wired.log(), wired.access());
+    }
+
+    /** Open, for tests: every caller may do everything. */
     public TopicsHandler(LogServices log) {
-        super(log, ROUTES);
+        this(log, AccessControl.open());
+    }
+
+    /** With ACLs checked by {@code access} (issue 16). */
+    public TopicsHandler(LogServices log, AccessControl access) {
+        super(log, access, ROUTES);
     }
 
     @Override
