@@ -464,7 +464,9 @@ class ConsoleBrowserTest {
         Path jwks = Files.writeString(dir.resolve("jwks.json"), new JWKSet(key.toPublicJWK()).toString());
         try (LocalStack jwtStack = LocalStack.start(new LocalStack.Settings("127.0.0.1", 0, dir.resolve("data"),
                 EmbeddedBackends.projectRoot().resolve("template.yaml"), EmbeddedBackends.infraDir())
-                .withAuth(AuthConfig.jwt(issuer, List.of(audience), jwks.toString(), Clock.systemUTC())))) {
+                .withAuth(AuthConfig.jwt(issuer, List.of(audience), jwks.toString(), Clock.systemUTC()))
+                // the token's subject is an admin: this test is about the JWT API's 401 and 403, not issue 16's ACLs
+                .with(new LocalStack.Access(List.of("jwt:" + issuer + "#console-user"), null)))) {
             String console = jwtStack.endpoint() + "/console/";
             browser.navigate("about:blank");
             browser.waitFor("a blank page", "location.href === 'about:blank'");
