@@ -1,10 +1,14 @@
 package io.sluice.client;
 
+import io.sluice.client.wire.AclWire;
 import io.sluice.client.wire.SubscriptionWire;
 import io.sluice.client.wire.Wire;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Topic and group administration. */
+/** Topic, group, subscription and ACL administration. */
 public final class SluiceAdmin {
 
     private final SluiceHttp http;
@@ -82,5 +86,33 @@ public final class SluiceAdmin {
 
     public void deleteSubscription(String name) {
         http.delete("/subscriptions/" + name);
+    }
+
+    // ---- ACLs (issue 16); each needs alter on the cluster ----
+
+    /** Adds an ACL; answers whether it is new (false: it was already there, and nothing changed). */
+    public boolean createAcl(AclWire.Binding acl) {
+        return http.post("/acls", acl, AclWire.Created.class).created();
+    }
+
+    /** The ACLs with this principal, resource type and resource name; each may be null for any. */
+    public List<AclWire.Binding> listAcls(String principal, String resourceType, String resourceName) {
+        List<String> query = new ArrayList<>();
+        if (principal != null) {
+            query.add("principal=" + URLEncoder.encode(principal, StandardCharsets.UTF_8));
+        }
+        if (resourceType != null) {
+            query.add("resourceType=" + URLEncoder.encode(resourceType, StandardCharsets.UTF_8));
+        }
+        if (resourceName != null) {
+            query.add("resourceName=" + URLEncoder.encode(resourceName, StandardCharsets.UTF_8));
+        }
+        return http.get("/acls" + (query.isEmpty() ? "" : "?" + String.join("&", query)), AclWire.BindingList.class)
+                .acls();
+    }
+
+    /** Removes an ACL; a binding that is not stored is an UNKNOWN_ACL error. */
+    public void deleteAcl(AclWire.Binding acl) {
+        http.send("DELETE", "/acls", acl, Void.class);
     }
 }

@@ -1,7 +1,12 @@
 package io.sluice.functions;
 
+import io.sluice.acl.Authorizer;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,11 +28,20 @@ import java.util.Optional;
  * @param lambdaEndpoint  {@code AWS_ENDPOINT_URL_LAMBDA}, only for the local stack's Lambda emulation
  * @param localTargets    {@code SLUICE_LOCAL_TARGETS=loopback}: http targets on loopback are allowed (local stack only)
  * @param targetTimeoutMs {@code SUBSCRIPTION_TARGET_TIMEOUT_MS}: the timeout of one delivery (default 30 s)
+ * @param authorization   {@code SLUICE_AUTHORIZATION}, the template parameter {@code Authorization}: acl (default) or open
+ * @param admins          {@code SLUICE_ADMIN_PRINCIPALS}, the template parameter {@code AdminPrincipals}: a comma list
+ * @param jwtGroupsClaim  {@code SLUICE_JWT_GROUPS_CLAIM}: the JWT claim whose values are group principals; empty for none
+ * @param unauthenticatedPrincipal {@code SLUICE_UNAUTHENTICATED_PRINCIPAL}, only the local stack under
+ *                        {@code --auth none} sets it: the principal of requests without identity
+ * @param aclCacheTtl     {@code SLUICE_ACL_CACHE_MS}: how long ACLs are trusted, 30 s unless the local stack's
+ *                        tests shorten it
  */
 public record FunctionConfig(String bucket, String table, String region, Optional<URI> s3Endpoint,
                              Optional<URI> dynamoEndpoint, Optional<String> accessKeyId,
                              Optional<String> secretAccessKey, boolean emfMetrics, Optional<String> dispatcherFunction,
-                             Optional<URI> lambdaEndpoint, boolean localTargets, long targetTimeoutMs) {
+                             Optional<URI> lambdaEndpoint, boolean localTargets, long targetTimeoutMs,
+                             Authorizer.Mode authorization, Set<String> admins, String jwtGroupsClaim,
+                             Optional<String> unauthenticatedPrincipal, Duration aclCacheTtl) {
 
     public static final String BUCKET_NAME = "BUCKET_NAME";
     public static final String TABLE_NAME = "TABLE_NAME";
@@ -48,6 +62,11 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
     static final String LAMBDA_ENDPOINT = "AWS_ENDPOINT_URL_LAMBDA";
     static final String LOCAL_TARGETS = "SLUICE_LOCAL_TARGETS";
     static final String TARGET_TIMEOUT_MS = "SUBSCRIPTION_TARGET_TIMEOUT_MS";
+    static final String AUTHORIZATION = "SLUICE_AUTHORIZATION";
+    static final String ADMIN_PRINCIPALS = "SLUICE_ADMIN_PRINCIPALS";
+    static final String JWT_GROUPS_CLAIM = "SLUICE_JWT_GROUPS_CLAIM";
+    static final String UNAUTHENTICATED_PRINCIPAL = "SLUICE_UNAUTHENTICATED_PRINCIPAL";
+    static final String ACL_CACHE_MS = "SLUICE_ACL_CACHE_MS";
 
     /** Reads the configuration; a missing required variable is an error naming it. */
     public static FunctionConfig from(Map<String, String> env) {
@@ -67,6 +86,25 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
                         : env.get(DISPATCHER_FUNCTION)).filter(v -> !v.isBlank()),
                 Optional.ofNullable(env.get(LAMBDA_ENDPOINT)).map(URI::create),
                 "loopback".equals(env.get(LOCAL_TARGETS)),
-                Long.parseLong(env.getOrDefault(TARGET_TIMEOUT_MS, "30000")));
+                Long.parseLong(env.getOrDefault(TARGET_TIMEOUT_MS, "30000")),
+                Authorizer.Mode.fromWire(blankOr(env.get(AUTHORIZATION), "acl")),
+                admins(env.get(ADMIN_PRINCIPALS)), env.getOrDefault(JWT_GROUPS_CLAIM, "").strip(),
+                Optional.ofNullable(env.get(UNAUTHENTICATED_PRINCIPAL)).filter(p -> !p.isBlank()),
+                env.containsKey(ACL_CACHE_MS) ? Duration.ofMillis(Long.parseLong(env.get(ACL_CACHE_MS)))
+                        : Authorizer.MAX_CACHE_TTL);
+    }
+
+    private static String blankOr(String value, String otherwise) {
+        return value == null || value.isBlank() ? otherwise : value.strip();
+    }
+
+    /** A comma list of principals, blanks dropped. */
+    static Set<String> admins(String list) {
+        if (list == null) {
+            return Set.of();
+        }
+        Set<String> admins = new LinkedHashSet<>();
+        Arrays.stream(list.split(",")).map(String::strip).filter(a -> !a.isEmpty()).forEach(admins::add);
+        return Set.copyOf(admins);
     }
 }

@@ -31,15 +31,16 @@ public final class LocalStack implements AutoCloseable {
      * those endpoints (LocalStack, say); the data directory then only holds the lock.
      */
     public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
-                           AuthConfig auth, Path targets, List<Path> targetClasspath) {
+                           AuthConfig auth, Access access, Path targets, List<Path> targetClasspath) {
         public Settings {
             auth = auth == null ? AuthConfig.none() : auth;
+            access = access == null ? Access.DEFAULT : access;
             targetClasspath = targetClasspath == null ? List.of() : List.copyOf(targetClasspath);
         }
 
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
                         AuthConfig auth) {
-            this(host, port, dataDir, template, infraDir, external, auth, null, List.of());
+            this(host, port, dataDir, template, infraDir, external, auth, Access.DEFAULT, null, List.of());
         }
 
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
@@ -52,7 +53,8 @@ public final class LocalStack implements AutoCloseable {
 
         /** The same, checking credentials as {@code auth} says ({@code sluice-local --auth}). */
         public Settings withAuth(AuthConfig auth) {
-            return new Settings(host, port, dataDir, template, infraDir, external, auth, targets, targetClasspath);
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access, targets,
+                    targetClasspath);
         }
 
         /**
@@ -60,7 +62,27 @@ public final class LocalStack implements AutoCloseable {
          * ({@code functionArn className [timeoutSeconds]} a line), loaded from {@code targetClasspath}.
          */
         public Settings withTargets(Path targetsFile, List<Path> classpath) {
-            return new Settings(host, port, dataDir, template, infraDir, external, auth, targetsFile, classpath);
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access, targetsFile, classpath);
+        }
+
+        /** The same settings with {@code access} (issue 16: {@code --admin}, and the ACL cache time). */
+        public Settings with(Access access) {
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access, targets, targetClasspath);
+        }
+    }
+
+    /**
+     * Who the functions take for an admin, and for how long they trust the ACLs they read (issue 16).
+     *
+     * @param admins      the template's {@code AdminPrincipals}: {@code --admin}, by default the local principal,
+     *                    so that without ACLs the local stack behaves as before
+     * @param aclCacheMs  the ACL cache's time to live (30 s as in AWS; tests shorten it), or null for the default
+     */
+    public record Access(java.util.List<String> admins, Long aclCacheMs) {
+        public static final Access DEFAULT = new Access(java.util.List.of(io.sluice.acl.Principal.LOCAL), null);
+
+        public Access {
+            admins = java.util.List.copyOf(admins);
         }
     }
 
@@ -121,12 +143,15 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> resourceNames = createResources(template, external);
             // Ref to a function is its name; locally a function's name is its logical id.
             template.functions().forEach(f -> resourceNames.put(f.logicalId(), f.logicalId()));
+            Map<String, String> refs = new HashMap<>(template.parameterDefaults());
+            refs.put("AdminPrincipals", String.join(",", settings.access().admins()));
+            refs.putAll(resourceNames);
             List<LocalApiGateway.Binding> bindings = new ArrayList<>();
             LocalScheduler scheduler = new LocalScheduler();
             for (SamTemplate.FunctionDef function : template.functions()) {
                 Map<String, String> env = new HashMap<>();
                 function.environment().forEach((name, value) ->
-                        env.put(name, SamTemplate.resolve(value, resourceNames::get)));
+                        env.put(name, SamTemplate.resolve(value, refs::get)));
                 env.put("AWS_REGION", LocalAws.REGION.id());
                 env.put("AWS_ENDPOINT_URL_S3", external.s3().toString());
                 env.put("AWS_ENDPOINT_URL_DYNAMODB", external.dynamo().toString());
@@ -136,6 +161,13 @@ public final class LocalStack implements AutoCloseable {
                 env.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
                 env.put("AWS_ENDPOINT_URL_LAMBDA", lambda.endpoint().toString());
                 env.put("SLUICE_LOCAL_TARGETS", "loopback");
+                if (settings.auth().mode() == io.sluice.infra.auth.AuthMode.none) {
+                    // --auth none: every request is the local principal (no request context carries another).
+                    env.put("SLUICE_UNAUTHENTICATED_PRINCIPAL", io.sluice.acl.Principal.LOCAL);
+                }
+                if (settings.access().aclCacheMs() != null) {
+                    env.put("SLUICE_ACL_CACHE_MS", Long.toString(settings.access().aclCacheMs()));
+                }
                 Object handler = instantiate(function, env);
                 for (SamTemplate.HttpRoute route : function.routes()) {
                     bindings.add(new LocalApiGateway.Binding(route, function.logicalId(), apiHandler(handler)));

@@ -36,7 +36,10 @@ public enum Route {
     DESCRIBE_SUBSCRIPTION("GET", "/subscriptions/{subscription}", Access.CLIENT),
     PAUSE_SUBSCRIPTION("POST", "/subscriptions/{subscription}/pause", Access.OPERATOR),
     RESUME_SUBSCRIPTION("POST", "/subscriptions/{subscription}/resume", Access.OPERATOR),
-    DELETE_SUBSCRIPTION("DELETE", "/subscriptions/{subscription}", Access.OPERATOR);
+    DELETE_SUBSCRIPTION("DELETE", "/subscriptions/{subscription}", Access.OPERATOR),
+    CREATE_ACL("POST", "/acls", Access.OPERATOR),
+    LIST_ACLS("GET", "/acls", Access.OPERATOR),
+    DELETE_ACL("DELETE", "/acls", Access.OPERATOR);
 
     /**
      * Who a route is for. Producers and consumers need only {@link #CLIENT} routes; {@link #OPERATOR}

@@ -13,7 +13,8 @@ final class SubscriptionApi {
     private SubscriptionApi() {
     }
 
-    static ApiResponse dispatch(Subscriptions subscriptions, Route route, Map<String, String> path, ApiRequest request) {
+    static ApiResponse dispatch(Subscriptions subscriptions, Route route, Map<String, String> path, ApiRequest request,
+                                Guard guard) {
         if (subscriptions == null) {
             throw new IllegalStateException("this function was built without subscriptions");
         }
@@ -25,6 +26,11 @@ final class SubscriptionApi {
         return switch (route) {
             case CREATE_SUBSCRIPTION -> {
                 SubscriptionWire.CreateRequest body = HttpApi.parse(request, SubscriptionWire.CreateRequest.class);
+                // A bad name is a 400 before any check; then the checks of RouteAccess, before anything is read.
+                SubscriptionService.validateName(body.name());
+                guard.require(RouteAccess.Name.BODY_SUBSCRIPTION_GROUP, Subscription.GROUP_PREFIX + body.name());
+                guard.require(RouteAccess.Name.BODY_TOPIC, body.topic());
+                guard.require(RouteAccess.Name.BODY_DEAD_LETTER_TOPIC, body.deadLetterTopic());
                 SubscriptionWire.Target t = body.target();
                 Subscription created = service.create(new SubscriptionService.Create(body.name(), body.topic(),
                         t == null ? null : new Target(t.type(), t.functionArn(), t.url(), t.secret()), body.batchSize(),
@@ -33,7 +39,8 @@ final class SubscriptionApi {
                 yield HttpApi.json(201, toWire(created));
             }
             case LIST_SUBSCRIPTIONS -> HttpApi.json(200, new SubscriptionWire.SubscriptionList(
-                    service.list().stream().map(SubscriptionApi::toWire).toList()));
+                    service.list().stream().filter(s -> guard.mayList(s.group())).map(SubscriptionApi::toWire)
+                            .toList()));
             case DESCRIBE_SUBSCRIPTION -> {
                 SubscriptionService.Description d = service.describe(name);
                 yield HttpApi.json(200, new SubscriptionWire.Description(toWire(d.subscription()),
