@@ -265,6 +265,73 @@ abstract class AclScenarios {
         ok(as(ALICE, "DELETE", "/share-groups/" + sg, null), 204);
     }
 
+    /**
+     * Issue 19's routes: a subscription is its group {@code sub.<name>}. Creating one needs alter on that
+     * group, read on the topic and write on the dead-letter topic; pause, resume and delete need alter on
+     * the group, describe needs describe on it, and the list shows only what the caller may describe.
+     */
+    @Test
+    void subscriptionRoutesCheckTheirGroupAndTopics() {
+        String t = p + ".st";
+        String dlq = p + ".sdlq";
+        String secret = p + ".ssecret";
+        String s = p + "-sub";
+        String group = "sub." + s;
+        createTopic(t, 1);
+        createTopic(dlq, 1);
+        createTopic(secret, 1);
+        grant(ALICE, "group", group, "literal", "alter");
+        grant(ALICE, "group", group, "literal", "describe");
+        grant(ALICE, "topic", t, "literal", "read");
+        grant(ALICE, "topic", dlq, "literal", "write");
+        // bob consumes the topic and may read the group, which gives him none of the subscription routes
+        grant(BOB, "topic", t, "literal", "read");
+        grant(BOB, "topic", dlq, "literal", "write");
+        grant(BOB, "group", group, "literal", "read");
+        cacheExpires();
+
+        refused(as(BOB, "POST", "/subscriptions", subscription(s, t, dlq)), "alter", "group", group);
+        refused(as(ALICE, "POST", "/subscriptions", subscription(p + "-other", t, null)), "alter", "group",
+                "sub." + p + "-other");
+        refused(as(ALICE, "POST", "/subscriptions", subscription(s, secret, null)), "read", "topic", secret);
+        refused(as(ALICE, "POST", "/subscriptions", subscription(s, t, secret)), "write", "topic", secret);
+        Response bad = as(ALICE, "POST", "/subscriptions", subscription("no/slash", t, null));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.errorCode()).isEqualTo("INVALID_CONFIG");
+        Response created = as(ALICE, "POST", "/subscriptions", subscription(s, t, dlq));
+        ok(created, 201);
+        assertThat(created.json().path("group").asText()).isEqualTo(group);
+
+        assertThat(texts(as(ALICE, "GET", "/subscriptions", null).json().path("subscriptions"))).contains(s);
+        Response bobsList = as(BOB, "GET", "/subscriptions", null);
+        ok(bobsList, 200);
+        assertThat(texts(bobsList.json().path("subscriptions"))).doesNotContain(s);
+        assertThat(texts(as(ADMIN, "GET", "/subscriptions", null).json().path("subscriptions"))).contains(s);
+
+        ok(as(ALICE, "GET", "/subscriptions/" + s, null), 200);
+        refused(as(BOB, "GET", "/subscriptions/" + s, null), "describe", "group", group);
+        refused(as(BOB, "GET", "/subscriptions/" + p + "-nope", null), "describe", "group", "sub." + p + "-nope");
+
+        refused(as(BOB, "POST", "/subscriptions/" + s + "/pause", null), "alter", "group", group);
+        Response paused = as(ALICE, "POST", "/subscriptions/" + s + "/pause", null);
+        ok(paused, 200);
+        assertThat(paused.json().path("state").asText()).isEqualTo("PAUSED");
+        refused(as(BOB, "POST", "/subscriptions/" + s + "/resume", null), "alter", "group", group);
+        ok(as(ALICE, "POST", "/subscriptions/" + s + "/resume", null), 200);
+        refused(as(BOB, "DELETE", "/subscriptions/" + s, null), "alter", "group", group);
+        ok(as(ALICE, "DELETE", "/subscriptions/" + s, null), 204);
+        Response gone = as(ALICE, "GET", "/subscriptions/" + s, null);
+        assertThat(gone.status()).as("a name the caller may describe: 404, not 403").isEqualTo(404);
+        assertThat(gone.errorCode()).isEqualTo("UNKNOWN_SUBSCRIPTION");
+    }
+
+    /** A subscription to an http target that no record ever reaches (nothing is produced to its topic). */
+    static String subscription(String name, String topic, String deadLetterTopic) {
+        return "{\"name\":\"" + name + "\",\"topic\":\"" + topic + "\",\"target\":{\"type\":\"http\","
+                + "\"url\":\"https://192.0.2.10/hook\"}" + (deadLetterTopic == null ? ""
+                : ",\"deadLetterTopic\":\"" + deadLetterTopic + "\"") + "}";
+    }
+
     @Test
     void clusterRoutesNeedAlterOnTheCluster() {
         refused(as(BOB, "POST", "/acls", acl(BOB, "topic", "*", "literal", "all", "allow")), "alter", "cluster",

@@ -15,6 +15,7 @@ import io.sluice.functions.FetchHandler;
 import io.sluice.functions.GroupsHandler;
 import io.sluice.functions.ProduceHandler;
 import io.sluice.functions.ShareGroupsHandler;
+import io.sluice.functions.SubscriptionsHandler;
 import io.sluice.functions.TopicsHandler;
 import io.sluice.tests.support.HttpApiClient.Response;
 import io.sluice.tests.support.LambdaInvoker;
@@ -44,7 +45,8 @@ class HandlerAclScenariosTest extends AclScenarios {
         AclStore acls = new InMemoryAclStore();
         for (ApiGatewayHandler handler : List.of(new TopicsHandler(log, access(acls)), new ProduceHandler(log, access(acls)),
                 new FetchHandler(log, access(acls)), new GroupsHandler(log, access(acls)),
-                new ShareGroupsHandler(log, access(acls)), new AdminHandler(log, access(acls)),
+                new ShareGroupsHandler(log, access(acls)), new SubscriptionsHandler(log, access(acls)),
+                new AdminHandler(log, access(acls)),
                 new AclsHandler(log, access(acls)))) {
             handler.routes().forEach(r -> handlers.put(r, handler));
         }

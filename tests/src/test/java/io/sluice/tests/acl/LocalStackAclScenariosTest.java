@@ -158,6 +158,89 @@ class LocalStackAclScenariosTest extends AclScenarios {
         }
     }
 
+    /**
+     * Issue 19 under ACLs: alice may create the subscription, then loses every ACL she had; bob, who may only
+     * write the topic, produces. The produce's trigger still starts the dispatcher, which reads the topic,
+     * commits to {@code sub.<name>} and dead-letters as the system: none of it is refused for want of the
+     * creator's (or the producer's) ACLs.
+     */
+    @Test
+    void theDispatcherActsAsTheSystemNotAsTheCreatorOrTheProducer() throws Exception {
+        String t = p + ".pushed";
+        String dlq = p + ".pushed-dlq";
+        String s = p + "-push";
+        String group = "sub." + s;
+        createTopic(t, 1);
+        createTopic(dlq, 1);
+        String[][] alices = {{"group", group, "alter"}, {"topic", t, "read"}, {"topic", dlq, "write"}};
+        for (String[] a : alices) {
+            grant(ALICE, a[0], a[1], "literal", a[2]);
+        }
+        grant(BOB, "topic", t, "literal", "write");
+        cacheExpires();
+        java.util.List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer target = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        target.createContext("/hook", exchange -> {
+            com.fasterxml.jackson.databind.JsonNode batch = JSON.readTree(exchange.getRequestBody());
+            boolean bad = false;
+            for (com.fasterxml.jackson.databind.JsonNode r : batch.path("records")) {
+                delivered.add(r.path("value").asText());
+                bad |= r.path("value").asText().equals("YmFk");
+            }
+            exchange.sendResponseHeaders(bad ? 500 : 200, -1);
+            exchange.close();
+        });
+        target.start();
+        try {
+            ok(as(ALICE, "POST", "/subscriptions", "{\"name\":\"" + s + "\",\"topic\":\"" + t + "\",\"target\":"
+                    + "{\"type\":\"http\",\"url\":\"http://127.0.0.1:" + target.getAddress().getPort() + "/hook\"},"
+                    + "\"maximumRetryAttempts\":0,\"deadLetterTopic\":\"" + dlq + "\",\"startAt\":\"earliest\"}"), 201);
+            for (String[] a : alices) {
+                revoke(ALICE, a[0], a[1], "literal", a[2]);
+            }
+            cacheExpires();
+            refused(as(ALICE, "POST", "/subscriptions/" + s + "/pause", null), "alter", "group", group);
+
+            ok(as(BOB, "POST", "/topics/" + t + "/records", "{\"records\":[{\"value\":\"Z29vZA==\",\"partition\":0}]}"),
+                    200);
+            com.fasterxml.jackson.databind.JsonNode state = awaitSubscription(s, d -> d.path("delivered").asLong() >= 1
+                    && d.path("lag").asLong() == 0);
+            assertThat(delivered).containsExactly("Z29vZA==");
+            assertThat(state.path("partitions").path(0).path("committed").asLong()).isEqualTo(1);
+
+            ok(as(BOB, "POST", "/topics/" + t + "/records", "{\"records\":[{\"value\":\"YmFk\",\"partition\":0}]}"), 200);
+            state = awaitSubscription(s, d -> d.path("deadLettered").asLong() == 1 && d.path("lag").asLong() == 0);
+            assertThat(state.path("subscription").path("state").asText()).isEqualTo("ACTIVE");
+            Response dead = as(ADMIN, "GET", "/topics/" + dlq + "/partitions/0/records?offset=0", null);
+            ok(dead, 200);
+            assertThat(dead.json().path("records")).hasSize(1);
+            assertThat(dead.json().path("records").path(0).path("value").asText()).isEqualTo("YmFk");
+            Response committed = as(ADMIN, "GET", "/groups/" + group, null);
+            ok(committed, 200);
+            assertThat(committed.body()).as("the dispatcher committed past the dead-lettered record").contains("\"committed\":2");
+        } finally {
+            as(ADMIN, "DELETE", "/subscriptions/" + s, null);
+            target.stop(0);
+        }
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode awaitSubscription(String name,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> done) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        com.fasterxml.jackson.databind.JsonNode last = null;
+        while (System.currentTimeMillis() < deadline) {
+            Response r = as(ADMIN, "GET", "/subscriptions/" + name, null);
+            ok(r, 200);
+            last = r.json();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the subscription did not get there in 30 s: " + last);
+    }
+
     @Test
     void theCliAddsListsAndRemovesAclsAndARefusalPrintsItsCodeAndExits1() {
         String topic = p + ".cli";
