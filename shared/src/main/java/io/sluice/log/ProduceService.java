@@ -179,7 +179,7 @@ public final class ProduceService {
 
         ObjectFormat.Builder object = new ObjectFormat.Builder();
         Map<Integer, BatchLocation> locations = new TreeMap<>();
-        byPartition.forEach((partition, batch) -> locations.put(partition, object.addBatch(batch)));
+        byPartition.forEach((partition, batch) -> locations.put(partition, object.addBatch(batch, topic.compression())));
         byte[] walObject = object.build();
         // The heads are read, and their last entries indexed, on the pool while this thread writes the object,
         // every partition at once (each touches only its own items): neither step depends on the other, and
