@@ -1,6 +1,5 @@
 package io.sluice.tests.log;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,6 +23,7 @@ import io.sluice.maintenance.Maintenance;
 import io.sluice.meta.InMemoryMetadataStore;
 import io.sluice.meta.IndexEntry;
 import io.sluice.store.InMemoryObjectStore;
+import io.sluice.tests.support.JsonLogs;
 import io.sluice.tests.support.MutableClock;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -300,21 +300,11 @@ class CompressionTest {
         return records.stream().map(r -> new LogRecord(timestamp, r.key(), r.value(), r.headers())).toList();
     }
 
-    /** Seeded JSON log lines, as the benchmark's compression dataset: about 200 bytes each. */
+    /** The seeded JSON-log dataset, as records. */
     static List<LogRecord> jsonLogs(int count, long seed) {
-        Random random = new Random(seed);
-        String[] levels = {"INFO", "WARN", "ERROR", "DEBUG"};
-        String[] services = {"checkout", "payments", "search", "auth", "inventory"};
         List<LogRecord> records = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String line = String.format(java.util.Locale.ROOT,
-                    "{\"ts\":\"2026-11-26T15:%02d:%02d.%03dZ\",\"level\":\"%s\",\"service\":\"%s\","
-                            + "\"traceId\":\"%016x\",\"msg\":\"request handled\",\"path\":\"/api/v1/items/%d\","
-                            + "\"status\":%d,\"latencyMs\":%d}",
-                    random.nextInt(60), random.nextInt(60), random.nextInt(1000), levels[random.nextInt(4)],
-                    services[random.nextInt(5)], random.nextLong(), random.nextInt(10_000),
-                    random.nextBoolean() ? 200 : 500, random.nextInt(2_000));
-            records.add(new LogRecord(1_700_000_000_000L + i, null, line.getBytes(UTF_8), List.of()));
+        for (byte[] line : JsonLogs.lines(count, seed)) {
+            records.add(new LogRecord(1_700_000_000_000L + records.size(), null, line, List.of()));
         }
         return records;
     }
