@@ -50,6 +50,6 @@ final class Services {
         return LogServices.create(new S3ObjectStore(s3.build(), config.bucket()),
                 new DynamoMetadataStore(dynamoClient, config.table()),
                 new DynamoGroupStore(dynamoClient, config.table()), Clock.systemUTC(),
-                Backoff.exponentialJitter(5, 200), config.emfMetrics() ? new EmfMetrics(System.out, Clock.systemUTC()) : Metrics.NOOP);
+                Backoff.adaptiveJitter(5, 500), config.emfMetrics() ? new EmfMetrics(System.out, Clock.systemUTC()) : Metrics.NOOP);
     }
 }

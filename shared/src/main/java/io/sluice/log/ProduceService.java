@@ -42,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  *       on condition that the version is unchanged; on a lost race, back off and start again.</li>
  * </ol>
  *
+ * <p>An instance that lost a race on a partition in the last minute reads the head once more right before
+ * each conditional write there, and writes only if it is unchanged (else it backs off and starts from the
+ * head it read): a commit that would lose costs a read instead of a failed write. The write stays
+ * conditional, so the check changes what is wasted, never what is committed.
+ *
  * Every committed entry is therefore in the index or is the head's {@code last}, so a crash between any
  * two steps loses nothing acknowledged and leaves neither a gap nor an overlap.
  *
@@ -88,6 +93,8 @@ public final class ProduceService {
     private final Backoff backoff;
     private final Metrics metrics;
     private final Executor pool;
+    /** Partitions this instance lost a commit race on lately: their commits check the head before writing. */
+    private final Contention contention = new Contention();
 
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff) {
@@ -415,11 +422,34 @@ public final class ProduceService {
     private long commit(TopicConfig topic, int partition, String objectKey, BatchLocation location,
                         Idempotence idempotence, Integer checksum, long now, PartitionHead prepared,
                         ProducerDedupe.Decision preparedDecision, Abort abort) {
+        String contended = topic.topicId() + "/" + partition;
+        boolean check = contention.recentlyLost(contended, clock.millis());
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
             if (attempt > 0 && abort.isSet()) {
                 throw new Skipped();
             }
-            PartitionHead head = attempt == 0 ? prepared : prepare(topic, partition);
+            PartitionHead head;
+            long readAt = clock.millis();
+            // Whether time passed between this attempt's head read and its write: the object's PUT, or an index put.
+            boolean stale;
+            if (attempt == 0) {
+                head = prepared;
+                stale = true;
+            } else {
+                head = prepare(topic, partition);
+                stale = head.lastNeedsIndexing();
+            }
+            if (check && stale) {
+                // Lately contended: check with a read that the head is still the one this attempt read before its
+                // conditional write. Between that read and the write lie the index put (and, on a first attempt,
+                // the object's PUT), in which other producers commit; a write from a stale head is a certain loss,
+                // billed as a write unit, while the read costs a fifth of that and narrows the window to one read.
+                PartitionHead current = heads.readPinned(topic, partition);
+                if (current.version() != head.version()) {
+                    backoff.beforeRetry(attempt, clock.millis() - readAt);
+                    continue;
+                }
+            }
             Map<Long, ProducerState> producers = head.producers();
             if (idempotence != null) {
                 ProducerDedupe.Decision decision = attempt == 0 ? preparedDecision
@@ -436,10 +466,38 @@ public final class ProduceService {
                 metrics.record("CommitRetries", attempt, Metrics.Unit.Count, Map.of("Topic", topic.name()));
                 return entry.baseOffset();
             }
-            backoff.beforeRetry(attempt);
+            contention.lost(contended, clock.millis());
+            check = true;
+            backoff.beforeRetry(attempt, clock.millis() - readAt);
         }
         throw new SluiceException(ErrorCode.CONTENTION, "partition " + topic.name() + "/" + partition + " lost "
                 + MAX_COMMIT_ATTEMPTS + " commit races in a row; nothing was committed there, retry later");
+    }
+
+    /**
+     * The partitions an instance lost a commit race on in the last {@link #WINDOW_MS}, by incarnation and
+     * partition, bounded (the least recently lost is forgotten first). A warm function keeps it between calls.
+     */
+    static final class Contention {
+        static final long WINDOW_MS = 60_000;
+        static final int MAX_PARTITIONS = 1_024;
+        private final Map<String, Long> lostAt = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > MAX_PARTITIONS;
+            }
+        };
+
+        synchronized boolean recentlyLost(String partition, long now) {
+            Long at = lostAt.get(partition);
+            return at != null && now - at < WINDOW_MS;
+        }
+
+        synchronized void lost(String partition, long now) {
+            lostAt.put(partition, now);
+        }
     }
 
     private static ProducerDedupe.Decision dedupe(TopicConfig topic, int partition, PartitionHead head,

@@ -87,7 +87,7 @@ public final class Benchmark {
 
     private LogServices log(int commitThreads) {
         return LogServices.create(new S3ObjectStore(s3, bucket), new DynamoMetadataStore(dynamo, table),
-                new DynamoGroupStore(dynamo, table), Clock.systemUTC(), Backoff.exponentialJitter(5, 200), Metrics.NOOP,
+                new DynamoGroupStore(dynamo, table), Clock.systemUTC(), Backoff.adaptiveJitter(5, 500), Metrics.NOOP,
                 ProduceService.newPool(commitThreads));
     }
 
@@ -375,6 +375,7 @@ public final class Benchmark {
         log().topics().create(new CreateTopic(topic, 1, null, null, null));
         int perCall = 16;
         counter.reset();
+        billed.reset();
         ExecutorService pool = Executors.newFixedThreadPool(producers);
         long start = System.nanoTime();
         try {
@@ -405,6 +406,9 @@ public final class Benchmark {
         fields.put("commitsPerSecond", round(commits / seconds));
         fields.put("recordsPerSecond", round(commits * perCall / seconds));
         fields.put("failedWritesPerCommit", round((counter.count("DynamoDb:UpdateItem") - commits) / (double) commits));
+        // every failed conditional write, the index puts of an entry another loser indexed first included
+        fields.put("failedWriteUnitsPerCommit", round(billed.snapshot().failedWriteUnits() / commits));
+        fields.put("headReadsPerCommit", round(counter.count("DynamoDb:GetItem") / (double) commits));
         return emit("contention", fields);
     }
 
@@ -563,7 +567,7 @@ public final class Benchmark {
             fields.put("calls", calls);
             fields.put("recordsPerCall", call.size());
             fields.put("storedBytesPerGiBProduced", Math.round(stored / (produced / (double) (1L << 30))));
-            fields.put("compressionRatio", round(produced / (double) stored));
+            fields.put("compressionRatio", round(none.get("stored") / stored));
             fields.put("storedToUncompressedTopic", round(stored / none.get("stored")));
             fields.put("produceMiBps", round(produceRate));
             fields.put("produceToUncompressedTopic", round(produceRate / none.get("produce")));
