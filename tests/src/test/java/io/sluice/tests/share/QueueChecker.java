@@ -131,9 +131,10 @@ final class QueueChecker {
                 }
             } else {
                 inWindow++;
-                if (dead.containsKey(id) && !h.finalPendingDeadLetters.contains(id)) {
-                    v.add("offset " + p.partition() + "/" + p.offset() + " dead-lettered but neither done nor"
-                            + " pending confirmation");
+                if (dead.containsKey(id) && !h.finalPendingDeadLetters.contains(id)
+                        && !h.finalArchivedInWindow.contains(id)) {
+                    v.add("offset " + p.partition() + "/" + p.offset() + " dead-lettered but neither done, archived"
+                            + " nor pending confirmation");
                 }
             }
         }

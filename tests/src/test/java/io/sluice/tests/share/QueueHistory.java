@@ -44,5 +44,11 @@ final class QueueHistory {
      * (the copy may already be in the log; the next call there would confirm it, see ShareGroupServiceTest).
      */
     volatile java.util.Set<Long> finalPendingDeadLetters = java.util.Set.of();
+    /**
+     * Records archived (dead-letter copy confirmed) but still inside the window when the run stopped: a record
+     * before them was not done yet, so the start offset could not pass them. Only a run that stops before the
+     * queue drains leaves any.
+     */
+    volatile java.util.Set<Long> finalArchivedInWindow = java.util.Set.of();
     volatile List<DeadLetter> deadLetters = List.of();
 }

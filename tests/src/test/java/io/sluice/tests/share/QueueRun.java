@@ -122,9 +122,17 @@ final class QueueRun {
         history.finalStartOffsets = starts;
         java.util.Set<Long> pending = new java.util.HashSet<>();
         String groupId = cleanStore.getConfig(GROUP).orElseThrow().groupId();
-        cleanStore.partitions(GROUP, groupId).forEach(p -> p.deadLetters().forEach(d ->
-                pending.add(QueueChecker.id(p.partition(), d.offset()))));
+        java.util.Set<Long> archived = new java.util.HashSet<>();
+        cleanStore.partitions(GROUP, groupId).forEach(p -> {
+            p.deadLetters().forEach(d -> pending.add(QueueChecker.id(p.partition(), d.offset())));
+            for (long o = p.startOffset(); o < p.endOffset(); o++) {
+                if (p.stateOf(o) == io.sluice.share.RecordState.ARCHIVED) {
+                    archived.add(QueueChecker.id(p.partition(), o));
+                }
+            }
+        });
         history.finalPendingDeadLetters = pending;
+        history.finalArchivedInWindow = archived;
         history.deadLetters = deadLetters(clean);
         return new Outcome(history, operations.get(), faults.injected.get(), finished);
     }
