@@ -359,8 +359,9 @@ final class Report {
 
                 Compaction keeps each batch's codec: a compressed batch it cuts is cut at 16 KiB of records (1 KiB for an
                 uncompressed one) and each piece compressed again with the same codec, so a segment may mix codecs.
-                The offset index counts stored bytes, so a fetch from a compressed segment may read and decompress more
-                records than its maxBytes returns; its response is still bounded by the records' own sizes.
+                Not yet done: the offset index estimates record bytes from stored positions, which for a compressed
+                batch falls far short, so a fetch in a compacted compressed segment reads and decompresses up to the
+                rest of the segment to return its maxBytes (its response is still bounded by the records' sizes).
 
                 """);
         return md.toString();
