@@ -92,7 +92,7 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
                 new ShareGroupService(shares, cache, fetcher, producer, producers, clock, Sleeper.SYSTEM, backoff));
     }
 
-    /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */
+    /** Production defaults: full-jitter backoff scaled to the contention window, from 5 ms, capped at 500 ms. */
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock) {
         return create(objects, metadata, groups, clock, Backoff.adaptiveJitter(5, 500));
     }

@@ -95,6 +95,8 @@ public final class ProduceService {
     private final Executor pool;
     /** Partitions this instance lost a commit race on lately: their commits check the head before writing. */
     private final Contention contention = new Contention();
+    /** Whether lately contended commits check the head before writing; off only to measure what it saves. */
+    private final boolean contentionCheck;
 
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff) {
@@ -113,6 +115,16 @@ public final class ProduceService {
      */
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff, Metrics metrics, Executor pool) {
+        this(objects, metadata, topics, partitioner, clock, backoff, metrics, pool, true);
+    }
+
+    /**
+     * As above; with {@code contentionCheck} false a commit never checks the head before its conditional
+     * write, as before issue 17's contention work (for the benchmark's same-run baseline only).
+     */
+    public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
+                          Clock clock, Backoff backoff, Metrics metrics, Executor pool, boolean contentionCheck) {
+        this.contentionCheck = contentionCheck;
         this.pool = java.util.Objects.requireNonNull(pool, "pool");
         this.objects = objects;
         this.metadata = metadata;
@@ -423,7 +435,7 @@ public final class ProduceService {
                         Idempotence idempotence, Integer checksum, long now, PartitionHead prepared,
                         ProducerDedupe.Decision preparedDecision, Abort abort) {
         String contended = topic.topicId() + "/" + partition;
-        boolean check = contention.recentlyLost(contended, clock.millis());
+        boolean check = contentionCheck && contention.recentlyLost(contended, clock.millis());
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
             if (attempt > 0 && abort.isSet()) {
                 throw new Skipped();
@@ -467,7 +479,7 @@ public final class ProduceService {
                 return entry.baseOffset();
             }
             contention.lost(contended, clock.millis());
-            check = true;
+            check = contentionCheck;
             backoff.beforeRetry(attempt, clock.millis() - readAt);
         }
         throw new SluiceException(ErrorCode.CONTENTION, "partition " + topic.name() + "/" + partition + " lost "

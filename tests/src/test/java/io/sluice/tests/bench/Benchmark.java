@@ -371,6 +371,14 @@ public final class Benchmark {
      * second, and the conditional head updates that lost a race, per commit.
      */
     private Map<String, Object> contention(int producers, int callsPerProducer) throws Exception {
+        return contention(producers, callsPerProducer, false);
+    }
+
+    /**
+     * As above; {@code before} commits as before issue 17's contention work (no head check before the
+     * conditional write, full-jitter backoff from 5 ms capped at 200 ms), the same run's baseline.
+     */
+    private Map<String, Object> contention(int producers, int callsPerProducer, boolean before) throws Exception {
         String topic = "c" + (++topics);
         log().topics().create(new CreateTopic(topic, 1, null, null, null));
         int perCall = 16;
@@ -383,10 +391,16 @@ public final class Benchmark {
             for (int p = 0; p < producers; p++) {
                 int seed = p;
                 running.add(pool.submit(() -> {
-                    LogServices own = log();
+                    ProduceService own = before
+                            ? new ProduceService(new S3ObjectStore(s3, bucket), new DynamoMetadataStore(dynamo, table),
+                                    new io.sluice.log.TopicCache(new DynamoMetadataStore(dynamo, table), Clock.systemUTC(),
+                                            LogServices.TOPIC_CACHE_TTL), new io.sluice.client.Partitioner(),
+                                    Clock.systemUTC(), Backoff.exponentialJitter(5, 200), Metrics.NOOP,
+                                    ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS), false)
+                            : log().producer();
                     List<ProduceRecord> records = batch(perCall * (int) RECORD_BYTES, 1, seed);
                     for (int c = 0; c < callsPerProducer; c++) {
-                        own.producer().produce(topic, records);
+                        own.produce(topic, records);
                     }
                     return null;
                 }));
@@ -402,6 +416,7 @@ public final class Benchmark {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("topic", topic);
         fields.put("producers", producers);
+        fields.put("commit", before ? "before" : "now");
         fields.put("commits", commits);
         fields.put("commitsPerSecond", round(commits / seconds));
         fields.put("recordsPerSecond", round(commits * perCall / seconds));
@@ -409,7 +424,7 @@ public final class Benchmark {
         // every failed conditional write, the index puts of an entry another loser indexed first included
         fields.put("failedWriteUnitsPerCommit", round(billed.snapshot().failedWriteUnits() / commits));
         fields.put("headReadsPerCommit", round(counter.count("DynamoDb:GetItem") / (double) commits));
-        return emit("contention", fields);
+        return emit(before ? "contention_before" : "contention", fields);
     }
 
     /**
@@ -752,6 +767,7 @@ public final class Benchmark {
             boolean sweepState = model.enabled();
             model.enabled(true);
             for (int producers : new int[] {1, 4, 16, 64}) {
+                contention(producers, Math.max(2, (quick ? 64 : 256) / producers), true);
                 contention(producers, Math.max(2, (quick ? 64 : 256) / producers));
             }
             model.enabled(sweepState);
