@@ -494,6 +494,7 @@ public final class Benchmark {
         produce(MIB, 16, 1, calls, raw[0], 1);
         replay("fetch_replay", replayTopic, raw[1], 3 * MIB);
         for (int producers : new int[] {1, 4, 16, 64}) {
+            contention(producers, Math.max(2, (quick ? 64 : 256) / producers), true);
             contention(producers, Math.max(2, (quick ? 64 : 256) / producers));
         }
         endToEnd(quick ? 30 : 100);

@@ -326,6 +326,22 @@ final class Report {
                     .append(" | ").append(r.get("failedWriteUnitsPerCommit")).append(" | ")
                     .append(r.get("headReadsPerCommit")).append(" |\n");
         }
+        List<Map<String, Object>> before = of("contention_before");
+        if (!before.isEmpty()) {
+            md.append("\n\nThe same run's baseline, each measured just before the row above with the same producers: "
+                    + "commits as before issue 17's contention work (no head check, full-jitter backoff from 5 ms "
+                    + "capped at 200 ms).\n\n| producers | commits/s | failed head writes per commit | failed write "
+                    + "units per commit | head reads per commit | commits/s now / before |\n|---|---|---|---|---|---|\n");
+            for (Map<String, Object> b : before) {
+                Map<String, Object> now = of("contention").stream()
+                        .filter(r -> r.get("producers").equals(b.get("producers"))).findFirst().orElse(null);
+                md.append("| ").append(b.get("producers")).append(" | ").append(b.get("commitsPerSecond")).append(" | ")
+                        .append(b.get("failedWritesPerCommit")).append(" | ").append(b.get("failedWriteUnitsPerCommit"))
+                        .append(" | ").append(b.get("headReadsPerCommit")).append(" | ")
+                        .append(now == null ? "" : round(number(now, "commitsPerSecond") / number(b, "commitsPerSecond")))
+                        .append(" |\n");
+            }
+        }
         md.append(CONTENTION_NOTE);
         return md.toString();
     }
