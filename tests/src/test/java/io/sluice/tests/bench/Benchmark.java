@@ -371,14 +371,16 @@ public final class Benchmark {
      * second, and the conditional head updates that lost a race, per commit.
      */
     private Map<String, Object> contention(int producers, int callsPerProducer) throws Exception {
-        return contention(producers, callsPerProducer, false);
+        return contention(producers, callsPerProducer, "now");
     }
 
     /**
      * As above; {@code before} commits as before issue 17's contention work (no head check before the
      * conditional write, full-jitter backoff from 5 ms capped at 200 ms), the same run's baseline.
      */
-    private Map<String, Object> contention(int producers, int callsPerProducer, boolean before) throws Exception {
+    private Map<String, Object> contention(int producers, int callsPerProducer, String commit) throws Exception {
+        boolean before = commit.equals("before");
+        boolean checkOnly = commit.equals("checkOnly");
         String topic = "c" + (++topics);
         log().topics().create(new CreateTopic(topic, 1, null, null, null));
         int perCall = 16;
@@ -391,12 +393,12 @@ public final class Benchmark {
             for (int p = 0; p < producers; p++) {
                 int seed = p;
                 running.add(pool.submit(() -> {
-                    ProduceService own = before
+                    ProduceService own = before || checkOnly
                             ? new ProduceService(new S3ObjectStore(s3, bucket), new DynamoMetadataStore(dynamo, table),
                                     new io.sluice.log.TopicCache(new DynamoMetadataStore(dynamo, table), Clock.systemUTC(),
                                             LogServices.TOPIC_CACHE_TTL), new io.sluice.client.Partitioner(),
                                     Clock.systemUTC(), Backoff.exponentialJitter(5, 200), Metrics.NOOP,
-                                    ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS), false)
+                                    ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS), checkOnly)
                             : log().producer();
                     List<ProduceRecord> records = batch(perCall * (int) RECORD_BYTES, 1, seed);
                     for (int c = 0; c < callsPerProducer; c++) {
@@ -416,7 +418,7 @@ public final class Benchmark {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("topic", topic);
         fields.put("producers", producers);
-        fields.put("commit", before ? "before" : "now");
+        fields.put("commit", commit);
         fields.put("commits", commits);
         fields.put("commitsPerSecond", round(commits / seconds));
         fields.put("recordsPerSecond", round(commits * perCall / seconds));
@@ -424,7 +426,7 @@ public final class Benchmark {
         // every failed conditional write, the index puts of an entry another loser indexed first included
         fields.put("failedWriteUnitsPerCommit", round(billed.snapshot().failedWriteUnits() / commits));
         fields.put("headReadsPerCommit", round(counter.count("DynamoDb:GetItem") / (double) commits));
-        return emit(before ? "contention_before" : "contention", fields);
+        return emit(before ? "contention_before" : checkOnly ? "contention_check_only" : "contention", fields);
     }
 
     /**
@@ -494,7 +496,7 @@ public final class Benchmark {
         produce(MIB, 16, 1, calls, raw[0], 1);
         replay("fetch_replay", replayTopic, raw[1], 3 * MIB);
         for (int producers : new int[] {1, 4, 16, 64}) {
-            contention(producers, Math.max(2, (quick ? 64 : 256) / producers), true);
+            contention(producers, Math.max(2, (quick ? 64 : 256) / producers), "before");
             contention(producers, Math.max(2, (quick ? 64 : 256) / producers));
         }
         endToEnd(quick ? 30 : 100);
@@ -768,7 +770,8 @@ public final class Benchmark {
             boolean sweepState = model.enabled();
             model.enabled(true);
             for (int producers : new int[] {1, 4, 16, 64}) {
-                contention(producers, Math.max(2, (quick ? 64 : 256) / producers), true);
+                contention(producers, Math.max(2, (quick ? 64 : 256) / producers), "before");
+                contention(producers, Math.max(2, (quick ? 64 : 256) / producers), "checkOnly");
                 contention(producers, Math.max(2, (quick ? 64 : 256) / producers));
             }
             model.enabled(sweepState);
