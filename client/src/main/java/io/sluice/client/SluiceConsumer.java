@@ -190,6 +190,8 @@ public final class SluiceConsumer implements AutoCloseable {
         }
     }
 
+    /** The most partitions the server takes in one commit request (its GroupService.MAX_OFFSETS_PER_COMMIT). */
+    static final int MAX_OFFSETS_PER_COMMIT = 500;
     private static final Base64.Decoder B64 = Base64.getDecoder();
     private static final RebalanceListener NO_LISTENER = new RebalanceListener() { };
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -216,8 +218,13 @@ public final class SluiceConsumer implements AutoCloseable {
     private RebalanceListener listener = NO_LISTENER;
     private boolean subscribed;
     private String memberId;
-    /** The member id to rejoin under after membership was lost. */
-    private String rejoinAs;
+    /**
+     * The member id this consumer had when membership was lost, and its epoch then: the next join first
+     * leaves it (the server may still hold it), so its partitions need not wait out the session. Member ids
+     * are the server's to create; a join never names one.
+     */
+    private String lostMemberId;
+    private long lostMemberEpoch;
     /** The epoch of the assignment this consumer has applied; what heartbeats echo while a revocation is pending. */
     private long appliedEpoch;
     /** The epoch of the last heartbeat response. */
@@ -833,8 +840,12 @@ public final class SluiceConsumer implements AutoCloseable {
         List<Wire.OffsetCommit> list = new ArrayList<>();
         offsets.forEach((tp, offset) -> list.add(new Wire.OffsetCommit(tp.topic(), tp.partition(), offset, null,
                 rewinding.contains(tp) ? Boolean.TRUE : null)));
-        http.post("/groups/" + config.group() + "/offsets", new Wire.CommitRequest(member,
-                member == null ? null : epoch, list), Wire.CommitResponse.class);
+        // The server takes at most MAX_OFFSETS_PER_COMMIT partitions a request.
+        for (int from = 0; from < list.size(); from += MAX_OFFSETS_PER_COMMIT) {
+            http.post("/groups/" + config.group() + "/offsets", new Wire.CommitRequest(member,
+                    member == null ? null : epoch, list.subList(from, Math.min(list.size(), from + MAX_OFFSETS_PER_COMMIT))),
+                    Wire.CommitResponse.class);
+        }
         synchronized (lock) {
             sought.removeAll(rewinding);
         }
@@ -911,6 +922,8 @@ public final class SluiceConsumer implements AutoCloseable {
         Wire.HeartbeatRequest request;
         long sentAt;
         long sentGeneration;
+        String staleMember = null;
+        long staleEpoch = 0;
         synchronized (lock) {
             acknowledgeNow = false;
             if (closed || !subscribed) {
@@ -920,20 +933,40 @@ public final class SluiceConsumer implements AutoCloseable {
             sentGeneration = generation;
             if (memberId != null && sentAt - lastPoll > config.maxPollInterval().toMillis()) {
                 String leaving = memberId;
+                long epoch = memberEpochNow();
                 markLost("the application did not poll within maxPollInterval");
+                lostMemberId = null; // left now
                 leftForPollInterval = true;
-                request = new Wire.HeartbeatRequest(leaving, -1L, null, null);
+                request = Wire.HeartbeatRequest.leave(leaving, epoch);
             } else if (leftForPollInterval) {
                 return null; // rejoin at the next poll
             } else if (memberId == null) {
-                // Rejoining under the lost member id replaces that member: the server forgets what it owned,
-                // which this consumer has already given up, so its partitions need not wait for the session.
-                request = new Wire.HeartbeatRequest(rejoinAs, 0L, subscription, config.sessionTimeoutMs());
+                staleMember = lostMemberId;
+                staleEpoch = lostMemberEpoch;
+                request = new Wire.HeartbeatRequest(null, 0L, subscription, config.sessionTimeoutMs());
             } else {
                 // Acknowledge the latest assignment only once nothing it takes away is still being worked on.
                 boolean revoking = pendingAssignment != null && !pendingAssignment.containsAll(assigned);
                 long echo = revoking || latestEpoch == 0 ? appliedEpoch : latestEpoch;
                 request = new Wire.HeartbeatRequest(memberId, echo, subscription, config.sessionTimeoutMs());
+            }
+        }
+        if (staleMember != null) {
+            // The lost membership may still hold partitions this consumer has already given up: leave it, so
+            // they move at once instead of after the server's session. Refused (4xx) if the server dropped it
+            // already; if the server did not answer, the join waits for the next round, so as not to wait for
+            // partitions the old membership still holds.
+            SluiceClientException failed = leave(staleMember, staleEpoch);
+            if (failed != null && retriable(failed)) {
+                synchronized (lock) {
+                    heartbeatIntervalMs = Math.min(heartbeatIntervalMs, 500);
+                }
+                return failed;
+            }
+            synchronized (lock) {
+                if (staleMember.equals(lostMemberId)) {
+                    lostMemberId = null;
+                }
             }
         }
         Wire.HeartbeatResponse response;
@@ -985,7 +1018,10 @@ public final class SluiceConsumer implements AutoCloseable {
             return;
         }
         lost = true;
-        rejoinAs = memberId != null ? memberId : rejoinAs;
+        if (memberId != null) {
+            lostMemberId = memberId;
+            lostMemberEpoch = memberEpochNow();
+        }
         memberId = null;
         latestEpoch = 0;
         pendingAssignment = null;
@@ -994,6 +1030,25 @@ public final class SluiceConsumer implements AutoCloseable {
         lock.notifyAll();
         for (InFlight fetch : inFlight.values()) {
             fetch.result().cancel(true);
+        }
+    }
+
+    /**
+     * The member's epoch as the server last told it, which a leave must name (the server accepts the current
+     * epoch and the one before, for a response that got lost). Holds the lock.
+     */
+    private long memberEpochNow() {
+        return latestEpoch > 0 ? latestEpoch : appliedEpoch;
+    }
+
+    /** Leaves the group as {@code member}; answers the failure, if the request failed. */
+    private SluiceClientException leave(String member, long epoch) {
+        try {
+            http.post("/groups/" + config.group() + "/heartbeat", Wire.HeartbeatRequest.leave(member, epoch),
+                    Wire.HeartbeatResponse.class);
+            return null;
+        } catch (SluiceClientException e) {
+            return e;
         }
     }
 
@@ -1060,6 +1115,7 @@ public final class SluiceConsumer implements AutoCloseable {
     @Override
     public void close() {
         String leaving;
+        long leavingEpoch;
         Thread heartbeatThread;
         synchronized (lock) {
             if (closed) {
@@ -1087,6 +1143,7 @@ public final class SluiceConsumer implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             leaving = memberId;
+            leavingEpoch = memberEpochNow();
             memberId = null;
             heartbeatThread = heartbeats;
             for (InFlight fetch : inFlight.values()) {
@@ -1097,12 +1154,7 @@ public final class SluiceConsumer implements AutoCloseable {
         }
         try {
             if (leaving != null) {
-                try {
-                    http.post("/groups/" + config.group() + "/heartbeat", new Wire.HeartbeatRequest(leaving, -1L, null,
-                            null), Wire.HeartbeatResponse.class);
-                } catch (SluiceClientException e) {
-                    // already gone, or unreachable: the session runs out on its own
-                }
+                leave(leaving, leavingEpoch); // if it failed (gone already, unreachable) the session ends it
             }
         } finally {
             if (heartbeatThread != null) {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -24,14 +25,16 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 /**
  * JSON over HTTP to a Sluice endpoint. Requests to AWS are signed with SigV4 for {@code execute-api},
  * with the SDK's own signer and credentials from the default provider chain; requests to a local
- * stack (localhost, 127.0.0.1) are not signed. With a bearer token (the JWT-authorized API of a
- * stack deployed with {@code JwtIssuer}), requests carry {@code Authorization: Bearer} instead.
+ * stack (localhost, 127.0.0.1) are not signed, unless {@link Config#withSigV4} asks for it (a stack run
+ * with {@code sluice-local --auth iam}). With a bearer token (the JWT-authorized API of a stack deployed
+ * with {@code JwtIssuer}, or {@code sluice-local --auth jwt}), requests carry {@code Authorization: Bearer}
+ * instead; a token is never sent over plain http except to a loopback address.
  */
 public final class SluiceHttp {
 
     /** Where and how to connect. */
     public record Config(URI endpoint, String region, Duration timeout, AwsCredentialsProvider credentials,
-                         Supplier<String> bearerToken) {
+                         Supplier<String> bearerToken, boolean signLocal) {
 
         /** The local stack's default address. */
         public static final URI LOCAL = URI.create("http://127.0.0.1:7070");
@@ -39,6 +42,19 @@ public final class SluiceHttp {
         /** SigV4 with these credentials (null: the default chain), or nothing for a local stack. */
         public Config(URI endpoint, String region, Duration timeout, AwsCredentialsProvider credentials) {
             this(endpoint, region, timeout, credentials, null);
+        }
+
+        public Config(URI endpoint, String region, Duration timeout, AwsCredentialsProvider credentials,
+                      Supplier<String> bearerToken) {
+            this(endpoint, region, timeout, credentials, bearerToken, false);
+        }
+
+        /**
+         * Sign with SigV4 even when the endpoint is a local stack (one run with {@code sluice-local --auth iam}),
+         * with these credentials (null: the default chain).
+         */
+        public Config withSigV4(AwsCredentialsProvider credentials) {
+            return new Config(endpoint, region, timeout, credentials, null, true);
         }
 
         public static Config of(URI endpoint) {
@@ -52,7 +68,7 @@ public final class SluiceHttp {
          * so it can hand out a refreshed token; surrounding whitespace is dropped.
          */
         public Config withBearerToken(Supplier<String> token) {
-            return new Config(endpoint, region, timeout, credentials, token);
+            return new Config(endpoint, region, timeout, credentials, token, false);
         }
 
         public Config withBearerToken(String token) {
@@ -62,11 +78,34 @@ public final class SluiceHttp {
             return withBearerToken(() -> token);
         }
 
-        /** True for a local stack, which is never signed. */
+        /** True for a local stack, which is not signed unless {@link #withSigV4} asked for it. */
         public boolean local() {
             String host = endpoint.getHost();
             return host == null || host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
                     || host.equals("::1");
+        }
+
+        /**
+         * True when the endpoint is a loopback address (localhost, 127.0.0.0/8, ::1): a request to it never
+         * leaves this machine. Names other than localhost are not resolved, so never count as loopback.
+         */
+        public boolean loopback() {
+            String host = endpoint.getHost();
+            if (host == null) {
+                return false;
+            }
+            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            if (bare.equalsIgnoreCase("localhost")) {
+                return true;
+            }
+            if (!bare.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !bare.contains(":")) {
+                return false; // a name: resolving it here would let DNS decide where a token goes
+            }
+            try {
+                return java.net.InetAddress.getByName(bare).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
         }
     }
 
@@ -78,12 +117,29 @@ public final class SluiceHttp {
     private final Config config;
     private final HttpClient http;
     private final AwsCredentialsProvider credentials;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
+    private final Clock clock;
 
+    /**
+     * @throws IllegalArgumentException for a bearer token and a plain-http endpoint that is not loopback:
+     *                                  the token would cross the network readable by anyone on the way
+     */
     public SluiceHttp(Config config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** With the clock that dates signatures, for tests. */
+    SluiceHttp(Config config, Clock clock) {
+        if (config.bearerToken() != null && "http".equalsIgnoreCase(config.endpoint().getScheme())
+                && !config.loopback()) {
+            throw new IllegalArgumentException("refusing to send a bearer token over plain http to "
+                    + config.endpoint().getHost() + ": anyone on the way could read and replay it; use the https "
+                    + "endpoint (plain http is only allowed to a loopback address such as 127.0.0.1)");
+        }
         this.config = config;
+        this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        this.credentials = config.local() || config.bearerToken() != null ? null
+        this.credentials = config.bearerToken() != null || config.local() && !config.signLocal() ? null
                 : config.credentials() != null ? config.credentials() : DefaultCredentialsProvider.builder().build();
     }
 
@@ -199,17 +255,28 @@ public final class SluiceHttp {
             unsigned.putHeader("content-type", CONTENT_TYPE);
         }
         AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
-        SignedRequest signedRequest = signer.sign(r -> r.identity(identity).request(unsigned.build())
-                .payload(ContentStreamProvider.fromByteArray(payload))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, config.region()));
+        SdkHttpRequest signed = sign(unsigned.build(), payload, identity, config.region(), "execute-api", clock);
         Map<String, String> headers = new java.util.LinkedHashMap<>();
-        signedRequest.request().headers().forEach((name, values) -> {
+        signed.headers().forEach((name, values) -> {
             // host is set by HttpClient itself (a restricted header), content-type by send()
             if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-type")) {
                 headers.put(name, String.join(",", values));
             }
         });
         return headers;
+    }
+
+    /**
+     * {@code request} signed with the SDK's SigV4 signer for {@code service} in {@code region}, dated by
+     * {@code clock}: the one place the client signs (held to AWS's published SigV4 test vectors).
+     */
+    static SdkHttpRequest sign(SdkHttpRequest request, byte[] payload, AwsCredentialsIdentity identity, String region,
+                               String service, Clock clock) {
+        SignedRequest signed = SIGNER.sign(r -> r.identity(identity).request(request)
+                .payload(ContentStreamProvider.fromByteArray(payload))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+        return signed.request();
     }
 }

@@ -176,4 +176,34 @@ class SluiceHttpSigningTest {
             server.stop(0);
         }
     }
+
+    /**
+     * Issue 15, smaller holes: a bearer token went over plain http to any host, readable and replayable by
+     * anyone on the way. It is refused before anything is sent, except to a loopback address.
+     */
+    @Test
+    void aBearerTokenIsNeverSentOverPlainHttpToAHostThatIsNotLoopback() {
+        for (String remote : new String[] {"http://sluice.example.com", "http://10.0.0.5:7070", "http://[2001:db8::1]:7070",
+                "http://localhost.example.com:7070", "HTTP://api.example.com"}) {
+            assertThatThrownBy(() -> new SluiceHttp(SluiceHttp.Config.of(URI.create(remote)).withBearerToken("abc.def.ghi")))
+                    .as(remote).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("refusing to send a bearer token over plain http");
+        }
+        for (String allowed : new String[] {"https://jwt456.execute-api.eu-west-1.amazonaws.com", "http://127.0.0.1:7070",
+                "http://localhost:7070", "http://127.0.0.2:7070", "http://[::1]:7070"}) {
+            assertThat(new SluiceHttp(SluiceHttp.Config.of(URI.create(allowed)).withBearerToken("abc.def.ghi")).config()
+                    .bearerToken().get()).as(allowed).isEqualTo("abc.def.ghi");
+        }
+    }
+
+    /** A local stack run with --auth iam needs signed requests: withSigV4 signs even a local endpoint. */
+    @Test
+    void withSigV4ALocalEndpointIsSigned() {
+        SluiceHttp local = new SluiceHttp(SluiceHttp.Config.of(URI.create("http://127.0.0.1:7070"))
+                .withSigV4(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"))));
+        assertThat(local.config().local()).isTrue();
+        assertThat(local.authorization("GET", URI.create("http://127.0.0.1:7070/topics"), new byte[0])
+                .get("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+                .contains("/execute-api/aws4_request");
+    }
 }

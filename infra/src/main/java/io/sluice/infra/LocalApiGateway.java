@@ -6,6 +6,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.infra.auth.AuthDecision;
+import io.sluice.infra.auth.AuthRequest;
+import io.sluice.infra.auth.Authorizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,6 +44,11 @@ import java.util.concurrent.TimeoutException;
  * before any handler runs; a handler that has not answered within the 30 s integration timeout gets
  * API Gateway's 503; a handler response over Lambda's 6 MB gets API Gateway's 500, as Lambda fails that
  * invocation. Each refusal of the last two is logged with the limit it hit.
+ *
+ * <p>With an {@link Authorizer} (sluice-local {@code --auth iam|jwt}), a request that matched a route is
+ * checked before its function runs, as API Gateway's IAM or JWT authorizer checks it; a refusal gets the
+ * status and message API Gateway gives, and an accepted request's event carries
+ * {@code requestContext.authorizer}.
  */
 public final class LocalApiGateway implements AutoCloseable {
 
@@ -70,6 +78,7 @@ public final class LocalApiGateway implements AutoCloseable {
     private final ExecutorService workers;
     private final List<Binding> bindings;
     private final Duration integrationTimeout;
+    private final Authorizer authorizer;
     private final ExecutorService invocations = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "local-lambda");
         t.setDaemon(true);
@@ -83,8 +92,18 @@ public final class LocalApiGateway implements AutoCloseable {
     /** With another integration timeout than API Gateway's 30 s, for tests. */
     public LocalApiGateway(String host, int port, List<Binding> bindings, Duration integrationTimeout)
             throws IOException {
+        this(host, port, bindings, integrationTimeout, Authorizer.NONE);
+    }
+
+    /**
+     * Every request that matches a route is first put to {@code authorizer}, as API Gateway puts it to the
+     * route's authorizer: a refusal is answered here and no function runs.
+     */
+    public LocalApiGateway(String host, int port, List<Binding> bindings, Duration integrationTimeout,
+                           Authorizer authorizer) throws IOException {
         this.bindings = List.copyOf(bindings);
         this.integrationTimeout = integrationTimeout;
+        this.authorizer = authorizer;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
         this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
             Thread t = new Thread(r, "local-api");
@@ -137,7 +156,18 @@ public final class LocalApiGateway implements AutoCloseable {
                 send(exchange, 404, "{\"message\":\"Not Found\"}");
                 return;
             }
-            APIGatewayV2HTTPEvent event = event(match, exchange, method, path, pathParameters, body);
+            AuthDecision decision = authorizer.authorize(new AuthRequest(method, path,
+                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body),
+                    match.route().routeKey());
+            if (decision instanceof AuthDecision.Refused refused) {
+                System.err.println("local API gateway: refused " + method + " " + path + " with "
+                        + refused.status() + ": " + refused.reason());
+                refused.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+                send(exchange, refused.status(), LAMBDA_JSON.writeValueAsString(Map.of("message", refused.message())));
+                return;
+            }
+            APIGatewayV2HTTPEvent event = event(match, exchange, method, path, pathParameters, body,
+                    ((AuthDecision.Allowed) decision).authorizer());
             Binding binding = match;
             Future<APIGatewayV2HTTPResponse> invocation = invocations.submit(() -> binding.handler().handleRequest(event,
                     new LocalContext(event.getRequestContext().getRequestId(), binding.functionName(),
@@ -175,7 +205,8 @@ public final class LocalApiGateway implements AutoCloseable {
     }
 
     private static APIGatewayV2HTTPEvent event(Binding binding, HttpExchange exchange, String method, String path,
-                                               Map<String, String> pathParameters, byte[] body) {
+                                               Map<String, String> pathParameters, byte[] body,
+                                               APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer) {
         String requestId = UUID.randomUUID().toString();
         String rawQuery = exchange.getRequestURI().getRawQuery();
         Map<String, String> headers = new LinkedHashMap<>();
@@ -196,6 +227,7 @@ public final class LocalApiGateway implements AutoCloseable {
                         .withRouteKey(binding.route().routeKey())
                         .withStage("$default")
                         .withRequestId(requestId)
+                        .withAuthorizer(authorizer)
                         .withAccountId("000000000000")
                         .withApiId("local")
                         .withTime(Instant.ofEpochMilli(now).toString())

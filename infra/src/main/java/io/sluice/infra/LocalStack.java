@@ -4,6 +4,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.sluice.infra.auth.AuthConfig;
+import io.sluice.infra.auth.Authorizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,9 +30,23 @@ public final class LocalStack implements AutoCloseable {
      * Where and how to run. With {@code external}, S3 and DynamoDB are not started here but reached at
      * those endpoints (LocalStack, say); the data directory then only holds the lock.
      */
-    public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
+    public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
+                           AuthConfig auth) {
+        public Settings {
+            auth = auth == null ? AuthConfig.none() : auth;
+        }
+
+        public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
+            this(host, port, dataDir, template, infraDir, external, AuthConfig.none());
+        }
+
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir) {
             this(host, port, dataDir, template, infraDir, null);
+        }
+
+        /** The same, checking credentials as {@code auth} says ({@code sluice-local --auth}). */
+        public Settings withAuth(AuthConfig auth) {
+            return new Settings(host, port, dataDir, template, infraDir, external, auth);
         }
     }
 
@@ -55,6 +71,8 @@ public final class LocalStack implements AutoCloseable {
 
     public static LocalStack start(Settings settings) {
         SamTemplate template = SamTemplate.load(settings.template());
+        // Built first: a malformed credentials file or an unreadable JWKS stops the start before anything runs.
+        Authorizer authorizer = settings.auth().authorizer(template.root());
         Path dataDir = settings.dataDir().toAbsolutePath().normalize();
         try {
             createPrivateDirectory(dataDir);
@@ -100,7 +118,8 @@ public final class LocalStack implements AutoCloseable {
                     scheduler.every(SamTemplate.rate(schedule), function.logicalId(), scheduledHandler(handler));
                 }
             }
-            LocalApiGateway gateway = new LocalApiGateway(settings.host(), settings.port(), bindings);
+            LocalApiGateway gateway = new LocalApiGateway(settings.host(), settings.port(), bindings,
+                    LocalApiGateway.INTEGRATION_TIMEOUT, authorizer);
             return new LocalStack(lock, s3, dynalite, gateway, scheduler);
         } catch (IOException | RuntimeException e) {
             if (dynalite != null) {

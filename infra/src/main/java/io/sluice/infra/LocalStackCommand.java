@@ -1,6 +1,10 @@
 package io.sluice.infra;
 
+import io.sluice.infra.auth.AuthConfig;
+import io.sluice.infra.auth.AuthMode;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -33,13 +37,44 @@ public final class LocalStackCommand implements Callable<Integer> {
             description = "The infra module, where npm installed dynalite. Default: ${DEFAULT-VALUE}.")
     Path infraDir;
 
+    @Option(names = "--auth", defaultValue = "${env:SLUICE_AUTH:-none}", paramLabel = "none|iam|jwt",
+            description = "What to check before a route's function runs (env SLUICE_AUTH). none: nothing, anyone who "
+                    + "reaches the port may do anything. iam: a SigV4 signature for execute-api in AWS_REGION "
+                    + "(default us-east-1), as the deployed HttpApi checks it; by default from the key pair in this "
+                    + "process's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else from --credentials. jwt: a bearer "
+                    + "token from --jwt-issuer for --jwt-audience, verified with --jwks, as the deployed JWT API "
+                    + "checks it, with the template's route scopes. Default: ${DEFAULT-VALUE}.")
+    AuthMode auth;
+
+    @Option(names = "--credentials", paramLabel = "FILE",
+            description = "With --auth iam: the identities to accept, one a line: accessKeyId secretAccessKey "
+                    + "principalArn (blank lines and # comments skipped).")
+    Path credentials;
+
+    @Option(names = "--jwt-issuer", paramLabel = "URL", description = "With --auth jwt: the iss tokens must name.")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", paramLabel = "AUD", split = ",",
+            description = "With --auth jwt: the audiences (aud, or client_id without aud); one of them must match.")
+    List<String> jwtAudiences;
+
+    @Option(names = "--jwks", paramLabel = "FILE|URL",
+            description = "With --auth jwt: the issuer's JSON Web Key Set, a file or an http(s) URL.")
+    String jwks;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
+        CommandLine commandLine = spec != null ? spec.commandLine() : new CommandLine(this);
         if (port < 0 || port > 65_535) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--port must be 0 to 65535, was " + port);
+            throw new CommandLine.ParameterException(commandLine, "--port must be 0 to 65535, was " + port);
         }
-        exposureWarning(host, false).ifPresent(System.err::println);
-        LocalStack stack = LocalStack.start(new LocalStack.Settings(host, port, dataDir, template, infraDir));
+        AuthConfig authConfig = authConfig(commandLine);
+        exposureWarning(host, auth != AuthMode.none).ifPresent(System.err::println);
+        LocalStack stack = LocalStack.start(new LocalStack.Settings(host, port, dataDir, template, infraDir)
+                .withAuth(authConfig));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the Sluice local stack...");
@@ -47,10 +82,41 @@ public final class LocalStackCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sluice-local-stop"));
         System.out.println("Sluice local stack listening on " + stack.endpoint() + " (data in "
-                + dataDir.toAbsolutePath().normalize() + "). Press Ctrl-C to stop.");
+                + dataDir.toAbsolutePath().normalize() + ", auth " + describe(authConfig) + "). Press Ctrl-C to stop.");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The options' auth settings; a usage error for a flag that does not go with the mode. */
+    AuthConfig authConfig(CommandLine commandLine) {
+        if (auth != AuthMode.iam && credentials != null) {
+            throw new CommandLine.ParameterException(commandLine, "--credentials goes with --auth iam");
+        }
+        if (auth != AuthMode.jwt && (jwtIssuer != null || jwtAudiences != null || jwks != null)) {
+            throw new CommandLine.ParameterException(commandLine,
+                    "--jwt-issuer, --jwt-audience and --jwks go with --auth jwt");
+        }
+        return switch (auth) {
+            case none -> AuthConfig.none();
+            case iam -> AuthConfig.iam(credentials, System.getenv(), Clock.systemUTC());
+            case jwt -> {
+                if (jwtIssuer == null || jwtAudiences == null || jwtAudiences.isEmpty() || jwks == null) {
+                    throw new CommandLine.ParameterException(commandLine,
+                            "--auth jwt needs --jwt-issuer URL, --jwt-audience AUD and --jwks FILE|URL");
+                }
+                yield AuthConfig.jwt(jwtIssuer, jwtAudiences, jwks, Clock.systemUTC());
+            }
+        };
+    }
+
+    private static String describe(AuthConfig config) {
+        return switch (config.mode()) {
+            case none -> "none: no credentials checked";
+            case iam -> "iam: SigV4 for execute-api in " + config.region() + ", identities from "
+                    + (config.credentialsFile() != null ? config.credentialsFile() : "this environment");
+            case jwt -> "jwt: tokens of " + config.jwtIssuer() + " for " + config.jwtAudiences();
+        };
     }
 
     /**
@@ -74,6 +140,7 @@ public final class LocalStackCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new LocalStackCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("sluice-local: " + e.getMessage());
             return 1;

@@ -290,7 +290,7 @@ public final class HttpApi {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberEpoch is required: 0 to join, -1 to leave");
         }
         GroupService.HeartbeatResult result = log.groups().heartbeat(group, new GroupService.Heartbeat(
-                body.memberId(), body.memberEpoch(), body.topics(), body.sessionTimeoutMs()));
+                body.memberId(), body.memberEpoch(), body.topics(), body.sessionTimeoutMs(), body.leaveEpoch()));
         return json(200, new Wire.HeartbeatResponse(result.memberId(), result.memberEpoch(),
                 result.heartbeatIntervalMs(), byTopic(result.assignment())));
     }

@@ -16,6 +16,11 @@ public enum ErrorCode {
     INVALID_TIMESTAMP(400),
     INVALID_OFFSET(400),
     INVALID_GROUP_NAME(400),
+    /**
+     * A join (memberEpoch 0) named a member id. Member ids are created by the server only, so a join never
+     * names one; the same answer whether or not the group holds that id, so it tells no caller which ids exist.
+     */
+    INVALID_MEMBER_ID(400),
     /** An acknowledgement's lockToken is not a token the service issues (a valid one that lost its lock is a per-offset status). */
     INVALID_LOCK(400),
     /** No route has this path. */

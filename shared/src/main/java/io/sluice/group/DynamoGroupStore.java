@@ -17,7 +17,12 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * <pre>
  * group       pk=G#&lt;group&gt;  sk=META                          version, groupEpoch, state (members and target, JSON; {@link GroupItem})
  * checkpoint  pk=G#&lt;group&gt;  sk=O#&lt;topic&gt;#&lt;partition, 10 digits&gt;  topicId, committed, ownerEpoch, memberId, metadata, commitTime
+ * index entry pk=GROUPS      sk=G#&lt;group&gt;                      group, writtenAt, confirmed (when a reader saw the group item)
  * </pre>
+ *
+ * <p>The group index lives under one partition key: groups are created rarely (a write each, far below
+ * a partition key's 1,000 writes a second), and one Query reads them all in name order, about 60 bytes
+ * an entry, so some 17,000 groups a 1 MB page.
  */
 public final class DynamoGroupStore implements GroupStore {
 
@@ -121,18 +126,65 @@ public final class DynamoGroupStore implements GroupStore {
         dynamo.putItem(b -> b.tableName(table).item(item(checkpoint)));
     }
 
-    /** One Scan of the table: for operators, not for hot paths. */
     @Override
-    public List<String> listGroups() {
-        var request = software.amazon.awssdk.services.dynamodb.model.ScanRequest.builder().tableName(table)
-                .filterExpression("begins_with(#pk, :g)")
-                .projectionExpression("#pk")
+    public void indexGroup(String group, long now) {
+        Map<String, AttributeValue> item = new HashMap<>(indexKey(group));
+        item.put("group", AttributeValue.fromS(group));
+        item.put("writtenAt", n(now));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item)
+                    // Never move the stamp backwards: a later stamp is another creator's, as good as ours.
+                    .conditionExpression("attribute_not_exists(#pk) OR #w < :w")
+                    .expressionAttributeNames(Map.of("#pk", "pk", "#w", "writtenAt"))
+                    .expressionAttributeValues(Map.of(":w", n(now))));
+        } catch (ConditionalCheckFailedException laterStamp) {
+            // the entry is there, written at or after now: it keeps the group listed
+        }
+    }
+
+    /** One Query of the index's one partition key, eventually consistent (half the read units), page by page. */
+    @Override
+    public List<GroupIndexEntry> groupIndex() {
+        QueryRequest request = QueryRequest.builder().tableName(table)
+                .keyConditionExpression("#pk = :pk")
                 .expressionAttributeNames(Map.of("#pk", "pk"))
-                .expressionAttributeValues(Map.of(":g", AttributeValue.fromS("G#")))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(GroupItem.INDEX_PK)))
                 .build();
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        dynamo.scanPaginator(request).items().forEach(item -> names.add(item.get("pk").s().substring(2)));
-        return List.copyOf(names);
+        List<GroupIndexEntry> entries = new ArrayList<>();
+        dynamo.queryPaginator(request).items().forEach(item -> entries.add(new GroupIndexEntry(item.get("group").s(),
+                num(item, "writtenAt"), item.containsKey("confirmed") && Boolean.TRUE.equals(item.get("confirmed").bool()))));
+        return entries;
+    }
+
+    @Override
+    public boolean confirmIndexEntry(String group, long writtenAt) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(indexKey(group))
+                    .updateExpression("SET #c = :t")
+                    .conditionExpression("#w = :w")
+                    .expressionAttributeNames(Map.of("#c", "confirmed", "#w", "writtenAt"))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":w", n(writtenAt))));
+            return true;
+        } catch (ConditionalCheckFailedException rewritten) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean dropIndexEntry(String group, long writtenAt) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(indexKey(group))
+                    .conditionExpression("#w = :w AND attribute_not_exists(#c)")
+                    .expressionAttributeNames(Map.of("#c", "confirmed", "#w", "writtenAt"))
+                    .expressionAttributeValues(Map.of(":w", n(writtenAt))));
+            return true;
+        } catch (ConditionalCheckFailedException rewritten) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> indexKey(String group) {
+        return Map.of("pk", AttributeValue.fromS(GroupItem.INDEX_PK), "sk", AttributeValue.fromS(pk(group)));
     }
 
     @Override

@@ -27,6 +27,12 @@ public final class GroupItem {
     public static final int MAX_BYTES = 384 * 1024;
 
     static final String META = "META";
+    /**
+     * The partition key of the group index: every group's entry is {@code pk = GROUPS, sk = G#<group>},
+     * beside the topic list's {@code TOPICS}. No other item uses it: the other fixed keys are {@code TOPICS}
+     * and {@code GC}, and every per-name key (partition, group, share group) holds a '#'.
+     */
+    static final String INDEX_PK = "GROUPS";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The stored shape of a group's members and target. */

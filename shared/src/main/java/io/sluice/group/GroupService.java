@@ -42,10 +42,42 @@ public final class GroupService {
     public static final int MIN_SESSION_TIMEOUT_MS = 1_000;
     public static final int MAX_SESSION_TIMEOUT_MS = 300_000;
     public static final int MAX_TOPICS_PER_MEMBER = 100;
+    /**
+     * The most characters a member's subscribed topic names may take together. With the JSON framing (two
+     * quotes and a comma a name) a subscription then takes at most 2,800 bytes of the group item, and a
+     * member, id, epochs and times at their longest, 3,099 bytes before its partitions are counted (measured
+     * by {@code GroupHardeningTest}): under 1% of the item's {@link GroupItem#MAX_BYTES}, so 126 members with
+     * the largest subscriptions fit before GROUP_TOO_LARGE refuses the next join (a clean 413).
+     */
+    public static final int MAX_SUBSCRIPTION_CHARS = 2_500;
+    /**
+     * The most partitions one commit may list. Each is one conditional write (and one head read) in turn, so
+     * a commit of this many stays well inside API Gateway's 30 s; a member owning more commits in several
+     * requests, as the SDK does.
+     */
+    public static final int MAX_OFFSETS_PER_COMMIT = 500;
+    /**
+     * How long an index entry may name a group whose item is not written before a reader may drop it: the
+     * longest a creator can run between the two writes (a Lambda runs at most 15 minutes).
+     */
+    public static final long INDEX_GRACE_MS = 15 * 60_000L;
     static final int MAX_ATTEMPTS = 64;
 
-    /** A member's heartbeat. {@code memberEpoch} 0 joins (memberId may be null), -1 leaves. */
-    public record Heartbeat(String memberId, long memberEpoch, List<String> topics, Integer sessionTimeoutMs) {
+    /**
+     * A member's heartbeat. {@code memberEpoch} 0 joins and names no member id (the server creates one), -1
+     * leaves and then {@code leaveEpoch} must be the member's current or previous epoch, as any other
+     * heartbeat's {@code memberEpoch} must.
+     */
+    public record Heartbeat(String memberId, long memberEpoch, List<String> topics, Integer sessionTimeoutMs,
+                            Long leaveEpoch) {
+        public Heartbeat(String memberId, long memberEpoch, List<String> topics, Integer sessionTimeoutMs) {
+            this(memberId, memberEpoch, topics, sessionTimeoutMs, null);
+        }
+
+        /** A leave by the member at {@code epoch}. */
+        public static Heartbeat leave(String memberId, long epoch) {
+            return new Heartbeat(memberId, -1, null, null, epoch);
+        }
     }
 
     /** What the member must do: its epoch to echo, when to heartbeat next, and the partitions it owns now. */
@@ -122,8 +154,8 @@ public final class GroupService {
     public HeartbeatResult heartbeat(String group, Heartbeat request) {
         validateGroupName(group);
         int sessionTimeout = validate(request);
-        String memberId = request.memberEpoch() == 0 && request.memberId() == null
-                ? UUID.randomUUID().toString() : request.memberId();
+        // Only the server creates member ids: a random UUID, 122 bits from a SecureRandom, never guessed.
+        String memberId = request.memberEpoch() == 0 ? UUID.randomUUID().toString() : request.memberId();
         return update(group, "heartbeat", current ->
                 transition(current, memberId, request, sessionTimeout, clock.millis(), this::partitionCount));
     }
@@ -148,10 +180,25 @@ public final class GroupService {
         boolean acknowledged = true;
 
         if (request.memberEpoch() == -1) {
-            changed |= members.remove(memberId) != null;
-            return new Transition<>(next(current, members, changed), new HeartbeatResult(memberId, -1, 0, List.of()));
+            if (member == null) {
+                throw fenced("member " + memberId + " is not in group " + current.group()
+                        + " (it left, or its session expired); nothing to leave");
+            }
+            if (request.leaveEpoch() == null || !member.acceptsEpoch(request.leaveEpoch())) {
+                throw fenced("member " + memberId + " cannot leave from epoch " + request.leaveEpoch()
+                        + "; a leave names the member's current or previous epoch");
+            }
+            members.remove(memberId);
+            return new Transition<>(next(current, members, true), new HeartbeatResult(memberId, -1, 0, List.of()));
         }
         List<String> subscription = List.copyOf(new TreeSet<>(request.topics()));
+        for (String topic : subscription) {
+            // A topic already in the member's subscription may have been deleted since; a new one must exist.
+            if ((member == null || !member.topics().contains(topic)) && partitions.applyAsInt(topic) == 0) {
+                throw new SluiceException(ErrorCode.UNKNOWN_TOPIC, "unknown topic " + topic
+                        + "; a member subscribes only to topics that exist", Map.of("topic", topic));
+            }
+        }
         if (request.memberEpoch() == 0) {
             member = new Member(memberId, 0, 0, subscription, sessionTimeout, now, List.of(), List.of());
             changed = true;
@@ -197,6 +244,13 @@ public final class GroupService {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             GroupState current = store.getGroup(group).orElse(GroupState.empty(group));
             Transition<T> transition = change.apply(current);
+            if (current.version() == 0) {
+                // A group too large to store is refused before its index entry is written.
+                GroupItem.requireWithinBound(transition.next(), GroupItem.encode(transition.next()));
+                // The index entry first: a crash between the two writes leaves an entry the list drops later,
+                // never a group the list misses.
+                store.indexGroup(group, clock.millis());
+            }
             if (store.compareAndSetGroup(current.version(), transition.next())) {
                 return transition.result();
             }
@@ -209,8 +263,19 @@ public final class GroupService {
         if (request.memberEpoch() < -1) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberEpoch must be -1, 0 or a member's epoch");
         }
+        if (request.memberEpoch() == 0 && request.memberId() != null) {
+            throw new SluiceException(ErrorCode.INVALID_MEMBER_ID, "a join (memberEpoch 0) names no memberId: the"
+                    + " server creates the member's id and returns it; leave memberId out");
+        }
         if (request.memberEpoch() != 0 && (request.memberId() == null || request.memberId().isBlank())) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberId is required unless memberEpoch is 0");
+        }
+        if (request.memberEpoch() == -1 && request.leaveEpoch() == null) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "a leave (memberEpoch -1) needs leaveEpoch, the"
+                    + " member's current epoch");
+        }
+        if (request.memberEpoch() != -1 && request.leaveEpoch() != null) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "leaveEpoch goes only with memberEpoch -1");
         }
         if (request.memberId() != null && request.memberId().length() > 128) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberId is at most 128 characters");
@@ -223,7 +288,16 @@ public final class GroupService {
                 throw new SluiceException(ErrorCode.INVALID_REQUEST,
                         "a member subscribes to at most " + MAX_TOPICS_PER_MEMBER + " topics");
             }
-            request.topics().forEach(TopicConfig::validateName);
+            int chars = 0;
+            for (String topic : request.topics()) {
+                TopicConfig.validateName(topic);
+                chars += topic.length();
+            }
+            if (chars > MAX_SUBSCRIPTION_CHARS) {
+                throw new SluiceException(ErrorCode.INVALID_REQUEST, "a member's topic names take at most "
+                        + MAX_SUBSCRIPTION_CHARS + " characters together, these take " + chars,
+                        Map.of("maxSubscriptionChars", MAX_SUBSCRIPTION_CHARS));
+            }
         }
         int timeout = request.sessionTimeoutMs() == null ? DEFAULT_SESSION_TIMEOUT_MS : request.sessionTimeoutMs();
         if (timeout < MIN_SESSION_TIMEOUT_MS || timeout > MAX_SESSION_TIMEOUT_MS) {
@@ -322,6 +396,11 @@ public final class GroupService {
         if (offsets == null || offsets.isEmpty()) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "offsets must list at least one partition");
         }
+        if (offsets.size() > MAX_OFFSETS_PER_COMMIT) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "a commit lists at most " + MAX_OFFSETS_PER_COMMIT
+                    + " partitions, this one " + offsets.size() + "; commit in several requests",
+                    Map.of("maxOffsetsPerCommit", MAX_OFFSETS_PER_COMMIT));
+        }
         Map<TopicPartition, String> topicIds = new HashMap<>();
         for (OffsetCommit o : offsets) {
             if (o == null) {
@@ -367,6 +446,10 @@ public final class GroupService {
                 epochs.put(tp, member.deliveryEpoch(tp));
             }
         }
+        requireAtMostHighWatermark(offsets);
+        if (memberId == null && state.version() == 0) {
+            createEmptyGroup(group);
+        }
         List<OffsetCommit> done = new ArrayList<>();
         for (OffsetCommit o : offsets) {
             TopicPartition tp = new TopicPartition(o.topic(), o.partition());
@@ -387,15 +470,58 @@ public final class GroupService {
         return done;
     }
 
+    /**
+     * Refuses the whole commit, before anything is written, if an offset lies above its partition's high
+     * watermark: such a checkpoint would show no lag for records never read, and skip them on a restart. An
+     * offset at the high watermark (all read) is fine. One strongly consistent head read per partition.
+     *
+     * @throws OffsetOutOfRangeException naming the partition's logStartOffset and highWatermark
+     */
+    private void requireAtMostHighWatermark(List<OffsetCommit> offsets) {
+        for (OffsetCommit o : offsets) {
+            io.sluice.log.PartitionState range = fetcher.range(o.topic(), o.partition());
+            if (o.offset() > range.highWatermark()) {
+                throw new OffsetOutOfRangeException(o.topic(), o.partition(), o.offset(), range.logStartOffset(),
+                        range.highWatermark());
+            }
+        }
+    }
+
+    /**
+     * Writes an empty group item for a group that only has checkpoints so far (commits without membership),
+     * its index entry first, so that the group is listed. Losing the race to another creator is fine.
+     */
+    private void createEmptyGroup(String group) {
+        store.indexGroup(group, clock.millis());
+        store.compareAndSetGroup(0, new GroupState(group, 1, 0, Map.of(), Map.of()));
+    }
+
     private static List<String> describe(List<OffsetCommit> done) {
         return done.stream().map(o -> o.topic() + "/" + o.partition() + "@" + o.offset()).toList();
     }
 
     // ---- describe and reset ----
 
-    /** Every group with members or committed offsets. */
+    /**
+     * Every group, from the group index: one Query, never a Scan. An entry still pending after
+     * {@link #INDEX_GRACE_MS} (its creator finished, or crashed between the index write and the group write)
+     * is checked once: confirmed if the group item is there, dropped if not. A pending entry younger than
+     * that is listed as it is: its group may be being created right now.
+     */
     public List<String> list() {
-        return store.listGroups();
+        long now = clock.millis();
+        List<String> names = new ArrayList<>();
+        for (GroupIndexEntry entry : store.groupIndex()) {
+            if (entry.confirmed() || now - entry.writtenAt() < INDEX_GRACE_MS) {
+                names.add(entry.group());
+            } else if (store.getGroup(entry.group()).isPresent()) {
+                store.confirmIndexEntry(entry.group(), entry.writtenAt());
+                names.add(entry.group());
+            } else if (!store.dropIndexEntry(entry.group(), entry.writtenAt())) {
+                names.add(entry.group()); // written again meanwhile: a creator is at work
+            }
+        }
+        return names;
     }
 
     /** Members, their assignments, and committed offsets with lag. */

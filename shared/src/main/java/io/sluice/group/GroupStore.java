@@ -66,8 +66,24 @@ public interface GroupStore {
     /** Writes a checkpoint whatever is stored: only for an operator's reset. */
     void overwrite(Checkpoint checkpoint);
 
-    /** Names of every group that has a group item, in order (an operator's listing; a Scan in DynamoDB). */
-    List<String> listGroups();
+    /**
+     * Writes the group's index entry, pending, stamped {@code now}, unless the stored entry was written later
+     * (another creator's clock). Creators call this before they write a new group item, so that no group
+     * item exists without its entry for longer than a creator's crash; see {@link GroupIndexEntry}.
+     */
+    void indexGroup(String group, long now);
+
+    /** Every entry of the group index, in group name order: one Query (a page per 1 MB) in DynamoDB, never a Scan. */
+    List<GroupIndexEntry> groupIndex();
+
+    /** Marks the entry confirmed if it is still the one written at {@code writtenAt}; false if not. */
+    boolean confirmIndexEntry(String group, long writtenAt);
+
+    /**
+     * Deletes the entry if it is still pending and the one written at {@code writtenAt}: a creator that wrote
+     * it again since (it is creating the group now) keeps it. False if nothing was deleted.
+     */
+    boolean dropIndexEntry(String group, long writtenAt);
 
     /** Every checkpoint of the group, by topic and partition. */
     List<Checkpoint> checkpoints(String group);

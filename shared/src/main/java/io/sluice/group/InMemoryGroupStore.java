@@ -19,7 +19,10 @@ public final class InMemoryGroupStore implements GroupStore {
 
     private final Map<String, GroupState> groups = new HashMap<>();
     private final Map<String, TreeMap<TopicPartition, Checkpoint>> checkpoints = new HashMap<>();
+    private final TreeMap<String, GroupIndexEntry> index = new TreeMap<>();
     private final InMemoryQuery query = new InMemoryQuery();
+    private long indexQueries;
+    private long groupReads;
 
     /** Query pages read so far, each at most 1 MB as DynamoDB reads them. */
     public long queryPages() {
@@ -28,6 +31,7 @@ public final class InMemoryGroupStore implements GroupStore {
 
     @Override
     public synchronized Optional<GroupState> getGroup(String group) {
+        groupReads++;
         return Optional.ofNullable(groups.get(group));
     }
 
@@ -77,10 +81,47 @@ public final class InMemoryGroupStore implements GroupStore {
     }
 
     @Override
-    public synchronized List<String> listGroups() {
-        java.util.Set<String> names = new java.util.TreeSet<>(groups.keySet());
-        names.addAll(checkpoints.keySet());
-        return List.copyOf(names);
+    public synchronized void indexGroup(String group, long now) {
+        GroupIndexEntry current = index.get(group);
+        if (current == null || current.writtenAt() < now) {
+            index.put(group, new GroupIndexEntry(group, now, false));
+        }
+    }
+
+    @Override
+    public synchronized List<GroupIndexEntry> groupIndex() {
+        indexQueries++;
+        return List.copyOf(index.values());
+    }
+
+    @Override
+    public synchronized boolean confirmIndexEntry(String group, long writtenAt) {
+        GroupIndexEntry current = index.get(group);
+        if (current == null || current.writtenAt() != writtenAt) {
+            return false;
+        }
+        index.put(group, new GroupIndexEntry(group, writtenAt, true));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean dropIndexEntry(String group, long writtenAt) {
+        GroupIndexEntry current = index.get(group);
+        if (current == null || current.writtenAt() != writtenAt || current.confirmed()) {
+            return false;
+        }
+        index.remove(group);
+        return true;
+    }
+
+    /** How many times the group index was read ({@link #groupIndex}). */
+    public synchronized long indexQueries() {
+        return indexQueries;
+    }
+
+    /** How many times a group item was read ({@link #getGroup}). */
+    public synchronized long groupReads() {
+        return groupReads;
     }
 
     @Override

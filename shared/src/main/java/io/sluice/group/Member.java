@@ -30,10 +30,12 @@ public record Member(String memberId, long memberEpoch, long previousEpoch, List
 
     /**
      * An epoch this member may send: its current one, or any from the last it acknowledged
-     * ({@code previousEpoch}) on, as a member that has not finished giving partitions up still does.
+     * ({@code previousEpoch}) on, as a member that has not finished giving partitions up still does; never 0.
      */
     public boolean acceptsEpoch(long epoch) {
-        return epoch == memberEpoch || (epoch >= previousEpoch && epoch <= memberEpoch);
+        // Never 0: a member that joined has epoch 1 or more, and 0 (its previousEpoch until it acknowledges)
+        // is what anyone would guess.
+        return epoch > 0 && (epoch == memberEpoch || (epoch >= previousEpoch && epoch <= memberEpoch));
     }
 
     /** In the assignment last delivered, not merely still held while being given up. */

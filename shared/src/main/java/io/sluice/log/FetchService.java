@@ -227,6 +227,12 @@ public final class FetchService {
         return heads.read(topic, partition).head().logStartOffset();
     }
 
+    /** A partition's readable range, from one strongly consistent head read. */
+    public PartitionState range(String topic, int partition) {
+        PartitionHead head = heads.read(topic, partition).head();
+        return new PartitionState(partition, head.logStartOffset(), head.nextOffset());
+    }
+
     public long latestOffset(String topic, int partition) {
         return heads.read(topic, partition).head().nextOffset();
     }

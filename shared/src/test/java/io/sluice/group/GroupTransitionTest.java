@@ -69,7 +69,10 @@ class GroupTransitionTest {
         assertThatThrownBy(() -> beat(join.next(), "a", 7, 1_100))
                 .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FENCED));
 
-        Transition<HeartbeatResult> leave = beat(join.next(), "a", -1, 1_200);
+        assertThatThrownBy(() -> beat(join.next(), "a", -1, 1_200)).as("a leave that names no epoch")
+                .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FENCED));
+        Transition<HeartbeatResult> leave = GroupService.transition(join.next(), "a",
+                Heartbeat.leave("a", join.result().memberEpoch()), SESSION, 1_200, FOUR_PARTITIONS);
         assertThat(leave.next().members()).isEmpty();
         assertThat(leave.next().groupEpoch()).isEqualTo(join.next().groupEpoch() + 1);
         assertThat(leave.result().memberEpoch()).isEqualTo(-1);

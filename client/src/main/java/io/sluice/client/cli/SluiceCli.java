@@ -63,10 +63,21 @@ public final class SluiceCli {
                         + "Prefer the env SLUICE_TOKEN: a command-line argument shows in the process list.")
         String token;
 
+        @Option(names = "--sigv4", defaultValue = "${env:SLUICE_SIGV4:-false}",
+                description = "Sign with SigV4 (default credential chain, AWS_REGION) even a local endpoint, for "
+                        + "`sluice-local --auth iam` (env SLUICE_SIGV4=true). Requests to AWS are always signed.")
+        boolean sigv4;
+
         SluiceHttp http() {
             SluiceHttp.Config config = SluiceHttp.Config.of(endpoint);
             if (token != null && !token.isBlank()) {
+                if (sigv4) {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                            "--sigv4 and a bearer token (--token, SLUICE_TOKEN) exclude each other");
+                }
                 config = config.withBearerToken(token);
+            } else if (sigv4) {
+                config = config.withSigV4(null);
             }
             return new SluiceHttp(config);
         }

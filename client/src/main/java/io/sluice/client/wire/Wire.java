@@ -136,8 +136,20 @@ public final class Wire {
     public record GroupList(List<String> groups) {
     }
 
-    /** POST /groups/{group}/heartbeat. memberEpoch 0 joins (memberId optional), -1 leaves. */
-    public record HeartbeatRequest(String memberId, Long memberEpoch, List<String> topics, Integer sessionTimeoutMs) {
+    /**
+     * POST /groups/{group}/heartbeat. memberEpoch 0 joins, without a memberId (the server creates it and the
+     * response returns it); -1 leaves, with leaveEpoch the member's current or previous epoch.
+     */
+    public record HeartbeatRequest(String memberId, Long memberEpoch, List<String> topics, Integer sessionTimeoutMs,
+                                   Long leaveEpoch) {
+        public HeartbeatRequest(String memberId, Long memberEpoch, List<String> topics, Integer sessionTimeoutMs) {
+            this(memberId, memberEpoch, topics, sessionTimeoutMs, null);
+        }
+
+        /** A leave by the member at {@code epoch}. */
+        public static HeartbeatRequest leave(String memberId, long epoch) {
+            return new HeartbeatRequest(memberId, -1L, null, null, epoch);
+        }
     }
 
     /** A topic's partitions in an assignment. */

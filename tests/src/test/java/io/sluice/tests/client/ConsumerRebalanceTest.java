@@ -160,10 +160,17 @@ class ConsumerRebalanceTest {
             waitFor(Duration.ofSeconds(8), () -> {
                 records.addAll(c.poll(Duration.ofMillis(100)));
                 return records.size() >= 2;
-            }, "rejoined under its member id, it gets the partition back without waiting out the server's session");
+            }, "having left its lost membership and rejoined, it gets the partition back without waiting out the"
+                    + " server's session");
             System.out.printf("rejoined and read again %d ms after the stack was reachable%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             assertThat(group("rb-clock-group").path("members")).hasSize(1);
+            // Member ids are the server's: no join names one, and the lost one was left with its epoch.
+            assertThat(proxy.count(s -> s.isHeartbeat() && s.body().contains("\"memberEpoch\":0"))).isGreaterThanOrEqualTo(2);
+            assertThat(proxy.count(s -> s.isHeartbeat() && s.body().contains("\"memberEpoch\":0")
+                    && s.body().contains("memberId"))).isZero();
+            assertThat(proxy.count(s -> s.isHeartbeat() && s.body().contains("\"memberEpoch\":-1")
+                    && s.body().contains("\"leaveEpoch\":"))).isGreaterThanOrEqualTo(1);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
 import io.sluice.group.Checkpoint;
+import io.sluice.group.GroupIndexEntry;
 import io.sluice.group.GroupItem;
 import io.sluice.group.GroupState;
 import io.sluice.group.GroupStore;
@@ -189,13 +190,42 @@ abstract class GroupStoreContract {
     }
 
     @Test
-    void listGroupsNamesEveryGroupWithAnItemOrACheckpointOnceInOrder() {
-        assertThat(store.listGroups()).isEmpty();
-        assertThat(store.compareAndSetGroup(0, new GroupState("zeta", 1, 1, Map.of(), Map.of()))).isTrue();
-        assertThat(store.compareAndSetGroup(0, new GroupState("alpha", 1, 1, Map.of(), Map.of()))).isTrue();
-        store.commit(new Checkpoint("alpha", "t", 0, "id1", 5, 1, null, null, 1L));
-        store.commit(new Checkpoint("alpha", "t", 1, "id1", 5, 1, null, null, 1L));
-        store.overwrite(new Checkpoint("mid", "t", 0, "id1", 0, 0, null, null, 1L));
-        assertThat(store.listGroups()).containsExactly("alpha", "mid", "zeta");
+    void theGroupIndexListsEachIndexedGroupOnceInNameOrderPendingAndStampedAsWritten() {
+        assertThat(store.groupIndex()).isEmpty();
+        store.indexGroup("zeta", 100);
+        store.indexGroup("alpha", 200);
+        store.indexGroup("mid", 300);
+        store.indexGroup("alpha", 400);
+        assertThat(store.groupIndex()).containsExactly(new GroupIndexEntry("alpha", 400, false),
+                new GroupIndexEntry("mid", 300, false), new GroupIndexEntry("zeta", 100, false));
+        assertThat(store.compareAndSetGroup(0, new GroupState("unindexed", 1, 1, Map.of(), Map.of()))).isTrue();
+        assertThat(store.groupIndex()).as("the index is written by its own call, not by a group write")
+                .extracting(GroupIndexEntry::group).containsExactly("alpha", "mid", "zeta");
+    }
+
+    @Test
+    void anIndexEntryIsNeverStampedBackwards() {
+        store.indexGroup("g", 200);
+        store.indexGroup("g", 100);
+        assertThat(store.groupIndex()).containsExactly(new GroupIndexEntry("g", 200, false));
+    }
+
+    @Test
+    void anIndexEntryIsConfirmedOrDroppedOnlyAsItWasRead() {
+        store.indexGroup("g", 100);
+        assertThat(store.dropIndexEntry("g", 99)).as("another stamp").isFalse();
+        assertThat(store.confirmIndexEntry("g", 99)).isFalse();
+        store.indexGroup("g", 150); // a creator wrote it again after a reader read it at 100
+        assertThat(store.dropIndexEntry("g", 100)).as("the creator's entry stays").isFalse();
+        assertThat(store.groupIndex()).containsExactly(new GroupIndexEntry("g", 150, false));
+        assertThat(store.confirmIndexEntry("g", 150)).isTrue();
+        assertThat(store.dropIndexEntry("g", 150)).as("a confirmed entry is never dropped").isFalse();
+        assertThat(store.groupIndex()).containsExactly(new GroupIndexEntry("g", 150, true));
+
+        store.indexGroup("h", 100);
+        assertThat(store.dropIndexEntry("h", 100)).isTrue();
+        assertThat(store.dropIndexEntry("h", 100)).as("already gone").isFalse();
+        assertThat(store.confirmIndexEntry("h", 100)).as("never created").isFalse();
+        assertThat(store.groupIndex()).extracting(GroupIndexEntry::group).containsExactly("g");
     }
 }

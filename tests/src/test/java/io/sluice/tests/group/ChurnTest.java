@@ -91,7 +91,8 @@ class ChurnTest {
         private void heartbeat() {
             String id = last == null ? null : last.memberId();
             long epoch = last == null ? 0 : last.memberEpoch();
-            history.sent(label(), System.currentTimeMillis());
+            long sentAt = System.currentTimeMillis();
+            history.sent(label(), sentAt);
             try {
                 last = groups.heartbeat(GROUP, new Heartbeat(id, epoch, List.of(TOPIC), SESSION_MS));
             } catch (SluiceException e) {
@@ -100,7 +101,15 @@ class ChurnTest {
                 }
                 history.left(label(), System.currentTimeMillis());
                 positions.clear();
+                id = null;
+                sentAt = System.currentTimeMillis();
                 last = groups.heartbeat(GROUP, new Heartbeat(null, 0, List.of(TOPIC), SESSION_MS));
+            }
+            if (id == null) {
+                // A join is a heartbeat too: the new member's session runs from when it was sent. Without this,
+                // a member that joins and is then too slow to heartbeat again (a loaded machine) never expires
+                // in the checker, though the server rightly expires it and moves its partitions.
+                history.sent(last.memberId(), sentAt);
             }
             history.response(label(), System.currentTimeMillis(), last.assignment());
             positions.keySet().retainAll(last.assignment());

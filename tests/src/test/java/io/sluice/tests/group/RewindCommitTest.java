@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
 import io.sluice.group.GroupService;
+import io.sluice.log.ProduceRecord;
 import io.sluice.group.GroupService.Heartbeat;
 import io.sluice.group.GroupService.HeartbeatResult;
 import io.sluice.group.GroupService.OffsetCommit;
@@ -41,6 +42,12 @@ class RewindCommitTest {
                 new InMemoryGroupStore(), clock, Backoff.NONE);
         groups = log.groups();
         log.topics().create(new CreateTopic("t", 2, null, null, null));
+        // The commits below name offsets up to 12: the partitions hold them (none is above the high watermark).
+        for (int p = 0; p < 2; p++) {
+            for (int i = 0; i < 12; i++) {
+                log.producer().produce("t", List.of(new ProduceRecord(null, new byte[] {(byte) i}, List.of(), p, null)));
+            }
+        }
     }
 
     private HeartbeatResult join() {

@@ -6,6 +6,7 @@ import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
 import io.sluice.group.Checkpoint;
 import io.sluice.group.GroupService;
+import io.sluice.log.ProduceRecord;
 import io.sluice.group.GroupService.Heartbeat;
 import io.sluice.group.GroupService.HeartbeatResult;
 import io.sluice.group.GroupService.OffsetCommit;
@@ -74,6 +75,9 @@ abstract class ZombieCommitRace {
         LogServices plain = LogServices.create(stores.objects(), stores.metadata(), stores.groups(), clock,
                 Backoff.NONE);
         plain.topics().create(new CreateTopic("t", 1, null, null, null));
+        for (int i = 0; i < 7; i++) { // the commits below name offsets up to 7, none above the high watermark
+            plain.producer().produce("t", List.of(new ProduceRecord(null, new byte[] {(byte) i}, List.of(), 0, null)));
+        }
         TopicPartition p0 = new TopicPartition("t", 0);
 
         HeartbeatResult zombie = plain.groups().heartbeat("g", new Heartbeat(null, 0, List.of("t"), SESSION));

@@ -58,7 +58,8 @@ class GroupHttpTest {
         assertThat(busy.status()).isEqualTo(409);
         assertThat(busy.errorCode()).isEqualTo("GROUP_NOT_EMPTY");
 
-        Response left = api.post("/groups/web/heartbeat", "{\"memberId\":\"" + memberId + "\",\"memberEpoch\":-1}");
+        Response left = api.post("/groups/web/heartbeat", "{\"memberId\":\"" + memberId + "\",\"memberEpoch\":-1,"
+                + "\"leaveEpoch\":" + epoch + "}");
         assertThat(left.json().path("memberEpoch").asLong()).isEqualTo(-1);
 
         Response reset = api.post("/groups/web/reset", "{\"topic\":\"grp-topic\",\"to\":{\"timestamp\":2000}}");

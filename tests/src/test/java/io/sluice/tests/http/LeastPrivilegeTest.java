@@ -111,6 +111,13 @@ class LeastPrivilegeTest {
     @org.junit.jupiter.api.BeforeAll
     void runScenario(Backends backends) throws Exception {
         Backends.Stack shared = backends.fresh();
+        // Group index entries written longer ago than the grace: GET /groups confirms the one whose group item
+        // exists, and drops the one whose creator crashed before writing it.
+        long old = System.currentTimeMillis() - io.sluice.group.GroupService.INDEX_GRACE_MS - 60_000;
+        shared.groups().indexGroup("lp-index-confirmed", old);
+        shared.groups().compareAndSetGroup(0, new io.sluice.group.GroupState("lp-index-confirmed", 1, 0, Map.of(),
+                Map.of()));
+        shared.groups().indexGroup("lp-index-crashed", old);
         Map<String, OperationRecorder> recorders = new LinkedHashMap<>();
         Map<Route, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> routes = new TreeMap<>();
         RequestHandler<ScheduledEvent, ?> scheduled = null;

@@ -267,7 +267,7 @@ final class ReliabilityRun {
             operations.incrementAndGet();
             try {
                 if (member != null && producing.get() && random.nextInt(40) == 0) {
-                    group.heartbeat(GROUP, new Heartbeat(member.memberId(), -1, null, null));
+                    group.heartbeat(GROUP, Heartbeat.leave(member.memberId(), member.memberEpoch()));
                     member = null;
                     positions.clear();
                     Thread.sleep(50);
@@ -315,7 +315,7 @@ final class ReliabilityRun {
         }
         if (member != null) {
             try {
-                group.heartbeat(GROUP, new Heartbeat(member.memberId(), -1, null, null));
+                group.heartbeat(GROUP, Heartbeat.leave(member.memberId(), member.memberEpoch()));
             } catch (RuntimeException fault) {
                 // the leave met a fault: the session expires instead, as a crashed member's would
             }

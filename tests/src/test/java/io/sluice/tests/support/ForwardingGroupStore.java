@@ -1,6 +1,7 @@
 package io.sluice.tests.support;
 
 import io.sluice.group.Checkpoint;
+import io.sluice.group.GroupIndexEntry;
 import io.sluice.group.GroupState;
 import io.sluice.group.GroupStore;
 import java.util.List;
@@ -41,8 +42,23 @@ public abstract class ForwardingGroupStore implements GroupStore {
     }
 
     @Override
-    public List<String> listGroups() {
-        return delegate.listGroups();
+    public void indexGroup(String group, long now) {
+        delegate.indexGroup(group, now);
+    }
+
+    @Override
+    public List<GroupIndexEntry> groupIndex() {
+        return delegate.groupIndex();
+    }
+
+    @Override
+    public boolean confirmIndexEntry(String group, long writtenAt) {
+        return delegate.confirmIndexEntry(group, writtenAt);
+    }
+
+    @Override
+    public boolean dropIndexEntry(String group, long writtenAt) {
+        return delegate.dropIndexEntry(group, writtenAt);
     }
 
     @Override
