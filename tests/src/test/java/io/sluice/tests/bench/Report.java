@@ -431,8 +431,9 @@ final class Report {
                 ![cost by batch size](benchmark-cost.svg)
 
                 Per call Sluice pays one S3 PUT, one invocation and a few DynamoDB units whatever the batch holds, so
-                its cost per GiB falls as the batch grows, while Kinesis and MSK Serverless charge per GB: batch with
-                the SDK's producer (a linger time and a batch size) so that calls carry tens of KiB or more.
+                its cost per GiB falls as the batch grows, while Kinesis and MSK Serverless charge per GB (compare the
+                "$/GiB in" column with theirs). Batch with the SDK's producer (`SluiceProducer.Config`'s `linger` and
+                `batchBytes`) so that calls carry a few hundred KiB.
 
                 """);
         return md.toString();
