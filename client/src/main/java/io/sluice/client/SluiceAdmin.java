@@ -1,9 +1,13 @@
 package io.sluice.client;
 
+import io.sluice.client.wire.AclWire;
 import io.sluice.client.wire.Wire;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Topic and group administration. */
+/** Topic, group and ACL administration. */
 public final class SluiceAdmin {
 
     private final SluiceHttp http;
@@ -53,5 +57,33 @@ public final class SluiceAdmin {
 
     public Wire.MaintenanceReport runMaintenance(String topic) {
         return http.post("/maintenance", new Wire.MaintenanceRequest(topic), Wire.MaintenanceReport.class);
+    }
+
+    // ---- ACLs (issue 16); each needs alter on the cluster ----
+
+    /** Adds an ACL; answers whether it is new (false: it was already there, and nothing changed). */
+    public boolean createAcl(AclWire.Binding acl) {
+        return http.post("/acls", acl, AclWire.Created.class).created();
+    }
+
+    /** The ACLs with this principal, resource type and resource name; each may be null for any. */
+    public List<AclWire.Binding> listAcls(String principal, String resourceType, String resourceName) {
+        List<String> query = new ArrayList<>();
+        if (principal != null) {
+            query.add("principal=" + URLEncoder.encode(principal, StandardCharsets.UTF_8));
+        }
+        if (resourceType != null) {
+            query.add("resourceType=" + URLEncoder.encode(resourceType, StandardCharsets.UTF_8));
+        }
+        if (resourceName != null) {
+            query.add("resourceName=" + URLEncoder.encode(resourceName, StandardCharsets.UTF_8));
+        }
+        return http.get("/acls" + (query.isEmpty() ? "" : "?" + String.join("&", query)), AclWire.BindingList.class)
+                .acls();
+    }
+
+    /** Removes an ACL; a binding that is not stored is an UNKNOWN_ACL error. */
+    public void deleteAcl(AclWire.Binding acl) {
+        http.send("DELETE", "/acls", acl, Void.class);
     }
 }

@@ -17,10 +17,20 @@ public final class FetchHandler extends ApiGatewayHandler {
 
     /** For the local stack: the environment template.yaml gives this function, plus emulator endpoints. */
     public FetchHandler(Map<String, String> env) {
-        this(Services.create(FunctionConfig.from(env)));
+        this(Services.wire(FunctionConfig.from(env)));
     }
 
+    private FetchHandler(Services.Wired wired) {
+        this(wired.log(), wired.access());
+    }
+
+    /** Open, for tests: every caller may do everything. */
     public FetchHandler(LogServices log) {
-        super(log, ROUTES);
+        this(log, AccessControl.open());
+    }
+
+    /** With ACLs checked by {@code access} (issue 16). */
+    public FetchHandler(LogServices log, AccessControl access) {
+        super(log, access, ROUTES);
     }
 }

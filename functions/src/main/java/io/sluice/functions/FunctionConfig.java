@@ -1,7 +1,12 @@
 package io.sluice.functions;
 
+import io.sluice.acl.Authorizer;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,10 +22,19 @@ import java.util.Optional;
  * @param dynamoEndpoint  {@code AWS_ENDPOINT_URL_DYNAMODB}, only for emulators
  * @param accessKeyId     static credentials, only for emulators; in Lambda the default provider chain is used
  * @param emfMetrics      whether to write CloudWatch EMF metrics ({@code SLUICE_METRICS}, default on)
+ * @param authorization   {@code SLUICE_AUTHORIZATION}, the template parameter {@code Authorization}: acl (default) or open
+ * @param admins          {@code SLUICE_ADMIN_PRINCIPALS}, the template parameter {@code AdminPrincipals}: a comma list
+ * @param jwtGroupsClaim  {@code SLUICE_JWT_GROUPS_CLAIM}: the JWT claim whose values are group principals; empty for none
+ * @param unauthenticatedPrincipal {@code SLUICE_UNAUTHENTICATED_PRINCIPAL}, only the local stack under
+ *                        {@code --auth none} sets it: the principal of requests without identity
+ * @param aclCacheTtl     {@code SLUICE_ACL_CACHE_MS}: how long ACLs are trusted, 30 s unless the local stack's
+ *                        tests shorten it
  */
 public record FunctionConfig(String bucket, String table, String region, Optional<URI> s3Endpoint,
                              Optional<URI> dynamoEndpoint, Optional<String> accessKeyId,
-                             Optional<String> secretAccessKey, boolean emfMetrics) {
+                             Optional<String> secretAccessKey, boolean emfMetrics, Authorizer.Mode authorization,
+                             Set<String> admins, String jwtGroupsClaim, Optional<String> unauthenticatedPrincipal,
+                             Duration aclCacheTtl) {
 
     public static final String BUCKET_NAME = "BUCKET_NAME";
     public static final String TABLE_NAME = "TABLE_NAME";
@@ -34,6 +48,11 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
     static final String LOCAL_SECRET_ACCESS_KEY = "SLUICE_LOCAL_SECRET_ACCESS_KEY";
     /** {@code emf} (default) writes CloudWatch EMF metrics to stdout; {@code none} turns them off (local stack). */
     static final String METRICS = "SLUICE_METRICS";
+    static final String AUTHORIZATION = "SLUICE_AUTHORIZATION";
+    static final String ADMIN_PRINCIPALS = "SLUICE_ADMIN_PRINCIPALS";
+    static final String JWT_GROUPS_CLAIM = "SLUICE_JWT_GROUPS_CLAIM";
+    static final String UNAUTHENTICATED_PRINCIPAL = "SLUICE_UNAUTHENTICATED_PRINCIPAL";
+    static final String ACL_CACHE_MS = "SLUICE_ACL_CACHE_MS";
 
     /** Reads the configuration; a missing required variable is an error naming it. */
     public static FunctionConfig from(Map<String, String> env) {
@@ -48,6 +67,25 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
                 Optional.ofNullable(env.get(DYNAMODB_ENDPOINT)).map(URI::create),
                 Optional.ofNullable(env.get(LOCAL_ACCESS_KEY_ID)),
                 Optional.ofNullable(env.get(LOCAL_SECRET_ACCESS_KEY)),
-                !"none".equals(env.getOrDefault(METRICS, "emf")));
+                !"none".equals(env.getOrDefault(METRICS, "emf")),
+                Authorizer.Mode.fromWire(blankOr(env.get(AUTHORIZATION), "acl")),
+                admins(env.get(ADMIN_PRINCIPALS)), env.getOrDefault(JWT_GROUPS_CLAIM, "").strip(),
+                Optional.ofNullable(env.get(UNAUTHENTICATED_PRINCIPAL)).filter(p -> !p.isBlank()),
+                env.containsKey(ACL_CACHE_MS) ? Duration.ofMillis(Long.parseLong(env.get(ACL_CACHE_MS)))
+                        : Authorizer.MAX_CACHE_TTL);
+    }
+
+    private static String blankOr(String value, String otherwise) {
+        return value == null || value.isBlank() ? otherwise : value.strip();
+    }
+
+    /** A comma list of principals, blanks dropped. */
+    static Set<String> admins(String list) {
+        if (list == null) {
+            return Set.of();
+        }
+        Set<String> admins = new LinkedHashSet<>();
+        Arrays.stream(list.split(",")).map(String::strip).filter(a -> !a.isEmpty()).forEach(admins::add);
+        return Set.copyOf(admins);
     }
 }

@@ -18,10 +18,20 @@ public final class GroupsHandler extends ApiGatewayHandler {
 
     /** For the local stack: the environment template.yaml gives this function, plus emulator endpoints. */
     public GroupsHandler(Map<String, String> env) {
-        this(Services.create(FunctionConfig.from(env)));
+        this(Services.wire(FunctionConfig.from(env)));
     }
 
+    private GroupsHandler(Services.Wired wired) {
+        this(wired.log(), wired.access());
+    }
+
+    /** Open, for tests: every caller may do everything. */
     public GroupsHandler(LogServices log) {
-        super(log, ROUTES);
+        this(log, AccessControl.open());
+    }
+
+    /** With ACLs checked by {@code access} (issue 16). */
+    public GroupsHandler(LogServices log, AccessControl access) {
+        super(log, access, ROUTES);
     }
 }

@@ -17,10 +17,20 @@ public final class ProduceHandler extends ApiGatewayHandler {
 
     /** For the local stack: the environment template.yaml gives this function, plus emulator endpoints. */
     public ProduceHandler(Map<String, String> env) {
-        this(Services.create(FunctionConfig.from(env)));
+        this(Services.wire(FunctionConfig.from(env)));
     }
 
+    private ProduceHandler(Services.Wired wired) {
+        this(wired.log(), wired.access());
+    }
+
+    /** Open, for tests: every caller may do everything. */
     public ProduceHandler(LogServices log) {
-        super(log, ROUTES);
+        this(log, AccessControl.open());
+    }
+
+    /** With ACLs checked by {@code access} (issue 16). */
+    public ProduceHandler(LogServices log, AccessControl access) {
+        super(log, access, ROUTES);
     }
 }

@@ -1,5 +1,8 @@
 package io.sluice.functions;
 
+import io.sluice.acl.Authorizer;
+import io.sluice.acl.DynamoAclStore;
+import io.sluice.acl.Principal;
 import io.sluice.group.DynamoGroupStore;
 import io.sluice.log.Backoff;
 import io.sluice.LogServices;
@@ -25,11 +28,47 @@ final class Services {
     private Services() {
     }
 
+    /** The log's services and the access control over them, on the same clients. */
+    record Wired(LogServices log, AccessControl access) {
+    }
+
+    static Wired wire(FunctionConfig config) {
+        AwsCredentialsProvider credentials = credentials(config);
+        DynamoDbClient dynamo = dynamo(config, credentials);
+        LogServices log = create(config, dynamo, credentials);
+        Authorizer authorizer = new Authorizer(config.authorization(), config.admins(),
+                new DynamoAclStore(dynamo, config.table()), Clock.systemUTC(), config.aclCacheTtl());
+        if (config.authorization() == Authorizer.Mode.OPEN) {
+            System.out.println("{\"level\":\"WARN\",\"message\":\"Authorization=open: ACLs are not enforced; every "
+                    + "caller the API lets in may do everything on every topic, group and producer\"}");
+        }
+        return new Wired(log, new AccessControl(authorizer, config.jwtGroupsClaim(),
+                config.unauthenticatedPrincipal().map(Principal::of).orElse(null)));
+    }
+
     static LogServices create(FunctionConfig config) {
-        AwsCredentialsProvider credentials = config.accessKeyId().isPresent()
+        AwsCredentialsProvider credentials = credentials(config);
+        return create(config, dynamo(config, credentials), credentials);
+    }
+
+    private static AwsCredentialsProvider credentials(FunctionConfig config) {
+        return config.accessKeyId().isPresent()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKeyId().get(),
                         config.secretAccessKey().orElse("")))
                 : DefaultCredentialsProvider.builder().build();
+    }
+
+    private static DynamoDbClient dynamo(FunctionConfig config, AwsCredentialsProvider credentials) {
+        var dynamo = DynamoDbClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create());
+        config.dynamoEndpoint().ifPresent(dynamo::endpointOverride);
+        return dynamo.build();
+    }
+
+    private static LogServices create(FunctionConfig config, DynamoDbClient dynamoClient,
+                                      AwsCredentialsProvider credentials) {
         Region region = Region.of(config.region());
         var s3 = S3Client.builder()
                 .region(region)
@@ -40,12 +79,6 @@ final class Services {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         config.s3Endpoint().ifPresent(endpoint -> s3.endpointOverride(endpoint).forcePathStyle(true));
-        var dynamo = DynamoDbClient.builder()
-                .region(region)
-                .credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create());
-        config.dynamoEndpoint().ifPresent(dynamo::endpointOverride);
-        DynamoDbClient dynamoClient = dynamo.build();
         Priming.register(dynamoClient, config.table());
         return LogServices.create(new S3ObjectStore(s3.build(), config.bucket()),
                 new DynamoMetadataStore(dynamoClient, config.table()),

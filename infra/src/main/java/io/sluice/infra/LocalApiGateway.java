@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.console.ConsoleFiles;
 import io.sluice.infra.auth.AuthDecision;
 import io.sluice.infra.auth.AuthRequest;
 import io.sluice.infra.auth.Authorizer;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeoutException;
  * An HTTP server that does what API Gateway's HTTP API does for Sluice: it matches each request to a
  * route from template.yaml, builds a payload-format-2.0 event, invokes that route's handler, and turns
  * the handler's response back into HTTP. Requests that match no route go to the {@code $default} route's
- * function, or get API Gateway's own 404.
+ * function, or get API Gateway's own 404. Under {@code /console} it serves the web console's files
+ * ({@link ConsoleFiles}), as a deployed stack's console function does.
  *
  * <p>It refuses what AWS refuses, where AWS refuses it: a request body over 10 MB gets API Gateway's 413
  * before any handler runs; a handler that has not answered within the 30 s integration timeout gets
@@ -128,6 +130,19 @@ public final class LocalApiGateway implements AutoCloseable {
                 System.err.println("local API gateway: refused " + exchange.getRequestMethod() + " "
                         + exchange.getRequestURI().getRawPath() + ": " + refusal);
                 send(exchange, 403, "{\"message\":\"Forbidden\"}");
+                return;
+            }
+            if (ConsoleFiles.serves(exchange.getRequestURI().getRawPath())) {
+                ConsoleFiles.Response file = ConsoleFiles.get(exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath());
+                file.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+                boolean head = exchange.getRequestMethod().equals("HEAD");
+                exchange.sendResponseHeaders(file.status(), head || file.body().length == 0 ? -1 : file.body().length);
+                if (!head && file.body().length > 0) {
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(file.body());
+                    }
+                }
                 return;
             }
             byte[] body = readBody(exchange.getRequestBody());
@@ -249,12 +264,23 @@ public final class LocalApiGateway implements AutoCloseable {
      * a DNS-rebound name can make them look same-origin: so a request with an {@code Origin} that is not
      * {@code http://localhost}, {@code http://127.0.0.1} or {@code http://[::1]} (any port) is refused,
      * and so is one whose {@code Host} names neither this server's address nor a loopback name (bound to
-     * every interface, any IP literal is taken; names are not).
+     * every interface, any IP literal is taken; names are not). A page this server served itself (the
+     * console, opened at an address the Host check takes) may call it: its Origin is {@code http://} and
+     * that very Host.
      */
     public static String foreignRequest(String origin, String host, InetSocketAddress bound) {
-        if (origin != null && !origin.matches("http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d{1,5})?")) {
+        String hostRefusal = foreignHost(host, bound);
+        if (hostRefusal != null) {
+            return hostRefusal;
+        }
+        if (origin != null && !origin.matches("http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d{1,5})?")
+                && !(host != null && origin.equals("http://" + host))) {
             return "Origin " + origin + " is not local";
         }
+        return null;
+    }
+
+    private static String foreignHost(String host, InetSocketAddress bound) {
         if (host == null) {
             return null;
         }

@@ -31,9 +31,15 @@ public final class LocalStack implements AutoCloseable {
      * those endpoints (LocalStack, say); the data directory then only holds the lock.
      */
     public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
-                           AuthConfig auth) {
+                           AuthConfig auth, Access access) {
         public Settings {
             auth = auth == null ? AuthConfig.none() : auth;
+            access = access == null ? Access.DEFAULT : access;
+        }
+
+        public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
+                        AuthConfig auth) {
+            this(host, port, dataDir, template, infraDir, external, auth, Access.DEFAULT);
         }
 
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
@@ -46,7 +52,27 @@ public final class LocalStack implements AutoCloseable {
 
         /** The same, checking credentials as {@code auth} says ({@code sluice-local --auth}). */
         public Settings withAuth(AuthConfig auth) {
-            return new Settings(host, port, dataDir, template, infraDir, external, auth);
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access);
+        }
+
+        /** The same settings with {@code access} (issue 16: {@code --admin}, and the ACL cache time). */
+        public Settings with(Access access) {
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access);
+        }
+    }
+
+    /**
+     * Who the functions take for an admin, and for how long they trust the ACLs they read (issue 16).
+     *
+     * @param admins      the template's {@code AdminPrincipals}: {@code --admin}, by default the local principal,
+     *                    so that without ACLs the local stack behaves as before
+     * @param aclCacheMs  the ACL cache's time to live (30 s as in AWS; tests shorten it), or null for the default
+     */
+    public record Access(java.util.List<String> admins, Long aclCacheMs) {
+        public static final Access DEFAULT = new Access(java.util.List.of(io.sluice.acl.Principal.LOCAL), null);
+
+        public Access {
+            admins = java.util.List.copyOf(admins);
         }
     }
 
@@ -98,18 +124,28 @@ public final class LocalStack implements AutoCloseable {
                 external = new External(s3.endpoint(), dynalite.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
             }
             Map<String, String> resourceNames = createResources(template, external);
+            Map<String, String> refs = new HashMap<>(template.parameterDefaults());
+            refs.put("AdminPrincipals", String.join(",", settings.access().admins()));
+            refs.putAll(resourceNames);
             List<LocalApiGateway.Binding> bindings = new ArrayList<>();
             LocalScheduler scheduler = new LocalScheduler();
             for (SamTemplate.FunctionDef function : template.functions()) {
                 Map<String, String> env = new HashMap<>();
                 function.environment().forEach((name, value) ->
-                        env.put(name, SamTemplate.resolve(value, resourceNames::get)));
+                        env.put(name, SamTemplate.resolve(value, refs::get)));
                 env.put("AWS_REGION", LocalAws.REGION.id());
                 env.put("AWS_ENDPOINT_URL_S3", external.s3().toString());
                 env.put("AWS_ENDPOINT_URL_DYNAMODB", external.dynamo().toString());
                 env.put("SLUICE_LOCAL_ACCESS_KEY_ID", external.accessKey());
                 env.put("SLUICE_LOCAL_SECRET_ACCESS_KEY", external.secretKey());
                 env.put("SLUICE_METRICS", "none");
+                if (settings.auth().mode() == io.sluice.infra.auth.AuthMode.none) {
+                    // --auth none: every request is the local principal (no request context carries another).
+                    env.put("SLUICE_UNAUTHENTICATED_PRINCIPAL", io.sluice.acl.Principal.LOCAL);
+                }
+                if (settings.access().aclCacheMs() != null) {
+                    env.put("SLUICE_ACL_CACHE_MS", Long.toString(settings.access().aclCacheMs()));
+                }
                 Object handler = instantiate(function, env);
                 for (SamTemplate.HttpRoute route : function.routes()) {
                     bindings.add(new LocalApiGateway.Binding(route, function.logicalId(), apiHandler(handler)));

@@ -65,6 +65,13 @@ public final class LocalStackCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--admin", paramLabel = "PRINCIPAL",
+            defaultValue = "${env:SLUICE_ADMIN:-" + io.sluice.acl.Principal.LOCAL + "}",
+            description = "A principal that always passes the ACLs, as the template's AdminPrincipals; repeat it "
+                    + "for more (env SLUICE_ADMIN, a comma list). Default: ${DEFAULT-VALUE}, the local principal.",
+            split = ",")
+    java.util.List<String> admins;
+
     @Override
     public Integer call() throws InterruptedException {
         CommandLine commandLine = spec != null ? spec.commandLine() : new CommandLine(this);
@@ -74,7 +81,7 @@ public final class LocalStackCommand implements Callable<Integer> {
         AuthConfig authConfig = authConfig(commandLine);
         exposureWarning(host, auth != AuthMode.none).ifPresent(System.err::println);
         LocalStack stack = LocalStack.start(new LocalStack.Settings(host, port, dataDir, template, infraDir)
-                .withAuth(authConfig));
+                .withAuth(authConfig).with(new LocalStack.Access(admins, null)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the Sluice local stack...");
@@ -83,6 +90,7 @@ public final class LocalStackCommand implements Callable<Integer> {
         }, "sluice-local-stop"));
         System.out.println("Sluice local stack listening on " + stack.endpoint() + " (data in "
                 + dataDir.toAbsolutePath().normalize() + ", auth " + describe(authConfig) + "). Press Ctrl-C to stop.");
+        System.out.println("Web console: " + stack.endpoint() + io.sluice.console.ConsoleFiles.PREFIX + "/");
         System.out.flush();
         stopped.await();
         return 0;

@@ -111,6 +111,17 @@ public final class SamTemplate {
         };
     }
 
+    /** Each parameter's {@code Default} (as text; a parameter without one is left out), for {@code Ref} locally. */
+    public Map<String, String> parameterDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        root.path("Parameters").properties().forEach(e -> {
+            if (e.getValue().has("Default")) {
+                defaults.put(e.getKey(), e.getValue().path("Default").asText());
+            }
+        });
+        return defaults;
+    }
+
     /** Logical ids of {@code AWS::S3::Bucket} resources. */
     public List<String> buckets() {
         return new ArrayList<>(resources("AWS::S3::Bucket").keySet());

@@ -16,6 +16,10 @@ import io.sluice.log.FetchResult;
 import io.sluice.log.FetchService;
 import io.sluice.log.FetchedRecord;
 import io.sluice.LogServices;
+import io.sluice.acl.AclBinding;
+import io.sluice.acl.Authorizer;
+import io.sluice.acl.Operation;
+import io.sluice.acl.ResourceType;
 import io.sluice.log.PartitionState;
 import io.sluice.log.ProduceRecord;
 import io.sluice.log.ProduceService;
@@ -64,6 +68,7 @@ public final class HttpApi {
     private final LogServices log;
     private final Set<Route> served;
     private final ErrorReporter errors;
+    private final Authorizer authorizer;
 
     /** Where unexpected failures are reported (a log line); the caller only sees INTERNAL_ERROR. */
     @FunctionalInterface
@@ -71,10 +76,21 @@ public final class HttpApi {
         void report(String requestId, ApiRequest request, Throwable error);
     }
 
+    /** Open: every caller may do everything (see {@link Authorizer#open()}). */
     public HttpApi(LogServices log, Set<Route> served, ErrorReporter errors) {
+        this(log, served, errors, Authorizer.open());
+    }
+
+    /** With the ACL check of issue 16: each route's operations ({@link RouteAccess}) checked by {@code authorizer}. */
+    public HttpApi(LogServices log, Set<Route> served, ErrorReporter errors, Authorizer authorizer) {
         this.log = log;
         this.served = served.isEmpty() ? EnumSet.noneOf(Route.class) : EnumSet.copyOf(served);
         this.errors = errors;
+        this.authorizer = authorizer;
+    }
+
+    public Authorizer authorizer() {
+        return authorizer;
     }
 
     public Set<Route> served() {
@@ -146,31 +162,38 @@ public final class HttpApi {
 
     private ApiResponse dispatch(Route route, Map<String, String> path, ApiRequest request) {
         String topic = path.get("topic");
+        Guard guard = new Guard(authorizer, request.principal(), route);
+        guard.requirePath(path);
         return switch (route) {
             case CREATE_TOPIC -> {
                 Wire.CreateTopicRequest body = parse(request, Wire.CreateTopicRequest.class);
+                TopicConfig.validateName(body.name());
+                guard.require(RouteAccess.Name.BODY_NAME, body.name());
                 TopicConfig created = log.topics().create(new CreateTopic(body.name(), body.partitions(),
                         body.retentionMs(), body.retentionBytes(), body.maxRecordBytes(), body.maxTimestampSkewMs(),
                         body.compression()));
                 yield json(201, toWire(created));
             }
-            case LIST_TOPICS -> json(200, new Wire.TopicList(log.topics().list().stream().map(HttpApi::toWire).toList()));
+            case LIST_TOPICS -> json(200, new Wire.TopicList(log.topics().list().stream()
+                    .filter(t -> guard.mayList(t.name())).map(HttpApi::toWire).toList()));
             case DESCRIBE_TOPIC -> json(200, toWire(log.topics().describe(topic)));
             case DELETE_TOPIC -> {
                 log.topics().delete(topic);
                 yield new ApiResponse(204, "");
             }
-            case PRODUCE -> produce(topic, request);
-            case INIT_PRODUCER -> initProducer(request);
+            case PRODUCE -> produce(topic, request, guard);
+            case INIT_PRODUCER -> initProducer(request, guard);
             case FETCH -> fetch(topic, partition(path), request);
             case LIST_OFFSETS -> listOffsets(topic, partition(path), request);
-            case LIST_GROUPS -> json(200, new Wire.GroupList(log.groups().list()));
-            case HEARTBEAT -> heartbeat(path.get("group"), request);
-            case COMMIT_OFFSETS -> commit(path.get("group"), request);
-            case DESCRIBE_GROUP -> json(200, toWire(log.groups().describe(path.get("group"))));
+            case LIST_GROUPS -> json(200, new Wire.GroupList(log.groups().list().stream().filter(guard::mayList)
+                    .toList()));
+            case HEARTBEAT -> heartbeat(path.get("group"), request, guard);
+            case COMMIT_OFFSETS -> commit(path.get("group"), request, guard);
+            case DESCRIBE_GROUP -> describeGroup(path.get("group"), guard);
             case RESET_GROUP -> reset(path.get("group"), request);
             case PUT_SHARE_GROUP, LIST_SHARE_GROUPS, DESCRIBE_SHARE_GROUP, DELETE_SHARE_GROUP, SHARE_FETCH, SHARE_ACKS,
-                 RESET_SHARE_GROUP -> ShareGroupApi.dispatch(log.shares(), route, path, request);
+                 RESET_SHARE_GROUP -> ShareGroupApi.dispatch(log.shares(), route, path, request, guard);
+            case CREATE_ACL, LIST_ACLS, DELETE_ACL -> AclApi.dispatch(authorizer, route, request);
             case RUN_MAINTENANCE -> {
                 Wire.MaintenanceRequest body = request.body().length == 0 ? new Wire.MaintenanceRequest(null)
                         : parse(request, Wire.MaintenanceRequest.class);
@@ -179,9 +202,12 @@ public final class HttpApi {
         };
     }
 
-    private ApiResponse produce(String topic, ApiRequest request) {
+    private ApiResponse produce(String topic, ApiRequest request, Guard guard) {
         TopicConfig.validateName(topic);
         Wire.ProduceRequest body = parse(request, Wire.ProduceRequest.class);
+        if (body.producerId() != null) {
+            requireOwner(guard, body.producerId(), null);
+        }
         if (body.records() == null || body.records().isEmpty()) {
             throw new SluiceException(ErrorCode.INVALID_RECORD, "records must be a non-empty array");
         }
@@ -225,15 +251,55 @@ public final class HttpApi {
         return new ProduceService.Idempotence(body.producerId(), body.producerEpoch(), sequences);
     }
 
-    private ApiResponse initProducer(ApiRequest request) {
+    private ApiResponse initProducer(ApiRequest request, Guard guard) {
         Wire.InitProducerRequest body = request.body().length == 0 ? new Wire.InitProducerRequest(null)
                 : parse(request, Wire.InitProducerRequest.class);
         if ((body.producerId() == null) != (body.producerEpoch() == null)) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "producerId and producerEpoch go together");
         }
-        ProducerIdentity identity = body.producerId() == null ? log.producers().init(body.name())
+        if (body.name() != null && !TopicConfig.NAME.matcher(body.name()).matches()) {
+            throw new SluiceException(ErrorCode.INVALID_REQUEST, "producer names are 1 to 249 characters of [a-zA-Z0-9._-]");
+        }
+        guard.require(RouteAccess.Name.BODY_NAME, body.name());
+        if (body.producerId() != null) {
+            requireOwner(guard, body.producerId(), body.name());
+        }
+        ProducerIdentity identity = body.producerId() == null
+                ? log.producers().init(body.name(), guard.caller().name(), guard.isAdmin())
                 : log.producers().bumpEpoch(body.name(), body.producerId(), body.producerEpoch());
         return json(200, new Wire.InitProducerResponse(identity.producerId(), identity.producerEpoch()));
+    }
+
+    /**
+     * Refuses a caller that does not own {@code producerId} (admins and {@code open} pass): before any
+     * error could tell it the producer's epoch or sequences. An id without a recorded owner (made before
+     * owners, or never made) passes here, and the produce path answers for it as before. The refusal names
+     * the producer by {@code name} when the request gave one, else by its id.
+     */
+    private void requireOwner(Guard guard, long producerId, String name) {
+        if (guard.isAdmin()) {
+            return;
+        }
+        java.util.Optional<String> owner = log.producers().owner(producerId);
+        if (owner.isPresent() && !owner.get().equals(guard.caller().name())) {
+            throw Authorizer.notAuthorized(guard.caller(), Operation.WRITE, ResourceType.PRODUCER,
+                    name != null ? name : Long.toString(producerId));
+        }
+    }
+
+    /**
+     * A group's description: its offsets only for topics the caller may describe, and its members (ids
+     * and epochs) only for a caller with describe on the group; a reader of the group sees no members.
+     */
+    private ApiResponse describeGroup(String group, Guard guard) {
+        GroupService.GroupDescription d = log.groups().describe(group);
+        boolean members = guard.may(Operation.DESCRIBE, ResourceType.GROUP, group);
+        return json(200, new Wire.GroupDescription(d.group(), d.groupEpoch(),
+                members ? d.members().stream().map(m -> new Wire.GroupMember(m.memberId(), m.memberEpoch(),
+                        byTopic(m.assignment()))).toList() : null,
+                d.offsets().stream().filter(o -> guard.may(Operation.DESCRIBE, ResourceType.TOPIC, o.topic()))
+                        .map(o -> new Wire.GroupOffset(o.topic(), o.partition(), o.committed(), o.highWatermark(),
+                                o.lag())).toList()));
     }
 
     private ApiResponse fetch(String topic, int partition, ApiRequest request) {
@@ -283,9 +349,13 @@ public final class HttpApi {
         };
     }
 
-    private ApiResponse heartbeat(String group, ApiRequest request) {
+    private ApiResponse heartbeat(String group, ApiRequest request, Guard guard) {
         GroupService.validateGroupName(group);
         Wire.HeartbeatRequest body = parse(request, Wire.HeartbeatRequest.class);
+        if (body.topics() != null) {
+            guard.require(RouteAccess.Name.BODY_TOPICS, body.topics().stream().filter(java.util.Objects::nonNull)
+                    .toList());
+        }
         if (body.memberEpoch() == null) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberEpoch is required: 0 to join, -1 to leave");
         }
@@ -295,7 +365,7 @@ public final class HttpApi {
                 result.heartbeatIntervalMs(), byTopic(result.assignment())));
     }
 
-    private ApiResponse commit(String group, ApiRequest request) {
+    private ApiResponse commit(String group, ApiRequest request, Guard guard) {
         GroupService.validateGroupName(group);
         Wire.CommitRequest body = parse(request, Wire.CommitRequest.class);
         if (body.offsets() == null || body.offsets().isEmpty()) {
@@ -314,6 +384,8 @@ public final class HttpApi {
         if (body.memberId() != null && body.memberEpoch() == null) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "memberEpoch is required with memberId");
         }
+        guard.require(RouteAccess.Name.BODY_TOPICS, offsets.stream().map(GroupService.OffsetCommit::topic)
+                .distinct().toList());
         List<GroupService.OffsetCommit> done = log.groups().commit(group, body.memberId(), body.memberEpoch(), offsets);
         return json(200, new Wire.CommitResponse(done.stream()
                 .map(o -> new Wire.OffsetCommit(o.topic(), o.partition(), o.offset(), o.metadata())).toList()));
@@ -371,14 +443,6 @@ public final class HttpApi {
         return new Wire.MaintenanceReport(r.entriesMerged(), r.segmentsWritten(), r.bytesWritten(), r.entriesDropped(),
                 r.offsetsRetired(), r.objectsMarked(), r.objectsDeleted(), r.bytesReclaimed(), r.partitionsBusy(),
                 r.leasesLost(), r.partitionsPurged(), r.failures(), r.durationMs());
-    }
-
-    private static Wire.GroupDescription toWire(GroupService.GroupDescription d) {
-        return new Wire.GroupDescription(d.group(), d.groupEpoch(),
-                d.members().stream().map(m -> new Wire.GroupMember(m.memberId(), m.memberEpoch(),
-                        byTopic(m.assignment()))).toList(),
-                d.offsets().stream().map(o -> new Wire.GroupOffset(o.topic(), o.partition(), o.committed(),
-                        o.highWatermark(), o.lag())).toList());
     }
 
     // ---- parsing helpers ----

@@ -30,7 +30,10 @@ public enum Route {
     DELETE_SHARE_GROUP("DELETE", "/share-groups/{group}", Access.OPERATOR),
     SHARE_FETCH("POST", "/share-groups/{group}/fetch", Access.CLIENT),
     SHARE_ACKS("POST", "/share-groups/{group}/acks", Access.CLIENT),
-    RESET_SHARE_GROUP("POST", "/share-groups/{group}/reset", Access.OPERATOR);
+    RESET_SHARE_GROUP("POST", "/share-groups/{group}/reset", Access.OPERATOR),
+    CREATE_ACL("POST", "/acls", Access.OPERATOR),
+    LIST_ACLS("GET", "/acls", Access.OPERATOR),
+    DELETE_ACL("DELETE", "/acls", Access.OPERATOR);
 
     /**
      * Who a route is for. Producers and consumers need only {@link #CLIENT} routes; {@link #OPERATOR}

@@ -22,7 +22,8 @@ final class ShareGroupApi {
     private ShareGroupApi() {
     }
 
-    static ApiResponse dispatch(ShareGroupService shares, Route route, Map<String, String> path, ApiRequest request) {
+    static ApiResponse dispatch(ShareGroupService shares, Route route, Map<String, String> path, ApiRequest request,
+                                Guard guard) {
         if (shares == null) {
             throw new IllegalStateException("this function was built without share groups");
         }
@@ -33,11 +34,17 @@ final class ShareGroupApi {
         return switch (route) {
             case PUT_SHARE_GROUP -> {
                 ShareWire.ConfigRequest body = HttpApi.parse(request, ShareWire.ConfigRequest.class);
+                if (body.topics() != null) {
+                    guard.require(RouteAccess.Name.BODY_TOPICS, body.topics().stream()
+                            .filter(java.util.Objects::nonNull).toList());
+                }
+                guard.require(RouteAccess.Name.BODY_DEAD_LETTER_TOPIC, body.deadLetterTopic());
                 yield HttpApi.json(200, toWire(shares.configure(group, new ShareGroupService.ConfigRequest(body.topics(),
                         body.deliveryAttemptLimit(), body.lockDurationMs(), body.deadLetterTopic(), body.startAt(),
                         body.ordering()))));
             }
-            case LIST_SHARE_GROUPS -> HttpApi.json(200, new ShareWire.GroupList(shares.list()));
+            case LIST_SHARE_GROUPS -> HttpApi.json(200, new ShareWire.GroupList(shares.list().stream()
+                    .filter(guard::mayList).toList()));
             case DESCRIBE_SHARE_GROUP -> HttpApi.json(200, toWire(shares.describe(group)));
             case DELETE_SHARE_GROUP -> {
                 shares.delete(group);

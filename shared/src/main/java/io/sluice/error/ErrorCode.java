@@ -23,6 +23,14 @@ public enum ErrorCode {
     INVALID_MEMBER_ID(400),
     /** An acknowledgement's lockToken is not a token the service issues (a valid one that lost its lock is a per-offset status). */
     INVALID_LOCK(400),
+    /** An ACL binding with a missing or invalid field (issue 16). */
+    INVALID_ACL(400),
+    /**
+     * The caller's principal may not do this operation on this resource (issue 16). The message names the
+     * operation and the resource, never what would have allowed it. An unknown topic or group the caller
+     * may not see answers this too, not 404, so that names do not leak.
+     */
+    NOT_AUTHORIZED(403),
     /** No route has this path. */
     ROUTE_NOT_FOUND(404),
     UNKNOWN_TOPIC(404),
@@ -30,6 +38,8 @@ public enum ErrorCode {
     UNKNOWN_GROUP(404),
     /** No share group of this name (issue 18). */
     UNKNOWN_SHARE_GROUP(404),
+    /** {@code DELETE /acls} named a binding that is not stored (issue 16). */
+    UNKNOWN_ACL(404),
     /** The path exists but not with this method. */
     METHOD_NOT_ALLOWED(405),
     TOPIC_EXISTS(409),

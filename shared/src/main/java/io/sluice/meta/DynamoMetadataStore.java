@@ -325,6 +325,52 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<ProducerName> producerName(String name) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(key("PNAME#" + name, "META")).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty()
+                : Optional.of(new ProducerName(num(item, "producerId"), item.containsKey("owner") ? item.get("owner").s() : null));
+    }
+
+    @Override
+    public ProducerName bindProducerName(String name, long producerId, String owner) {
+        Map<String, AttributeValue> item = new HashMap<>(key("PNAME#" + name, "META"));
+        item.put("producerId", n(producerId));
+        if (owner != null) {
+            item.put("owner", s(owner));
+        }
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK)));
+            return new ProducerName(producerId, owner);
+        } catch (ConditionalCheckFailedException e) {
+            return producerName(name).orElseThrow();
+        }
+    }
+
+    @Override
+    public Optional<String> producerOwner(long producerId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(key(producerPk(producerId), "META")).consistentRead(true)).item();
+        return item == null || !item.containsKey("owner") ? Optional.empty() : Optional.of(item.get("owner").s());
+    }
+
+    @Override
+    public boolean createProducer(long producerId, String owner, long now) {
+        Map<String, AttributeValue> item = new HashMap<>(key(producerPk(producerId), "META"));
+        item.put("epoch", n(0));
+        item.put("updated", n(now));
+        item.put("owner", s(owner));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK)));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
     public Optional<Long> producerEpoch(long producerId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
                 .key(key(producerPk(producerId), "META")).consistentRead(true)).item();
@@ -341,9 +387,11 @@ public final class DynamoMetadataStore implements MetadataStore {
                 dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
                         .expressionAttributeNames(Map.of("#pk", PK)));
             } else {
-                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("#e = :e")
-                        .expressionAttributeNames(Map.of("#e", "epoch"))
-                        .expressionAttributeValues(Map.of(":e", n(expectedEpoch))));
+                // An update, not a put: the item keeps its owner.
+                dynamo.updateItem(b -> b.tableName(table).key(key(producerPk(producerId), "META"))
+                        .updateExpression("SET #e = :next, #u = :now").conditionExpression("#e = :e")
+                        .expressionAttributeNames(Map.of("#e", "epoch", "#u", "updated"))
+                        .expressionAttributeValues(Map.of(":e", n(expectedEpoch), ":next", n(nextEpoch), ":now", n(now))));
             }
             return true;
         } catch (ConditionalCheckFailedException e) {

@@ -27,6 +27,8 @@ public final class InMemoryMetadataStore implements MetadataStore {
     private final Map<PartitionKey, NavigableMap<Long, IndexEntry>> indexes = new HashMap<>();
     private final Map<String, Long> producerNames = new HashMap<>();
     private final Map<Long, Long> producerEpochs = new HashMap<>();
+    private final Map<String, String> producerNameOwners = new HashMap<>();
+    private final Map<Long, String> producerOwners = new HashMap<>();
     private final Map<String, Long> garbage = new TreeMap<>();
     private final Map<PartitionKey, MaintenanceLease> leases = new HashMap<>();
     private final InMemoryQuery query = new InMemoryQuery();
@@ -170,6 +172,38 @@ public final class InMemoryMetadataStore implements MetadataStore {
     @Override
     public synchronized long bindProducerName(String name, long producerId) {
         return producerNames.computeIfAbsent(name, n -> producerId);
+    }
+
+    @Override
+    public synchronized Optional<ProducerName> producerName(String name) {
+        Long id = producerNames.get(name);
+        return id == null ? Optional.empty() : Optional.of(new ProducerName(id, producerNameOwners.get(name)));
+    }
+
+    @Override
+    public synchronized ProducerName bindProducerName(String name, long producerId, String owner) {
+        if (!producerNames.containsKey(name)) {
+            producerNames.put(name, producerId);
+            if (owner != null) {
+                producerNameOwners.put(name, owner);
+            }
+        }
+        return producerName(name).orElseThrow();
+    }
+
+    @Override
+    public synchronized Optional<String> producerOwner(long producerId) {
+        return Optional.ofNullable(producerOwners.get(producerId));
+    }
+
+    @Override
+    public synchronized boolean createProducer(long producerId, String owner, long now) {
+        if (producerEpochs.containsKey(producerId)) {
+            return false;
+        }
+        producerEpochs.put(producerId, 0L);
+        producerOwners.put(producerId, owner);
+        return true;
     }
 
     @Override

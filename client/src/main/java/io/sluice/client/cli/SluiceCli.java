@@ -46,7 +46,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Talk to a Sluice log: topics, produce, consume, groups.",
         subcommands = {SluiceCli.Topics.class, SluiceCli.Produce.class, SluiceCli.Consume.class, SluiceCli.Groups.class,
-                QueueCommand.class})
+                QueueCommand.class, AclsCommand.class})
 public final class SluiceCli {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -513,8 +513,14 @@ public final class SluiceCli {
         @Override
         public Integer call() {
             Wire.GroupDescription d = new SluiceAdmin(endpoint.http()).describeGroup(group);
-            System.out.printf("Group: %s  epoch: %d  members: %d%n", d.group(), d.groupEpoch(), d.members().size());
-            d.members().forEach(m -> System.out.printf("  member %s (epoch %d): %s%n", m.memberId(), m.memberEpoch(),
+            if (d.members() == null) {
+                // members are shown only to callers with describe on the group (issue 16)
+                System.out.printf("Group: %s  epoch: %d  members: (not shown: needs describe on the group)%n",
+                        d.group(), d.groupEpoch());
+            } else {
+                System.out.printf("Group: %s  epoch: %d  members: %d%n", d.group(), d.groupEpoch(), d.members().size());
+            }
+            (d.members() == null ? List.<Wire.GroupMember>of() : d.members()).forEach(m -> System.out.printf("  member %s (epoch %d): %s%n", m.memberId(), m.memberEpoch(),
                     m.assignment().stream().map(a -> a.topic() + a.partitions()).toList()));
             System.out.printf("%-24s %-10s %-12s %-16s %-10s%n", "TOPIC", "PARTITION", "COMMITTED", "HIGH-WATERMARK", "LAG");
             d.offsets().forEach(o -> System.out.printf("%-24s %-10d %-12d %-16d %-10d%n", o.topic(), o.partition(),

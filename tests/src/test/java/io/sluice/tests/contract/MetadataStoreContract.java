@@ -428,6 +428,34 @@ abstract class MetadataStoreContract {
         assertThat(store.producerEpoch(8)).as("another producer").isEmpty();
     }
 
+    /** Issue 16: a name and its id keep the principal that first initialized them, through every epoch bump. */
+    @Test
+    void aProducersOwnerIsBoundWithItsNameAndKeptThroughEpochBumps() {
+        String alice = "arn:aws:iam::123456789012:user/alice";
+        String bob = "jwt:https://issuer.example.com#bob";
+        assertThat(store.producerName("payments")).isEmpty();
+        assertThat(store.bindProducerName("payments", 41, alice)).isEqualTo(new io.sluice.meta.ProducerName(41, alice));
+        assertThat(store.bindProducerName("payments", 99, bob)).as("already bound: the first owner stays")
+                .isEqualTo(new io.sluice.meta.ProducerName(41, alice));
+        assertThat(store.producerName("payments")).contains(new io.sluice.meta.ProducerName(41, alice));
+        assertThat(store.producerIdForName("payments")).contains(41L);
+
+        assertThat(store.producerOwner(41)).isEmpty();
+        assertThat(store.createProducer(41, alice, 1_000)).isTrue();
+        assertThat(store.createProducer(41, bob, 1_001)).as("already exists: nothing changes").isFalse();
+        assertThat(store.producerEpoch(41)).contains(0L);
+        assertThat(store.producerOwner(41)).contains(alice);
+        assertThat(store.compareAndSetProducerEpoch(41, 0, 1, 1_002)).isTrue();
+        assertThat(store.compareAndSetProducerEpoch(41, 1, 2, 1_003)).isTrue();
+        assertThat(store.producerEpoch(41)).contains(2L);
+        assertThat(store.producerOwner(41)).as("an epoch bump keeps the owner").contains(alice);
+
+        assertThat(store.compareAndSetProducerEpoch(42, -1, 0, 1_004)).as("made without an owner").isTrue();
+        assertThat(store.producerOwner(42)).isEmpty();
+        assertThat(store.bindProducerName("legacy", 43)).isEqualTo(43);
+        assertThat(store.producerName("legacy")).contains(new io.sluice.meta.ProducerName(43, null));
+    }
+
     @Test
     void aRegistryOfManyLongNamedProducersResolvesEveryOne() {
         int producers = 300;

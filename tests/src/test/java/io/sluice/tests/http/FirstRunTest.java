@@ -58,8 +58,9 @@ class FirstRunTest {
                 for (String line; (line = out.readLine()) != null; ) {
                     seen.append(line).append('\n');
                     if (line.contains("listening on")) {
+                        String console = out.readLine();
                         drain(out);
-                        return line;
+                        return line + "\n" + console;
                     }
                 }
             } catch (IOException e) {
@@ -68,7 +69,8 @@ class FirstRunTest {
             throw new IllegalStateException("the local stack exited before listening:\n" + seen);
         });
         String line = ready.get(5, TimeUnit.MINUTES);
-        assertThat(line).contains("http://127.0.0.1:" + port);
+        assertThat(line).contains("http://127.0.0.1:" + port)
+                .endsWith("\nWeb console: http://127.0.0.1:" + port + "/console/");
         return new Running(process, URI.create("http://127.0.0.1:" + port),
                 process.toHandle().descendants().toList());
     }
@@ -116,6 +118,11 @@ class FirstRunTest {
         String fromOne;
         try {
             HttpApiClient api = new HttpApiClient(first.endpoint());
+            java.net.http.HttpResponse<String> console = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(first.endpoint().resolve("/console/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(console.statusCode()).as("the web console it printed").isEqualTo(200);
+            assertThat(console.body()).contains("<title>Sluice console</title>");
             assertThat(api.post("/topics", "{\"name\":\"first-run\",\"partitions\":1}").status()).isEqualTo(201);
             Response produced = api.post("/topics/first-run/records", "{\"records\":[{\"value\":\"aGVsbG8=\"},"
                     + "{\"value\":\"" + b64 + "\"},{\"key\":\"aw==\",\"value\":\"dGhpcmQ=\"}]}");

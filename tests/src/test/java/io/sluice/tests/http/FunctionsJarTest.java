@@ -24,6 +24,9 @@ class FunctionsJarTest {
             assertThat(names).contains("io/sluice/functions/TopicsHandler.class",
                     "io/sluice/functions/ProduceHandler.class", "io/sluice/functions/FetchHandler.class",
                     "io/sluice/api/HttpApi.class", "software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class");
+            for (String file : io.sluice.console.ConsoleFiles.names()) {
+                assertThat(names).as("the web console, served by the topics function").contains("io/sluice/console/" + file);
+            }
             assertThat(names).noneMatch(n -> n.startsWith("org/apache/http/") || n.startsWith("io/netty/")
                     || n.startsWith("ch/qos/logback/") || n.startsWith("org/gaul/"));
         }

@@ -73,7 +73,9 @@ class JwtLocalStackTest {
         Files.writeString(jwks, new JWKSet(issuerKey.toPublicJWK()).toString());
         stack = LocalStack.start(new LocalStack.Settings("127.0.0.1", 0, dir.resolve("data"),
                 EmbeddedBackends.projectRoot().resolve("template.yaml"), EmbeddedBackends.infraDir())
-                .withAuth(AuthConfig.jwt(ISSUER, List.of(AUDIENCE), jwks.toString(), Clock.systemUTC())));
+                .withAuth(AuthConfig.jwt(ISSUER, List.of(AUDIENCE), jwks.toString(), Clock.systemUTC()))
+                // the token's subject is an admin (issue 16's ACLs are not what this test is about)
+                .with(new LocalStack.Access(List.of("jwt:" + ISSUER + "#alice"), null)));
         endpoint = stack.endpoint();
     }
 

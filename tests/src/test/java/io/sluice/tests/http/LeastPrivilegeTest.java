@@ -7,7 +7,15 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.acl.AclBinding;
+import io.sluice.acl.Authorizer;
+import io.sluice.acl.DynamoAclStore;
+import io.sluice.acl.Operation;
+import io.sluice.acl.PatternType;
+import io.sluice.acl.Permission;
+import io.sluice.acl.ResourceType;
 import io.sluice.api.Route;
+import io.sluice.functions.AccessControl;
 import io.sluice.functions.ApiGatewayHandler;
 import io.sluice.infra.SamTemplate;
 import io.sluice.LogServices;
@@ -38,6 +46,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LeastPrivilegeTest {
 
     private static final SamTemplate TEMPLATE = SamTemplate.load(EmbeddedBackends.projectRoot().resolve("template.yaml"));
+
+    /** The scenario's caller: no admin, so every check reads the ACLs (the cache lives 0 s here). */
+    private static final String CALLER = "arn:aws:iam::123456789012:user/lp";
+    private static final String EXTRA_ACL = "{\"principal\":\"arn:aws:iam::123456789012:user/other\","
+            + "\"resourceType\":\"topic\",\"resourceName\":\"lp\",\"patternType\":\"literal\","
+            + "\"operation\":\"read\",\"permission\":\"allow\"}";
 
     private record Step(String method, String path, String body) {
     }
@@ -103,6 +117,10 @@ class LeastPrivilegeTest {
             new Step("GET", "/share-groups/lps", null),
             new Step("POST", "/share-groups/lps/reset", "{\"topic\":\"lpq\",\"to\":\"earliest\"}"),
             new Step("DELETE", "/share-groups/lps", null),
+            // ACLs (issue 16): every request above was checked against the stored ACLs, as a non-admin.
+            new Step("POST", "/acls", EXTRA_ACL),
+            new Step("GET", "/acls?principal=" + CALLER, null),
+            new Step("DELETE", "/acls", EXTRA_ACL),
             new Step("DELETE", "/topics/lp", null));
 
     private Map<String, Map<String, Set<String>>> used;
@@ -111,6 +129,11 @@ class LeastPrivilegeTest {
     @org.junit.jupiter.api.BeforeAll
     void runScenario(Backends backends) throws Exception {
         Backends.Stack shared = backends.fresh();
+        DynamoAclStore seed = new DynamoAclStore(shared.dynamo(), shared.table());
+        for (ResourceType type : ResourceType.values()) {
+            seed.add(new AclBinding(CALLER, type, type == ResourceType.CLUSTER ? ResourceType.CLUSTER_NAME : "*",
+                    PatternType.LITERAL, Operation.ALL, Permission.ALLOW));
+        }
         // Group index entries written longer ago than the grace: GET /groups confirms the one whose group item
         // exists, and drops the one whose creator crashed before writing it.
         long old = System.currentTimeMillis() - io.sluice.group.GroupService.INDEX_GRACE_MS - 60_000;
@@ -130,7 +153,12 @@ class LeastPrivilegeTest {
                     base.producers(), new Maintenance(stack.objects(), stack.metadata(),
                     new TopicCache(stack.metadata(), Clock.systemUTC(), Duration.ZERO), Clock.systemUTC(),
                     new Maintenance.Settings(200, 0)), base.shares());
-            Object handler = Class.forName(function.handlerClass()).getConstructor(LogServices.class).newInstance(log);
+            Class<?> type = Class.forName(function.handlerClass());
+            Object handler = ApiGatewayHandler.class.isAssignableFrom(type)
+                    ? type.getConstructor(LogServices.class, AccessControl.class).newInstance(log, new AccessControl(
+                            new Authorizer(Authorizer.Mode.ACL, Set.of(), new DynamoAclStore(stack.dynamo(), stack.table()),
+                                    Clock.systemUTC(), Duration.ZERO), "", null))
+                    : type.getConstructor(LogServices.class).newInstance(log);
             if (handler instanceof ApiGatewayHandler api) {
                 api.routes().forEach(r -> routes.put(r, api));
             } else {
@@ -252,6 +280,7 @@ class LeastPrivilegeTest {
     }
 
     private static APIGatewayV2HTTPEvent event(Step step) {
-        return io.sluice.tests.support.LambdaInvoker.event(step.method(), step.path(), step.body());
+        return io.sluice.tests.support.LambdaInvoker.asIam(
+                io.sluice.tests.support.LambdaInvoker.event(step.method(), step.path(), step.body()), CALLER);
     }
 }

@@ -92,6 +92,21 @@ class LocalStackHygieneTest {
     }
 
     @Test
+    void thePagesThisServerServedMayCallItFromTheAddressTheyWereOpenedAt() {
+        InetSocketAddress any = new InetSocketAddress("0.0.0.0", 7070);
+        assertThat(LocalApiGateway.foreignRequest("http://192.168.1.20:7070", "192.168.1.20:7070", any))
+                .as("the console opened at a LAN address: same origin").isNull();
+        assertThat(LocalApiGateway.foreignRequest("http://192.168.1.20:7070", "192.168.1.21:7070", any))
+                .as("a page of another machine").isNotNull();
+        assertThat(LocalApiGateway.foreignRequest("http://192.168.1.20:8080", "192.168.1.20:7070", any))
+                .as("another server of that machine").isNotNull();
+        assertThat(LocalApiGateway.foreignRequest("http://rebound.evil.example:7070", "rebound.evil.example:7070", any))
+                .as("a rebound name is refused by its Host, same origin or not").isNotNull();
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 7070);
+        assertThat(LocalApiGateway.foreignRequest("http://127.0.0.1:7070", "127.0.0.1:7070", loopback)).isNull();
+    }
+
+    @Test
     void aNonLoopbackBindWithoutCredentialsPrintsAWarning() {
         assertThat(LocalStackCommand.exposureWarning("0.0.0.0", false)).get().asString()
                 .contains("WARNING").contains("0.0.0.0").contains("--auth none");

@@ -90,7 +90,9 @@ class SignedLocalStackTest {
         stackClock = new MutableClock(System.currentTimeMillis());
         stack = LocalStack.start(new LocalStack.Settings("127.0.0.1", 0, dir.resolve("data"),
                 EmbeddedBackends.projectRoot().resolve("template.yaml"), EmbeddedBackends.infraDir())
-                .withAuth(AuthConfig.iam(credentials, Map.of("AWS_REGION", REGION), stackClock)));
+                .withAuth(AuthConfig.iam(credentials, Map.of("AWS_REGION", REGION), stackClock))
+                // both identities are admins (issue 16's ACLs are not what this test is about)
+                .with(new LocalStack.Access(List.of(PRODUCER_ARN, "arn:aws:iam::111122223333:role/operator"), null)));
         endpoint = stack.endpoint();
     }
 

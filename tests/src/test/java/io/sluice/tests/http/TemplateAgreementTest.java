@@ -21,7 +21,7 @@ class TemplateAgreementTest {
     @Test
     void theTemplateAndTheCodeAgree() {
         TemplateAgreement agreement = agreement(TEMPLATE);
-        assertThat(SamTemplate.load(TEMPLATE).functions()).hasSize(7);
+        assertThat(SamTemplate.load(TEMPLATE).functions()).hasSize(8);
         assertThat(agreement.handlerProblems()).isEmpty();
         assertThat(agreement.routeProblems()).isEmpty();
         assertThat(agreement.environmentProblems()).isEmpty();
@@ -65,6 +65,6 @@ class TemplateAgreementTest {
                 .replace("        TABLE_NAME:\n          Ref: MetadataTable\n", "");
         Path doctored = Files.writeString(dir.resolve("template.yaml"), yaml);
         assertThat(agreement(doctored).handlerProblems()).anyMatch(p -> p.contains("NoSuchHandler") && p.contains("no such class"));
-        assertThat(agreement(doctored).environmentProblems()).hasSize(7).allMatch(p -> p.contains("TABLE_NAME"));
+        assertThat(agreement(doctored).environmentProblems()).hasSize(8).allMatch(p -> p.contains("TABLE_NAME"));
     }
 }

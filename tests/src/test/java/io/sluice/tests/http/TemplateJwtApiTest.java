@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.api.Route;
+import io.sluice.console.ConsoleFiles;
 import io.sluice.infra.SamTemplate;
 import io.sluice.tests.support.DeployedTemplate;
 import io.sluice.tests.support.EmbeddedBackends;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The optional JWT API of template.yaml: created only when {@code JwtIssuer} is set, it serves exactly
  * the routes of the IAM-authorized API with the same functions, every route behind the JWT
- * authorizer, and the operator routes behind the admin scope too.
+ * authorizer, and the operator routes behind the admin scope too; beside them only the web console's two
+ * file routes, which need no token (TemplateConsoleTest).
  */
 class TemplateJwtApiTest {
 
@@ -39,7 +41,12 @@ class TemplateJwtApiTest {
             function.routes().forEach(route -> iam.put(route.routeKey(), function.logicalId()));
         }
         assertThat(iam).hasSize(Route.values().length + 1);
-        assertThat(jwtRoutes(TEMPLATE.root())).isEqualTo(iam);
+        Map<String, String> jwt = jwtRoutes(TEMPLATE.root());
+        for (String console : ConsoleFiles.ROUTE_KEYS) {
+            assertThat(jwt.remove(console)).as("%s, the web console's files (TemplateConsoleTest)", console)
+                    .isEqualTo("TopicsFunction");
+        }
+        assertThat(jwt).isEqualTo(iam);
     }
 
     @Test
@@ -58,9 +65,16 @@ class TemplateJwtApiTest {
         assertThat(operatorRoutes).contains("POST /topics", "DELETE /topics/{topic}", "POST /groups/{group}/reset",
                 "POST /maintenance", "GET /groups");
         Set<String> scoped = new TreeSet<>();
+        Set<String> console = new TreeSet<>();
         routeResources().forEach(route -> {
             JsonNode p = route.path("Properties");
             String key = p.path("RouteKey").asText();
+            if (ConsoleFiles.ROUTE_KEYS.contains(key)) {
+                // the console's static files: a browser loads a page without a token (TemplateConsoleTest)
+                assertThat(p.path("AuthorizationType").asText()).as(key).isEqualTo("NONE");
+                console.add(key);
+                return;
+            }
             assertThat(p.path("AuthorizationType").asText()).as(key).isEqualTo("JWT");
             assertThat(p.path("AuthorizerId").path("Ref").asText()).as(key).isEqualTo("JwtAuthorizer");
             if (p.has("AuthorizationScopes")) {
@@ -70,6 +84,7 @@ class TemplateJwtApiTest {
             }
         });
         assertThat(scoped).isEqualTo(operatorRoutes);
+        assertThat(console).isEqualTo(ConsoleFiles.ROUTE_KEYS);
 
         JsonNode authorizer = RESOURCES.path("JwtAuthorizer").path("Properties");
         assertThat(authorizer.path("AuthorizerType").asText()).isEqualTo("JWT");

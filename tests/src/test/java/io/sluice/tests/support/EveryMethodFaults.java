@@ -22,7 +22,7 @@ public final class EveryMethodFaults {
 
     /** Method-name prefixes of the calls that only read. */
     private static final List<String> READS = List.of("get", "list", "floor", "entries", "producerIdForName",
-            "producerEpoch", "referencedObjects", "objectReferences", "garbageMarks", "deletedTopicId",
+            "producerName", "producerOwner", "producerEpoch", "referencedObjects", "objectReferences", "garbageMarks", "deletedTopicId",
             "checkpoints", "describe");
 
     private EveryMethodFaults() {

@@ -92,6 +92,26 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Optional<io.sluice.meta.ProducerName> producerName(String name) {
+        return delegate.producerName(name);
+    }
+
+    @Override
+    public io.sluice.meta.ProducerName bindProducerName(String name, long producerId, String owner) {
+        return delegate.bindProducerName(name, producerId, owner);
+    }
+
+    @Override
+    public Optional<String> producerOwner(long producerId) {
+        return delegate.producerOwner(producerId);
+    }
+
+    @Override
+    public boolean createProducer(long producerId, String owner, long now) {
+        return delegate.createProducer(producerId, owner, now);
+    }
+
+    @Override
     public Optional<Long> producerEpoch(long producerId) {
         return delegate.producerEpoch(producerId);
     }

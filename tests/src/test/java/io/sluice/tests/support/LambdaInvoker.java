@@ -48,6 +48,24 @@ public final class LambdaInvoker {
     }
 
     /** The route key API Gateway selects: an exact method and path template, else {@code $default}. */
+    /** {@code event} as API Gateway's IAM authorizer hands it over: signed by the caller {@code userArn}. */
+    public static APIGatewayV2HTTPEvent asIam(APIGatewayV2HTTPEvent event, String userArn) {
+        event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                .withIam(APIGatewayV2HTTPEvent.RequestContext.IAM.builder().withUserArn(userArn)
+                        .withAccountId(userArn.split(":")[4]).build())
+                .build());
+        return event;
+    }
+
+    /** {@code event} as API Gateway's JWT authorizer hands it over: these claims, as strings. */
+    public static APIGatewayV2HTTPEvent asJwt(APIGatewayV2HTTPEvent event, Map<String, String> claims) {
+        event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims)
+                        .withScopes(java.util.List.of()).build())
+                .build());
+        return event;
+    }
+
     public static String routeKey(String method, String path) {
         for (Route route : Route.values()) {
             if (route.method().equals(method) && pathParameters(route.routeKey(), path) != null) {
