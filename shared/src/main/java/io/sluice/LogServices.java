@@ -133,8 +133,8 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
                 subs);
     }
 
-    /** Production defaults: full-jitter backoff from 5 ms, capped at 200 ms. */
+    /** Production defaults: full-jitter backoff scaled to the contention window, from 5 ms, capped at 500 ms. */
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock) {
-        return create(objects, metadata, groups, clock, Backoff.exponentialJitter(5, 200));
+        return create(objects, metadata, groups, clock, Backoff.adaptiveJitter(5, 500));
     }
 }

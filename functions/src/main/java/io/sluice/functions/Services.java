@@ -102,7 +102,7 @@ final class Services {
         }
         return LogServices.create(new S3ObjectStore(s3.build(), config.bucket()),
                 new DynamoMetadataStore(dynamoClient, config.table()), groups, ShareGroupStores.beside(groups),
-                Clock.systemUTC(), Backoff.exponentialJitter(5, 200),
+                Clock.systemUTC(), Backoff.adaptiveJitter(5, 500),
                 config.emfMetrics() ? new EmfMetrics(System.out, Clock.systemUTC()) : Metrics.NOOP,
                 ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS), Maintenance.Settings.DEFAULT,
                 subscriptions);

@@ -170,7 +170,8 @@ public final class HttpApi {
                 TopicConfig.validateName(body.name());
                 guard.require(RouteAccess.Name.BODY_NAME, body.name());
                 TopicConfig created = log.topics().create(new CreateTopic(body.name(), body.partitions(),
-                        body.retentionMs(), body.retentionBytes(), body.maxRecordBytes(), body.maxTimestampSkewMs()));
+                        body.retentionMs(), body.retentionBytes(), body.maxRecordBytes(), body.maxTimestampSkewMs(),
+                        body.compression()));
                 yield json(201, toWire(created));
             }
             case LIST_TOPICS -> json(200, new Wire.TopicList(log.topics().list().stream()
@@ -570,7 +571,7 @@ public final class HttpApi {
 
     private static Wire.Topic toWire(TopicConfig t) {
         return new Wire.Topic(t.name(), t.topicId(), t.partitions(), t.retentionMs(), t.retentionBytes(),
-                t.maxRecordBytes(), t.createdAt(), t.maxTimestampSkewMs());
+                t.maxRecordBytes(), t.createdAt(), t.maxTimestampSkewMs(), t.compression().configName());
     }
 
     private static Wire.TopicDescription toWire(TopicDescription d) {
@@ -580,7 +581,7 @@ public final class HttpApi {
             partitions.add(new Wire.PartitionInfo(p.partition(), p.logStartOffset(), p.highWatermark()));
         }
         return new Wire.TopicDescription(t.name(), t.topicId(), t.partitions(), t.retentionMs(), t.retentionBytes(),
-                t.maxRecordBytes(), t.createdAt(), t.maxTimestampSkewMs(), partitions);
+                t.maxRecordBytes(), t.createdAt(), t.maxTimestampSkewMs(), partitions, t.compression().configName());
     }
 
     static ApiResponse error(SluiceException e) {

@@ -23,11 +23,17 @@ import java.util.zip.CRC32C;
  * Batch =>
  *   Length => Int32           bytes of the batch after this field
  *   Crc => Uint32             CRC32C of every byte from Attributes to the end of the batch
- *   Attributes => Int16       bits 0-2: compression codec of Records (0 = none); other bits 0
+ *   Attributes => Int16       bits 0-2: compression codec of Records ({@link CompressionCodec}: 0 none,
+ *                             1 gzip, 3 lz4, 4 zstd); other bits 0
  *   RecordCount => Int32      at least 1
  *   BaseTimestamp => Int64    timestamp of the first record, epoch millis
  *   MaxTimestamp => Int64     largest record timestamp in the batch
- *   Records => [Record]       RecordCount records, in offset order
+ *   Records => [Record]       codec none: RecordCount records, in offset order
+ *            | Compressed     any other codec
+ *
+ * Compressed =>
+ *   UncompressedLength => Int32   bytes of [Record] once decompressed, 1 to MAX_UNCOMPRESSED_RECORDS_BYTES
+ *   Data => Bytes                 [Record] compressed with the codec, to the end of the batch
  *
  * Record =>
  *   Length => Int32           bytes of the record after this field
@@ -50,7 +56,14 @@ import java.util.zip.CRC32C;
  * <p>A batch carries no absolute offset and no partition: the index entry that points at its byte range
  * gives both, so one object can be written before offsets are assigned (they are assigned at commit).
  *
- * <p>The CRC covers Attributes to the end, like Kafka's {@code DefaultRecordBatch}. The Length in front
+ * <p>A batch is compressed once, when it is produced, and stored and served compressed; a reader
+ * decompresses. The header fields stay uncompressed, so compaction and the offset index work on any codec,
+ * and one segment may hold batches of several codecs. A batch that would not shrink is stored uncompressed.
+ * A reader checks the declared UncompressedLength against the limit before it allocates, and the data must
+ * decompress to exactly that many bytes.
+ *
+ * <p>The CRC covers Attributes to the end, like Kafka's {@code DefaultRecordBatch}: for a compressed batch
+ * it covers the stored, compressed bytes, and is checked before anything is decompressed. The Length in front
  * of it is checked another way: a reader always knows the byte range it asked for from the index entry,
  * and a Length that does not fill that range exactly is corruption.
  */
@@ -87,6 +100,18 @@ public final class ObjectFormat {
     static final int TIMESTAMP_DELTA_LENGTH = 8;
     static final int BYTES_LENGTH_LENGTH = 4;
     static final int HEADER_COUNT_LENGTH = 4;
+    static final int UNCOMPRESSED_LENGTH_LENGTH = 4;
+    /** Bits of the attributes that hold the codec. */
+    static final int CODEC_MASK = 0x7;
+    /**
+     * The most bytes a compressed batch's records may declare: a produce request carries at most 6 MB, and a
+     * compacted batch at most one record of 4 MiB; a larger declaration is corruption (or a bomb), refused
+     * before any memory is allocated for it.
+     */
+    public static final int MAX_UNCOMPRESSED_RECORDS_BYTES = 16 << 20;
+    /** The smallest encoded record: a null key, a null value, no headers. */
+    static final int MIN_RECORD_LENGTH = RECORD_LENGTH_LENGTH + OFFSET_DELTA_LENGTH + TIMESTAMP_DELTA_LENGTH
+            + 2 * BYTES_LENGTH_LENGTH + HEADER_COUNT_LENGTH;
 
     private ObjectFormat() {
     }
@@ -95,8 +120,12 @@ public final class ObjectFormat {
     public record BatchLocation(long position, int length, int recordCount, long maxTimestamp) {
     }
 
-    /** A batch read back: where it was, its newest timestamp, and its records in offset order. */
-    public record DecodedBatch(long position, int length, long maxTimestamp, List<LogRecord> records) {
+    /**
+     * A batch read back: where it was, its stored length, its newest timestamp, its records in offset
+     * order, and the codec it was stored with.
+     */
+    public record DecodedBatch(long position, int length, long maxTimestamp, List<LogRecord> records,
+                               CompressionCodec codec) {
     }
 
     /** Builds one object: the header, then batches appended in order. */
@@ -104,9 +133,14 @@ public final class ObjectFormat {
         private final List<byte[]> batches = new ArrayList<>();
         private long size = OBJECT_HEADER_LENGTH;
 
-        /** Appends a batch of the given records and says where it will sit in the object. */
+        /** Appends an uncompressed batch of the given records and says where it will sit in the object. */
         public BatchLocation addBatch(List<LogRecord> records) {
-            byte[] batch = encodeBatch(records);
+            return addBatch(records, CompressionCodec.NONE);
+        }
+
+        /** Appends a batch of the given records compressed with {@code codec}, and says where it will sit. */
+        public BatchLocation addBatch(List<LogRecord> records, CompressionCodec codec) {
+            byte[] batch = encodeBatch(records, codec);
             BatchLocation location = new BatchLocation(size, batch.length, records.size(), maxTimestamp(records));
             batches.add(batch);
             size += batch.length;
@@ -141,6 +175,34 @@ public final class ObjectFormat {
 
     /** Encodes one batch, uncompressed. */
     public static byte[] encodeBatch(List<LogRecord> records) {
+        return encodeBatch(records, CompressionCodec.NONE);
+    }
+
+    /**
+     * Encodes one batch with its records compressed by {@code codec}; uncompressed when that would not make
+     * it smaller, or when the records exceed {@link #MAX_UNCOMPRESSED_RECORDS_BYTES}.
+     */
+    public static byte[] encodeBatch(List<LogRecord> records, CompressionCodec codec) {
+        byte[] plain = encodePlainBatch(records);
+        int recordsSize = plain.length - RECORDS_OFFSET;
+        if (codec == CompressionCodec.NONE || recordsSize > MAX_UNCOMPRESSED_RECORDS_BYTES) {
+            return plain;
+        }
+        byte[] data = codec.compress(plain, RECORDS_OFFSET, recordsSize);
+        if (UNCOMPRESSED_LENGTH_LENGTH + data.length >= recordsSize) {
+            return plain;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(RECORDS_OFFSET + UNCOMPRESSED_LENGTH_LENGTH + data.length);
+        buf.put(plain, 0, RECORDS_OFFSET);
+        buf.putInt(LENGTH_OFFSET, buf.capacity() - LENGTH_LENGTH);
+        buf.putShort(ATTRIBUTES_OFFSET, (short) codec.id());
+        buf.putInt(RECORDS_OFFSET, recordsSize);
+        buf.put(RECORDS_OFFSET + UNCOMPRESSED_LENGTH_LENGTH, data);
+        buf.putInt(CRC_OFFSET, (int) crc(buf.array(), ATTRIBUTES_OFFSET, buf.capacity() - ATTRIBUTES_OFFSET));
+        return buf.array();
+    }
+
+    private static byte[] encodePlainBatch(List<LogRecord> records) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one record");
         }
@@ -231,7 +293,13 @@ public final class ObjectFormat {
                     "batch CRC32C mismatch: stored " + storedCrc + ", computed " + computedCrc);
         }
         int attributes = buf.getShort(ATTRIBUTES_OFFSET);
-        if (attributes != CompressionCodec.NONE.id()) {
+        CompressionCodec codec;
+        try {
+            if ((attributes & ~CODEC_MASK) != 0) {
+                throw new IllegalArgumentException("unknown attribute bits");
+            }
+            codec = CompressionCodec.forId(attributes & CODEC_MASK);
+        } catch (IllegalArgumentException e) {
             throw new CorruptObjectException(objectKey, position + ATTRIBUTES_OFFSET,
                     "unsupported batch attributes 0x" + Integer.toHexString(attributes));
         }
@@ -241,20 +309,26 @@ public final class ObjectFormat {
         }
         long baseTimestamp = buf.getLong(BASE_TIMESTAMP_OFFSET);
         long maxTimestamp = buf.getLong(MAX_TIMESTAMP_OFFSET);
-        List<LogRecord> records = new ArrayList<>(count);
-        buf.position(RECORDS_OFFSET);
+        int storedLength = buf.capacity();
+        if (codec != CompressionCodec.NONE) {
+            buf = ByteBuffer.wrap(decompress(objectKey, position, buf, codec, count));
+            buf.position(0);
+        } else {
+            buf.position(RECORDS_OFFSET);
+        }
+        List<LogRecord> records = new ArrayList<>(Math.min(count, 1 << 16));
         try {
             for (int i = 0; i < count; i++) {
                 int recordStart = buf.position();
                 int recordLength = buf.getInt();
                 int recordEnd = buf.position() + recordLength;
                 if (recordLength < 0 || recordEnd > buf.limit()) {
-                    throw new CorruptObjectException(objectKey, position + recordStart,
+                    throw new CorruptObjectException(objectKey, at(position, codec, recordStart),
                             "record length " + recordLength + " overruns the batch");
                 }
                 int offsetDelta = buf.getInt();
                 if (offsetDelta != i) {
-                    throw new CorruptObjectException(objectKey, position + recordStart,
+                    throw new CorruptObjectException(objectKey, at(position, codec, recordStart),
                             "record " + i + " has offset delta " + offsetDelta);
                 }
                 long timestamp = baseTimestamp + buf.getLong();
@@ -262,18 +336,18 @@ public final class ObjectFormat {
                 byte[] value = getBytes(buf);
                 int headerCount = buf.getInt();
                 if (headerCount < 0) {
-                    throw new CorruptObjectException(objectKey, position + recordStart, "header count " + headerCount);
+                    throw new CorruptObjectException(objectKey, at(position, codec, recordStart), "header count " + headerCount);
                 }
                 List<RecordHeader> headers = new ArrayList<>(Math.min(headerCount, 64));
                 for (int h = 0; h < headerCount; h++) {
                     byte[] headerKey = getBytes(buf);
                     if (headerKey == null) {
-                        throw new CorruptObjectException(objectKey, position + recordStart, "null header key");
+                        throw new CorruptObjectException(objectKey, at(position, codec, recordStart), "null header key");
                     }
                     headers.add(new RecordHeader(new String(headerKey, StandardCharsets.UTF_8), getBytes(buf)));
                 }
                 if (buf.position() != recordEnd) {
-                    throw new CorruptObjectException(objectKey, position + recordStart,
+                    throw new CorruptObjectException(objectKey, at(position, codec, recordStart),
                             "record body does not match its length " + recordLength);
                 }
                 records.add(new LogRecord(timestamp, key, value, headers));
@@ -282,10 +356,45 @@ public final class ObjectFormat {
             throw new CorruptObjectException(objectKey, position, "malformed records: " + e);
         }
         if (buf.position() != buf.limit()) {
-            throw new CorruptObjectException(objectKey, position + buf.position(),
+            throw new CorruptObjectException(objectKey, at(position, codec, buf.position()),
                     (buf.limit() - buf.position()) + " stray bytes after the last record");
         }
-        return new DecodedBatch(position, buf.capacity(), maxTimestamp, List.copyOf(records));
+        return new DecodedBatch(position, storedLength, maxTimestamp, List.copyOf(records), codec);
+    }
+
+    /**
+     * The object position of {@code offset} in a batch's records: exact in an uncompressed batch; in a
+     * compressed one, that of its compressed data (the offset is into the decompressed bytes).
+     */
+    private static long at(long batchPosition, CompressionCodec codec, int offset) {
+        return codec == CompressionCodec.NONE ? batchPosition + offset
+                : batchPosition + RECORDS_OFFSET + UNCOMPRESSED_LENGTH_LENGTH;
+    }
+
+    /**
+     * The records section of a compressed batch, decompressed: its declared length checked against the
+     * limit, and against the least {@code count} records can take, before anything is allocated.
+     */
+    private static byte[] decompress(String objectKey, long position, ByteBuffer batch, CompressionCodec codec,
+                                     int count) {
+        if (batch.capacity() < RECORDS_OFFSET + UNCOMPRESSED_LENGTH_LENGTH) {
+            throw new CorruptObjectException(objectKey, position + RECORDS_OFFSET,
+                    codec.configName() + " batch has no uncompressed length");
+        }
+        int declared = batch.getInt(RECORDS_OFFSET);
+        if (declared < 1 || declared > MAX_UNCOMPRESSED_RECORDS_BYTES || (long) count * MIN_RECORD_LENGTH > declared) {
+            throw new CorruptObjectException(objectKey, position + RECORDS_OFFSET, codec.configName()
+                    + " batch declares " + declared + " uncompressed bytes for " + count + " records (at most "
+                    + MAX_UNCOMPRESSED_RECORDS_BYTES + ")");
+        }
+        int dataOffset = RECORDS_OFFSET + UNCOMPRESSED_LENGTH_LENGTH;
+        byte[] data = new byte[batch.capacity() - dataOffset];
+        batch.get(dataOffset, data);
+        try {
+            return codec.decompress(data, 0, data.length, declared);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptObjectException(objectKey, position + dataOffset, e.getMessage());
+        }
     }
 
     private static int recordBodySize(LogRecord record) {

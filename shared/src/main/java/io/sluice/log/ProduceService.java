@@ -42,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  *       on condition that the version is unchanged; on a lost race, back off and start again.</li>
  * </ol>
  *
+ * <p>An instance that lost a race on a partition in the last minute reads the head once more right before
+ * each conditional write there, and writes only if it is unchanged (else it backs off and starts from the
+ * head it read): a commit that would lose costs a read instead of a failed write. The write stays
+ * conditional, so the check changes what is wasted, never what is committed.
+ *
  * Every committed entry is therefore in the index or is the head's {@code last}, so a crash between any
  * two steps loses nothing acknowledged and leaves neither a gap nor an overlap.
  *
@@ -100,6 +105,10 @@ public final class ProduceService {
 
         CommitListener NONE = (topic, partitions) -> { };
     }
+    /** Partitions this instance lost a commit race on lately: their commits check the head before writing. */
+    private final Contention contention = new Contention();
+    /** Whether lately contended commits check the head before writing; off only to measure what it saves. */
+    private final boolean contentionCheck;
 
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff) {
@@ -118,13 +127,30 @@ public final class ProduceService {
      */
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff, Metrics metrics, Executor pool) {
-        this(objects, metadata, topics, partitioner, clock, backoff, metrics, pool, CommitListener.NONE);
+        this(objects, metadata, topics, partitioner, clock, backoff, metrics, pool, CommitListener.NONE, true);
     }
 
     /** With a listener told of every committed produce call. */
     public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
                           Clock clock, Backoff backoff, Metrics metrics, Executor pool, CommitListener listener) {
+        this(objects, metadata, topics, partitioner, clock, backoff, metrics, pool, listener, true);
+    }
+
+    /**
+     * As above; with {@code contentionCheck} false a commit never checks the head before its conditional
+     * write, as before issue 17's contention work (for the benchmark's same-run baseline only).
+     */
+    public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
+                          Clock clock, Backoff backoff, Metrics metrics, Executor pool, boolean contentionCheck) {
+        this(objects, metadata, topics, partitioner, clock, backoff, metrics, pool, CommitListener.NONE, contentionCheck);
+    }
+
+    /** The full form: a listener told of every committed produce call, and whether contended commits check the head. */
+    public ProduceService(ObjectStore objects, MetadataStore metadata, TopicCache topics, Partitioner partitioner,
+                          Clock clock, Backoff backoff, Metrics metrics, Executor pool, CommitListener listener,
+                          boolean contentionCheck) {
         this.listener = java.util.Objects.requireNonNull(listener, "listener");
+        this.contentionCheck = contentionCheck;
         this.pool = java.util.Objects.requireNonNull(pool, "pool");
         this.objects = objects;
         this.metadata = metadata;
@@ -198,7 +224,7 @@ public final class ProduceService {
 
         ObjectFormat.Builder object = new ObjectFormat.Builder();
         Map<Integer, BatchLocation> locations = new TreeMap<>();
-        byPartition.forEach((partition, batch) -> locations.put(partition, object.addBatch(batch)));
+        byPartition.forEach((partition, batch) -> locations.put(partition, object.addBatch(batch, topic.compression())));
         byte[] walObject = object.build();
         // The heads are read, and their last entries indexed, on the pool while this thread writes the object,
         // every partition at once (each touches only its own items): neither step depends on the other, and
@@ -439,11 +465,34 @@ public final class ProduceService {
     private long commit(TopicConfig topic, int partition, String objectKey, BatchLocation location,
                         Idempotence idempotence, Integer checksum, long now, PartitionHead prepared,
                         ProducerDedupe.Decision preparedDecision, Abort abort) {
+        String contended = topic.topicId() + "/" + partition;
+        boolean check = contentionCheck && contention.recentlyLost(contended, clock.millis());
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
             if (attempt > 0 && abort.isSet()) {
                 throw new Skipped();
             }
-            PartitionHead head = attempt == 0 ? prepared : prepare(topic, partition);
+            PartitionHead head;
+            long readAt = clock.millis();
+            // Whether time passed between this attempt's head read and its write: the object's PUT, or an index put.
+            boolean stale;
+            if (attempt == 0) {
+                head = prepared;
+                stale = true;
+            } else {
+                head = prepare(topic, partition);
+                stale = head.lastNeedsIndexing();
+            }
+            if (check && stale) {
+                // Lately contended: check with a read that the head is still the one this attempt read before its
+                // conditional write. Between that read and the write lie the index put (and, on a first attempt,
+                // the object's PUT), in which other producers commit; a write from a stale head is a certain loss,
+                // billed as a write unit, while the read costs a fifth of that and narrows the window to one read.
+                PartitionHead current = heads.readPinned(topic, partition);
+                if (current.version() != head.version()) {
+                    backoff.beforeRetry(attempt, clock.millis() - readAt);
+                    continue;
+                }
+            }
             Map<Long, ProducerState> producers = head.producers();
             if (idempotence != null) {
                 ProducerDedupe.Decision decision = attempt == 0 ? preparedDecision
@@ -460,10 +509,38 @@ public final class ProduceService {
                 metrics.record("CommitRetries", attempt, Metrics.Unit.Count, Map.of("Topic", topic.name()));
                 return entry.baseOffset();
             }
-            backoff.beforeRetry(attempt);
+            contention.lost(contended, clock.millis());
+            check = contentionCheck;
+            backoff.beforeRetry(attempt, clock.millis() - readAt);
         }
         throw new SluiceException(ErrorCode.CONTENTION, "partition " + topic.name() + "/" + partition + " lost "
                 + MAX_COMMIT_ATTEMPTS + " commit races in a row; nothing was committed there, retry later");
+    }
+
+    /**
+     * The partitions an instance lost a commit race on in the last {@link #WINDOW_MS}, by incarnation and
+     * partition, bounded (the least recently lost is forgotten first). A warm function keeps it between calls.
+     */
+    static final class Contention {
+        static final long WINDOW_MS = 60_000;
+        static final int MAX_PARTITIONS = 1_024;
+        private final Map<String, Long> lostAt = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > MAX_PARTITIONS;
+            }
+        };
+
+        synchronized boolean recentlyLost(String partition, long now) {
+            Long at = lostAt.get(partition);
+            return at != null && now - at < WINDOW_MS;
+        }
+
+        synchronized void lost(String partition, long now) {
+            lostAt.put(partition, now);
+        }
     }
 
     private static ProducerDedupe.Decision dedupe(TopicConfig topic, int partition, PartitionHead head,

@@ -4,6 +4,7 @@ import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
+import io.sluice.format.CompressionCodec;
 import io.sluice.meta.TopicConfig;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,10 +18,15 @@ public final class TopicService {
 
     /** A request to create a topic; null fields take the defaults. */
     public record CreateTopic(String name, Integer partitions, Long retentionMs, Long retentionBytes,
-                              Integer maxRecordBytes, Long maxTimestampSkewMs) {
+                              Integer maxRecordBytes, Long maxTimestampSkewMs, String compression) {
         public CreateTopic(String name, Integer partitions, Long retentionMs, Long retentionBytes,
                            Integer maxRecordBytes) {
-            this(name, partitions, retentionMs, retentionBytes, maxRecordBytes, null);
+            this(name, partitions, retentionMs, retentionBytes, maxRecordBytes, null, null);
+        }
+
+        public CreateTopic(String name, Integer partitions, Long retentionMs, Long retentionBytes,
+                           Integer maxRecordBytes, Long maxTimestampSkewMs) {
+            this(name, partitions, retentionMs, retentionBytes, maxRecordBytes, maxTimestampSkewMs, null);
         }
     }
 
@@ -46,6 +52,7 @@ public final class TopicService {
         }
         long now = clock.millis();
         TopicConfig.validateName(request.name());
+        CompressionCodec compression = TopicConfig.compression(request.compression());
         // Incarnations are ordered by their ids, whatever the clocks of the Lambdas that made them say.
         String topicId = Ulid.generate(now, ThreadLocalRandom.current());
         String deleted = metadata.deletedTopicId(request.name()).orElse(null);
@@ -58,7 +65,7 @@ public final class TopicService {
                 request.retentionBytes() == null ? TopicConfig.UNLIMITED : request.retentionBytes(),
                 request.maxRecordBytes() == null ? TopicConfig.DEFAULT_MAX_RECORD_BYTES : request.maxRecordBytes(),
                 now, request.maxTimestampSkewMs() == null ? TopicConfig.DEFAULT_MAX_TIMESTAMP_SKEW_MS
-                        : request.maxTimestampSkewMs());
+                        : request.maxTimestampSkewMs(), compression);
         metadata.createTopic(topic);
         topics.invalidate(topic.name());
         return topic;

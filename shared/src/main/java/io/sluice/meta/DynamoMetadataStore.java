@@ -67,6 +67,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         item.put("maxRecordBytes", n(topic.maxRecordBytes()));
         item.put("created", n(topic.createdAt()));
         item.put("maxTimestampSkewMs", n(topic.maxTimestampSkewMs()));
+        item.put("compression", s(topic.compression().configName()));
         try {
             // a tombstone of a deleted incarnation gives way only to a later incarnation
             dynamo.putItem(b -> b.tableName(table).item(item)
@@ -560,7 +561,9 @@ public final class DynamoMetadataStore implements MetadataStore {
         return new TopicConfig(item.get("name").s(), item.get("topicId").s(), num(item, "partitions").intValue(),
                 num(item, "retentionMs"), num(item, "retentionBytes"), num(item, "maxRecordBytes").intValue(),
                 num(item, "created"), item.containsKey("maxTimestampSkewMs") ? num(item, "maxTimestampSkewMs")
-                        : TopicConfig.DEFAULT_MAX_TIMESTAMP_SKEW_MS);
+                        : TopicConfig.DEFAULT_MAX_TIMESTAMP_SKEW_MS,
+                item.containsKey("compression") ? TopicConfig.compression(item.get("compression").s())
+                        : io.sluice.format.CompressionCodec.NONE);
     }
 
     private static PartitionHead toHead(String topic, int partition, Map<String, AttributeValue> item) {

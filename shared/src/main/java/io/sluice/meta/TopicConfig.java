@@ -2,6 +2,7 @@ package io.sluice.meta;
 
 import io.sluice.error.ErrorCode;
 import io.sluice.error.SluiceException;
+import io.sluice.format.CompressionCodec;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -15,9 +16,10 @@ import java.util.regex.Pattern;
  * @param maxRecordBytes the largest record (key + value + headers) a producer may send
  * @param maxTimestampSkewMs how far ahead of the server's clock a record's timestamp may be, as Kafka's
  *                       {@code message.timestamp.after.max.ms}; later ones are refused (INVALID_TIMESTAMP)
+ * @param compression    the codec each produced batch is compressed with ({@code none} by default)
  */
 public record TopicConfig(String name, String topicId, int partitions, long retentionMs, long retentionBytes,
-                          int maxRecordBytes, long createdAt, long maxTimestampSkewMs) {
+                          int maxRecordBytes, long createdAt, long maxTimestampSkewMs, CompressionCodec compression) {
 
     public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     public static final int MAX_PARTITIONS = 1_000;
@@ -28,7 +30,14 @@ public record TopicConfig(String name, String topicId, int partitions, long rete
     /** One hour, the default of Kafka's {@code message.timestamp.after.max.ms}. */
     public static final long DEFAULT_MAX_TIMESTAMP_SKEW_MS = 3_600_000L;
 
-    /** A topic with the default timestamp skew (one hour). */
+    /** An uncompressed topic. */
+    public TopicConfig(String name, String topicId, int partitions, long retentionMs, long retentionBytes,
+                       int maxRecordBytes, long createdAt, long maxTimestampSkewMs) {
+        this(name, topicId, partitions, retentionMs, retentionBytes, maxRecordBytes, createdAt, maxTimestampSkewMs,
+                CompressionCodec.NONE);
+    }
+
+    /** An uncompressed topic with the default timestamp skew (one hour). */
     public TopicConfig(String name, String topicId, int partitions, long retentionMs, long retentionBytes,
                        int maxRecordBytes, long createdAt) {
         this(name, topicId, partitions, retentionMs, retentionBytes, maxRecordBytes, createdAt,
@@ -57,6 +66,21 @@ public record TopicConfig(String name, String topicId, int partitions, long rete
             throw new SluiceException(ErrorCode.INVALID_CONFIG,
                     "maxTimestampSkewMs must not be negative, was " + maxTimestampSkewMs);
         }
+        Objects.requireNonNull(compression, "compression");
+    }
+
+    /**
+     * The codec a topic's {@code compression} names: none (the default, for null), gzip, lz4 or zstd.
+     *
+     * @throws SluiceException INVALID_CONFIG naming the allowed values
+     */
+    public static CompressionCodec compression(String name) {
+        if (name == null) {
+            return CompressionCodec.NONE;
+        }
+        return CompressionCodec.forName(name).orElseThrow(() -> new SluiceException(ErrorCode.INVALID_CONFIG,
+                "compression must be one of " + String.join(", ", CompressionCodec.NAMES) + ", was '"
+                        + abbreviate(name) + "'", java.util.Map.of("allowed", CompressionCodec.NAMES)));
     }
 
     /** The latest timestamp a record written at {@code now} may carry. */

@@ -25,7 +25,14 @@ function confirmAction(text) {
   document.getElementById('confirm-text').textContent = text;
   dialog.returnValue = '';
   return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    // A dialog's close event is a task queued after close(): the previous confirmation's may arrive after
+    // this one opened the dialog again. Only a close that left the dialog shut answers this confirmation.
+    const onClose = () => {
+      if (dialog.open) return;
+      dialog.removeEventListener('close', onClose);
+      resolve(dialog.returnValue === 'ok');
+    };
+    dialog.addEventListener('close', onClose);
     dialog.showModal();
     document.getElementById('confirm-cancel').focus();
   });

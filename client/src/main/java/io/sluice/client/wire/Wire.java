@@ -47,12 +47,19 @@ public final class Wire {
 
     /** POST /topics. Null fields take the server's defaults (no retention limits, 1 MiB records). */
     public record CreateTopicRequest(String name, Integer partitions, Long retentionMs, Long retentionBytes,
-                                     Integer maxRecordBytes, Long maxTimestampSkewMs) {
+                                     Integer maxRecordBytes, Long maxTimestampSkewMs, String compression) {
+        public CreateTopicRequest(String name, Integer partitions, Long retentionMs, Long retentionBytes,
+                                  Integer maxRecordBytes, Long maxTimestampSkewMs) {
+            this(name, partitions, retentionMs, retentionBytes, maxRecordBytes, maxTimestampSkewMs, null);
+        }
     }
 
-    /** A topic as the API shows it. retentionMs and retentionBytes are -1 when unlimited. */
+    /**
+     * A topic as the API shows it. retentionMs and retentionBytes are -1 when unlimited; compression is
+     * none, gzip, lz4 or zstd.
+     */
     public record Topic(String name, String topicId, int partitions, long retentionMs, long retentionBytes,
-                        int maxRecordBytes, long createdAt, long maxTimestampSkewMs) {
+                        int maxRecordBytes, long createdAt, long maxTimestampSkewMs, String compression) {
     }
 
     /** GET /topics. */
@@ -66,7 +73,8 @@ public final class Wire {
     /** GET /topics/{topic}. */
     public record TopicDescription(String name, String topicId, int partitions, long retentionMs,
                                    long retentionBytes, int maxRecordBytes, long createdAt,
-                                   long maxTimestampSkewMs, List<PartitionInfo> partitionStates) {
+                                   long maxTimestampSkewMs, List<PartitionInfo> partitionStates,
+                                   String compression) {
     }
 
     /** A record header; value is base64 or null. */

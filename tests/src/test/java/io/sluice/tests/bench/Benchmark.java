@@ -54,6 +54,8 @@ public final class Benchmark {
     private final S3Client s3;
     private final DynamoDbClient dynamo;
     private final RequestCounter counter = new RequestCounter();
+    /** DynamoDB units and S3 requests as AWS bills them, counted from every response. */
+    private final BilledUnits billed = new BilledUnits();
     private final EmbeddedS3 s3Server;
     private final Dynalite dynalite;
     private final String table = "bench";
@@ -73,8 +75,8 @@ public final class Benchmark {
         this.work = Files.createTempDirectory("sluice-bench");
         this.s3Server = EmbeddedS3.onDisk(work.resolve("s3"), "127.0.0.1", 0);
         this.dynalite = Dynalite.start(infraDir, null, "127.0.0.1", 0);
-        this.s3 = LocalAws.s3(s3Server.endpoint(), List.of(counter, model));
-        this.dynamo = LocalAws.dynamo(dynalite.endpoint(), List.of(counter, model));
+        this.s3 = LocalAws.s3(s3Server.endpoint(), List.of(counter, model, billed));
+        this.dynamo = LocalAws.dynamo(dynalite.endpoint(), List.of(counter, model, billed));
         LocalAws.createBucket(s3, bucket);
         LocalAws.createTable(dynamo, table, SamTemplate.load(infraDir.resolve("../template.yaml")).tables().get(0));
     }
@@ -85,7 +87,7 @@ public final class Benchmark {
 
     private LogServices log(int commitThreads) {
         return LogServices.create(new S3ObjectStore(s3, bucket), new DynamoMetadataStore(dynamo, table),
-                new DynamoGroupStore(dynamo, table), Clock.systemUTC(), Backoff.exponentialJitter(5, 200), Metrics.NOOP,
+                new DynamoGroupStore(dynamo, table), Clock.systemUTC(), Backoff.adaptiveJitter(5, 500), Metrics.NOOP,
                 ProduceService.newPool(commitThreads));
     }
 
@@ -369,10 +371,21 @@ public final class Benchmark {
      * second, and the conditional head updates that lost a race, per commit.
      */
     private Map<String, Object> contention(int producers, int callsPerProducer) throws Exception {
+        return contention(producers, callsPerProducer, "now");
+    }
+
+    /**
+     * As above; {@code before} commits as before issue 17's contention work (no head check before the
+     * conditional write, full-jitter backoff from 5 ms capped at 200 ms), the same run's baseline.
+     */
+    private Map<String, Object> contention(int producers, int callsPerProducer, String commit) throws Exception {
+        boolean before = commit.equals("before");
+        boolean checkOnly = commit.equals("checkOnly");
         String topic = "c" + (++topics);
         log().topics().create(new CreateTopic(topic, 1, null, null, null));
         int perCall = 16;
         counter.reset();
+        billed.reset();
         ExecutorService pool = Executors.newFixedThreadPool(producers);
         long start = System.nanoTime();
         try {
@@ -380,10 +393,16 @@ public final class Benchmark {
             for (int p = 0; p < producers; p++) {
                 int seed = p;
                 running.add(pool.submit(() -> {
-                    LogServices own = log();
+                    ProduceService own = before || checkOnly
+                            ? new ProduceService(new S3ObjectStore(s3, bucket), new DynamoMetadataStore(dynamo, table),
+                                    new io.sluice.log.TopicCache(new DynamoMetadataStore(dynamo, table), Clock.systemUTC(),
+                                            LogServices.TOPIC_CACHE_TTL), new io.sluice.client.Partitioner(),
+                                    Clock.systemUTC(), Backoff.exponentialJitter(5, 200), Metrics.NOOP,
+                                    ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS), checkOnly)
+                            : log().producer();
                     List<ProduceRecord> records = batch(perCall * (int) RECORD_BYTES, 1, seed);
                     for (int c = 0; c < callsPerProducer; c++) {
-                        own.producer().produce(topic, records);
+                        own.produce(topic, records);
                     }
                     return null;
                 }));
@@ -399,11 +418,15 @@ public final class Benchmark {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("topic", topic);
         fields.put("producers", producers);
+        fields.put("commit", commit);
         fields.put("commits", commits);
         fields.put("commitsPerSecond", round(commits / seconds));
         fields.put("recordsPerSecond", round(commits * perCall / seconds));
         fields.put("failedWritesPerCommit", round((counter.count("DynamoDb:UpdateItem") - commits) / (double) commits));
-        return emit("contention", fields);
+        // every failed conditional write, the index puts of an entry another loser indexed first included
+        fields.put("failedWriteUnitsPerCommit", round(billed.snapshot().failedWriteUnits() / commits));
+        fields.put("headReadsPerCommit", round(counter.count("DynamoDb:GetItem") / (double) commits));
+        return emit(before ? "contention_before" : checkOnly ? "contention_check_only" : "contention", fields);
     }
 
     /**
@@ -473,6 +496,7 @@ public final class Benchmark {
         produce(MIB, 16, 1, calls, raw[0], 1);
         replay("fetch_replay", replayTopic, raw[1], 3 * MIB);
         for (int producers : new int[] {1, 4, 16, 64}) {
+            contention(producers, Math.max(2, (quick ? 64 : 256) / producers), "before");
             contention(producers, Math.max(2, (quick ? 64 : 256) / producers));
         }
         endToEnd(quick ? 30 : 100);
@@ -495,6 +519,132 @@ public final class Benchmark {
         replay("replay_compacted", topic, Double.NaN, MIB);
         randomAmplification("random_compacted", topic, 0, records, quick ? 50 : 200, 64 * KIB, Integer.MAX_VALUE);
         randomAmplification("random_compacted", topic, 0, records, quick ? 50 : 200, MIB, 1);
+        model.enabled(sweepState);
+    }
+
+    // ---- 5b. compression ----
+
+    /**
+     * The seeded JSON-log dataset produced to one topic per codec, 1 MiB of records a call, then replayed:
+     * bytes stored (the WAL objects' PUT bodies) per GiB produced, and produce and replay rates against the
+     * uncompressed topic and against raw S3, all measured in this run, one codec after another.
+     */
+    private void compression(Path root) throws Exception {
+        int calls = quick ? 8 : 32;
+        List<byte[]> lines = io.sluice.tests.support.JsonLogs.lines(20_000, 17);
+        List<ProduceRecord> call = new ArrayList<>();
+        long callBytes = 0;
+        for (byte[] line : lines) {
+            if (callBytes + line.length > MIB) {
+                break;
+            }
+            call.add(new ProduceRecord(null, line, List.of(), 0, null));
+            callBytes += line.length;
+        }
+        double[] raw = rawS3(MIB, calls);
+        Map<String, Double> none = new LinkedHashMap<>();
+        for (io.sluice.format.CompressionCodec codec : io.sluice.format.CompressionCodec.values()) {
+            String topic = "z" + (++topics) + "-" + codec.configName();
+            LogServices log = log();
+            log.topics().create(new CreateTopic(topic, 1, null, null, null, null, codec.configName()));
+            counter.reset();
+            long start = System.nanoTime();
+            for (int c = 0; c < calls; c++) {
+                log.producer().produce(topic, call);
+            }
+            long produceNanos = System.nanoTime() - start;
+            long produced = callBytes * calls;
+            long stored = counter.requestBytes("S3:PutObject");
+            LogServices reader = log();
+            start = System.nanoTime();
+            long offset = 0;
+            long read = 0;
+            while (true) {
+                FetchResult r = reader.fetcher().fetch(topic, 0, offset, MIB);
+                if (r.records().isEmpty()) {
+                    break;
+                }
+                for (var rec : r.records()) {
+                    read += rec.record().value().length;
+                }
+                offset = r.nextOffset();
+            }
+            long replayNanos = System.nanoTime() - start;
+            if (read != produced) {
+                throw new IllegalStateException(codec + ": replayed " + read + " bytes of " + produced);
+            }
+            double produceRate = mibPerSecond(produced, produceNanos);
+            double replayRate = mibPerSecond(read, replayNanos);
+            if (codec == io.sluice.format.CompressionCodec.NONE) {
+                none.put("produce", produceRate);
+                none.put("replay", replayRate);
+                none.put("stored", (double) stored);
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("codec", codec.configName());
+            fields.put("calls", calls);
+            fields.put("recordsPerCall", call.size());
+            fields.put("storedBytesPerGiBProduced", Math.round(stored / (produced / (double) (1L << 30))));
+            fields.put("compressionRatio", round(none.get("stored") / stored));
+            fields.put("storedToUncompressedTopic", round(stored / none.get("stored")));
+            fields.put("produceMiBps", round(produceRate));
+            fields.put("produceToUncompressedTopic", round(produceRate / none.get("produce")));
+            fields.put("produceToRawPut", round(produceRate / raw[0]));
+            fields.put("replayMiBps", round(replayRate));
+            fields.put("replayToUncompressedTopic", round(replayRate / none.get("replay")));
+            fields.put("replayToRawGet", round(replayRate / raw[1]));
+            emit("compression", fields);
+        }
+        Path jar = root.resolve("functions/target/sluice-functions.jar");
+        long codecBytes = 0;
+        if (Files.isRegularFile(jar)) {
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                codecBytes = zip.stream().filter(e -> e.getName().startsWith("io/airlift/compress/"))
+                        .mapToLong(java.util.zip.ZipEntry::getCompressedSize).sum();
+            }
+        }
+        emit("compression_jar", Map.of("aircompressorBytesInFunctionsJar", codecBytes,
+                "KiB", round(codecBytes / (double) KIB)));
+    }
+
+    // ---- 5c. cost by billed units against the batch size ----
+
+    /**
+     * One topic per batch size, 1 KiB to 1 MiB of 1 KiB records a call, produced and then replayed at 1 MiB a
+     * fetch without the latency model: the DynamoDB read and write units and the S3 requests that AWS would
+     * bill, counted from every response ({@link BilledUnits}), per GiB, and priced ({@link Pricing}).
+     */
+    private void costByBatchSize() {
+        boolean sweepState = model.enabled();
+        model.enabled(false);
+        for (int size : new int[] {KIB, 4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB, MIB}) {
+            int calls = Math.max(quick ? 32 : 128, (quick ? 4 : 16) * MIB / size);
+            calls = Math.min(calls, quick ? 256 : 1024);
+            String topic = "b" + (++topics);
+            LogServices log = log();
+            log.topics().create(new CreateTopic(topic, 1, null, null, null));
+            List<ProduceRecord> records = batch(size, 1, size);
+            billed.reset();
+            for (int c = 0; c < calls; c++) {
+                log.producer().produce(topic, records);
+            }
+            BilledUnits.Units in = billed.snapshot();
+            double gibIn = (double) calls * size / (1L << 30);
+            LogServices reader = log();
+            billed.reset();
+            long offset = 0;
+            long fetches = 0;
+            while (true) {
+                FetchResult r = reader.fetcher().fetch(topic, 0, offset, MIB);
+                fetches++;
+                if (r.records().isEmpty()) {
+                    break;
+                }
+                offset = r.nextOffset();
+            }
+            BilledUnits.Units out = billed.snapshot();
+            emit("cost_by_batch", Pricing.byBatch(size, calls, gibIn, in, fetches, out));
+        }
         model.enabled(sweepState);
     }
 
@@ -563,6 +713,11 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        int onlyAt = List.of(args).indexOf("--only");
+        List<String> only = onlyAt >= 0 ? List.of(args[onlyAt + 1].split(",")) : List.of();
+        if (!ONLY_SECTIONS.containsAll(only)) {
+            throw new IllegalArgumentException("--only takes " + ONLY_SECTIONS + ", got " + only);
+        }
         int docsAt = List.of(args).indexOf("--docs");
         int latencyAt = List.of(args).indexOf("--latency");
         String latency = latencyAt >= 0 ? args[latencyAt + 1] : "none";
@@ -572,29 +727,22 @@ public final class Benchmark {
         Path infra = Path.of(System.getProperty("sluice.infra.dir", "infra")).toAbsolutePath().normalize();
         Path root = infra.getParent();
         Benchmark bench = new Benchmark(infra, quick, latency.equals("aws"));
-        int onlyAt = List.of(args).indexOf("--only");
-        if (onlyAt >= 0) {
-            // One measurement on its own, without the report's targets: `--only subscriptions`.
-            if (!args[onlyAt + 1].equals("subscriptions")) {
-                throw new IllegalArgumentException("--only subscriptions, got " + args[onlyAt + 1]);
-            }
-            try {
-                bench.subscriptions();
-            } finally {
-                bench.s3Server.close();
-                bench.dynalite.close();
-            }
-            System.exit(0);
-        }
         boolean met;
         long started = System.nanoTime();
         try {
-            bench.runAll(root);
-            Report report = new Report(bench.results);
+            if (only.isEmpty()) {
+                bench.runAll(root);
+            } else {
+                bench.runOnly(root, only);
+            }
+            Report report = new Report(bench.results, !only.isEmpty());
             met = report.allTargetsMet();
             System.out.printf(java.util.Locale.ROOT, "%nbenchmark took %.0f s%n", (System.nanoTime() - started) / 1e9);
             System.out.println();
             System.out.println(report.markdown());
+            if (docsAt >= 0 && !only.isEmpty()) {
+                throw new IllegalArgumentException("--docs needs a whole run, not --only");
+            }
             if (docsAt >= 0) {
                 Path docs = Path.of(args[docsAt + 1]);
                 report.writeDocs(docs, String.join(" ", args), (System.nanoTime() - started) / 1e9);
@@ -604,6 +752,34 @@ public final class Benchmark {
             bench.dynalite.close();
         }
         System.exit(met ? 0 : 1);
+    }
+
+    /** Sections {@code --only} can run by themselves; the targets table then has only their rows. */
+    static final List<String> ONLY_SECTIONS = List.of("compression", "cost", "contention", "subscriptions");
+
+    /** Some sections alone, for a short run on a loaded machine; each still measures its own baselines. */
+    private void runOnly(Path root, List<String> sections) throws Exception {
+        if (sections.contains("subscriptions")) {
+            // Push to an http target against the poll baseline (issue 19), always under the latency model.
+            subscriptions();
+        }
+        if (sections.contains("compression")) {
+            compression(root);
+        }
+        if (sections.contains("cost")) {
+            costByBatchSize();
+            Pricing.emitCosts(this::emit, results);
+        }
+        if (sections.contains("contention")) {
+            boolean sweepState = model.enabled();
+            model.enabled(true);
+            for (int producers : new int[] {1, 4, 16, 64}) {
+                contention(producers, Math.max(2, (quick ? 64 : 256) / producers), "before");
+                contention(producers, Math.max(2, (quick ? 64 : 256) / producers), "checkOnly");
+                contention(producers, Math.max(2, (quick ? 64 : 256) / producers));
+            }
+            model.enabled(sweepState);
+        }
     }
 
     private void runAll(Path root) throws Exception {
@@ -635,6 +811,8 @@ public final class Benchmark {
         amplification(replayTopic, target / RECORD_BYTES);
         scale();
         subscriptions();
+        compression(root);
+        costByBatchSize();
         Pricing.emitCosts(this::emit, results);
         String kafkaClasspath = System.getProperty("sluice.kafka.classpath");
         if (kafkaClasspath != null && Files.isRegularFile(Path.of(kafkaClasspath))) {

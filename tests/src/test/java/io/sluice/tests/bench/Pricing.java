@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * Dollars per GiB from the requests the benchmark counted, at the us-east-1 list prices in
- * docs/pricing.md, next to Kinesis Data Streams on-demand, MSK Serverless and SQS. Prices are inputs,
- * not measurements; the request counts are measured.
+ * Dollars per GiB from the units AWS bills, counted by {@link BilledUnits} from every response (DynamoDB
+ * read and write units by item size, S3 requests by price class), at the us-east-1 on-demand list prices
+ * in docs/pricing.md, next to Kinesis Data Streams on-demand, MSK Serverless and SQS. Prices are inputs,
+ * not measurements; the units are measured. Lambda duration is assumed (100 ms at 1 GB an invocation).
  */
 final class Pricing {
 
@@ -31,35 +32,64 @@ final class Pricing {
     private Pricing() {
     }
 
+    /** One Lambda invocation behind the HTTP API, at the assumed duration. */
+    static final double INVOCATION = LAMBDA_REQUEST + ASSUMED_GB_SECONDS_PER_INVOCATION * LAMBDA_GB_SECOND
+            + HTTP_API_REQUEST;
+
+    /**
+     * The figures of one batch size: {@code calls} produce calls of {@code batchBytes} ({@code gibIn} GiB in
+     * all) that were billed {@code in}, and a replay of them in {@code fetches} fetches billed {@code out}; $/GiB
+     * each way, and the peers' at the same batch size.
+     */
+    static Map<String, Object> byBatch(int batchBytes, int calls, double gibIn, BilledUnits.Units in, long fetches,
+                                       BilledUnits.Units out) {
+        double dynamoIn = in.allWriteUnits() * DYNAMO_WRITE_UNIT + in.readUnits() * DYNAMO_READ_UNIT;
+        double s3In = in.s3Puts() * S3_PUT + in.s3Gets() * S3_GET;
+        double lambdaIn = calls * INVOCATION;
+        double dynamoOut = out.allWriteUnits() * DYNAMO_WRITE_UNIT + out.readUnits() * DYNAMO_READ_UNIT;
+        double s3Out = out.s3Puts() * S3_PUT + out.s3Gets() * S3_GET;
+        double lambdaOut = fetches * INVOCATION;
+        // SQS bills every 64 KB of a request's payload as one request; a batch is one send at least
+        double sqsRequestsPerCall = Math.max(1, Math.ceil(batchBytes / 65_536.0));
+        double sqsIn = sqsRequestsPerCall * SQS_PER_REQUEST / (batchBytes / (double) (1L << 30));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("batchBytes", batchBytes);
+        fields.put("calls", calls);
+        fields.put("writeUnitsPerCall", round2(in.writeUnits() / calls));
+        fields.put("failedWriteUnitsPerCall", round2(in.failedWriteUnits() / calls));
+        fields.put("readUnitsPerCall", round2(in.readUnits() / calls));
+        fields.put("s3PutsPerCall", round2(in.s3Puts() / calls));
+        fields.put("fetches", fetches);
+        fields.put("readUnitsPerFetch", round2(out.readUnits() / fetches));
+        fields.put("s3GetsPerFetch", round2(out.s3Gets() / fetches));
+        fields.put("dollarsPerGiBIn", round((dynamoIn + s3In + lambdaIn) / gibIn));
+        fields.put("dynamoDollarsPerGiBIn", round(dynamoIn / gibIn));
+        fields.put("s3DollarsPerGiBIn", round(s3In / gibIn));
+        fields.put("lambdaDollarsPerGiBIn", round(lambdaIn / gibIn));
+        fields.put("dollarsPerGiBOut", round((dynamoOut + s3Out + lambdaOut) / gibIn));
+        fields.put("kinesisOnDemandDollarsPerGiBIn", round(KINESIS_ON_DEMAND_IN_PER_GB * GIB_IN_GB));
+        fields.put("mskServerlessDollarsPerGiBIn", round(MSK_SERVERLESS_IN_PER_GB * GIB_IN_GB));
+        fields.put("sqsDollarsPerGiBIn", round(sqsIn));
+        return fields;
+    }
+
+    /**
+     * The headline cost, at 1 MiB batches: Sluice's $/GiB in and out from the billed units counted at that
+     * batch size ({@code cost_by_batch}), next to Kinesis on-demand, MSK Serverless and SQS.
+     */
     static void emitCosts(BiFunction<String, Map<String, Object>, Map<String, Object>> emit,
                           List<Map<String, Object>> results) {
-        Map<String, Object> produce = results.stream().filter(r -> r.get("measurement").equals("produce_service")
-                && r.get("batchBytes").equals(1 << 20) && r.get("partitions").equals(1) && r.get("producers").equals(1))
-                .findFirst().orElseThrow();
-        Map<String, Object> replay = results.stream().filter(r -> r.get("measurement").equals("fetch_replay"))
-                .findFirst().orElseThrow();
-        double puts = (double) produce.get("s3PutsPerMiB");
-        double reads = (double) produce.get("dynamoReadsPerMiB");
-        double writes = (double) produce.get("dynamoWritesPerMiB");
-        double invocationsIn = 1.0;
-        double perMiBIn = puts * S3_PUT + reads * DYNAMO_READ_UNIT + writes * DYNAMO_WRITE_UNIT
-                + invocationsIn * (LAMBDA_REQUEST + ASSUMED_GB_SECONDS_PER_INVOCATION * LAMBDA_GB_SECOND + HTTP_API_REQUEST);
-        double fetchCalls = (double) replay.get("fetchCallsPerMiB");
-        double perMiBOut = (double) replay.get("s3GetsPerMiB") * S3_GET
-                + (double) replay.get("dynamoReadsPerMiB") * DYNAMO_READ_UNIT
-                + fetchCalls * (LAMBDA_REQUEST + ASSUMED_GB_SECONDS_PER_INVOCATION * LAMBDA_GB_SECOND + HTTP_API_REQUEST);
-        double sluiceIn = perMiBIn * 1024;
-        double sluiceOut = perMiBOut * 1024;
+        Map<String, Object> mib = results.stream().filter(r -> r.get("measurement").equals("cost_by_batch")
+                && r.get("batchBytes").equals(1 << 20)).findFirst().orElseThrow();
+        double sluiceIn = (double) mib.get("dollarsPerGiBIn");
+        double sluiceOut = (double) mib.get("dollarsPerGiBOut");
         double kinesisIn = KINESIS_ON_DEMAND_IN_PER_GB * GIB_IN_GB;
         double kinesisOut = KINESIS_ON_DEMAND_OUT_PER_GB * GIB_IN_GB;
         double sqsIn = 16_384 * SQS_PER_REQUEST;
         double sqsOut = (16_384 + 16_384 / 10.0) * SQS_PER_REQUEST;
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("batchBytes", 1 << 20);
-        fields.put("requestsPerMiBIn", Map.of("s3Put", puts, "dynamoRead", reads, "dynamoWrite", writes,
-                "invocations", invocationsIn));
-        fields.put("requestsPerMiBOut", Map.of("s3Get", replay.get("s3GetsPerMiB"),
-                "dynamoRead", replay.get("dynamoReadsPerMiB"), "invocations", fetchCalls));
+        fields.put("countedFrom", "billed units (ConsumedCapacity) and S3 requests, cost_by_batch at 1 MiB");
         fields.put("sluiceDollarsPerGiBIn", round(sluiceIn));
         fields.put("sluiceDollarsPerGiBOut", round(sluiceOut));
         fields.put("kinesisOnDemandDollarsPerGiBIn", round(kinesisIn));
@@ -70,6 +100,10 @@ final class Pricing {
         fields.put("sqsDollarsPerGiBOut", round(sqsOut));
         fields.put("ratioToKinesisIn", round(sluiceIn / kinesisIn));
         emit.apply("cost", fields);
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 
     private static double round(double v) {

@@ -86,6 +86,8 @@ class BadInputTest {
                         400, "INVALID_TOPIC_NAME"),
                 c("zero partitions", "POST", "/topics", "{\"name\":\"zero\",\"partitions\":0}", 400,
                         "INVALID_PARTITION_COUNT"),
+                c("an unknown compression", "POST", "/topics",
+                        "{\"name\":\"snappy\",\"partitions\":1,\"compression\":\"snappy\"}", 400, "INVALID_CONFIG"),
                 c("partitions as a string", "POST", "/topics", "{\"name\":\"str\",\"partitions\":\"3\"}", 400,
                         "MALFORMED_JSON"),
                 c("a topic that exists", "POST", "/topics", "{\"name\":\"" + TOPIC + "\",\"partitions\":5}", 409,

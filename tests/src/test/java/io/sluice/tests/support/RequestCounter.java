@@ -10,18 +10,33 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Counts the SDK operations a client executes, by service and operation name ("S3:PutObject"), and the
- * bytes their responses carried (their Content-Length).
+ * bytes their requests and responses carried (their content lengths).
  */
 public final class RequestCounter implements ExecutionInterceptor {
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> responseBytes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> requestBytes = new ConcurrentHashMap<>();
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         String name = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
                 + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         counts.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        long bytes = context.requestBody().flatMap(b -> b.optionalContentLength()).orElse(0L);
+        String name = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
+                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        requestBytes.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(bytes);
+    }
+
+    /** Bytes the request bodies of one operation ("S3:PutObject") carried, by their content length. */
+    public long requestBytes(String serviceAndOperation) {
+        AtomicLong bytes = requestBytes.get(serviceAndOperation);
+        return bytes == null ? 0 : bytes.get();
     }
 
     @Override
@@ -65,5 +80,6 @@ public final class RequestCounter implements ExecutionInterceptor {
     public void reset() {
         counts.clear();
         responseBytes.clear();
+        requestBytes.clear();
     }
 }
