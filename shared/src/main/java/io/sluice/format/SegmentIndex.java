@@ -21,21 +21,32 @@ import java.util.zip.CRC32C;
  *   OffsetIndex                          the next indexLength bytes (the index entry's indexLength)
  *
  * OffsetIndex =>
- *   IndexMagic => Int32                  0x534C4958, "SLIX"
+ *   IndexMagic => Int32                  0x534C4932, "SLI2" (0x534C4958, "SLIX": the first version, below)
  *   PointCount => Int32                  batches in the segment, at least 1
  *   Points => [Point]                    PointCount points, in batch order
  *     OffsetDelta => Int32               offset of the batch's first record minus the segment's base offset
  *     Position => Int32                  position of the batch minus byteStart
+ *     RecordBytes => Int32               bytes of the batch's records (key, value, headers), uncompressed
  *   Crc => Uint32                        CRC32C of every byte from IndexMagic to the end of Points
  * </pre>
  *
- * The first point is {@code (0, 0)}; both fields strictly increase. A reader checks the CRC and this
- * ordering before it trusts a point, and then still checks every batch it reads by its own CRC, and that
- * the batches between two points hold exactly the records the points say.
+ * The first point is {@code (0, 0)}; both offset delta and position strictly increase, record bytes are
+ * not negative. A reader checks the CRC and this ordering before it trusts a point, and then still checks
+ * every batch it reads by its own CRC, and that the batches between two points hold exactly the records the
+ * points say.
+ *
+ * <p>Segments compacted before points carried RecordBytes have "SLIX" indexes: a reader still decodes them
+ * and estimates a batch's record bytes from the positions less the batch and record overheads, which is
+ * exact for uncompressed records without headers but falls short many times over for a compressed batch,
+ * whose stored bytes are compressed (a fetch then reads far past what it returns, up to the segment's end):
+ * hence RecordBytes, so that a fetch in a compressed segment reads about what it returns.
  */
 public final class SegmentIndex {
 
-    public static final int MAGIC = 0x534C4958;
+    /** The index written now: points with their batch's record bytes. */
+    public static final int MAGIC = 0x534C4932;
+    /** The first index: points without record bytes, still read. */
+    public static final int MAGIC_V1 = 0x534C4958;
     /** Bytes of records (key, value, headers) a segment batch holds at most, unless one record is larger. */
     public static final int BATCH_RECORD_BYTES = 1024;
     /**
@@ -51,7 +62,10 @@ public final class SegmentIndex {
     static final int POINTS_OFFSET = POINT_COUNT_OFFSET + POINT_COUNT_LENGTH;
     static final int POINT_OFFSET_DELTA_LENGTH = 4;
     static final int POINT_POSITION_LENGTH = 4;
-    static final int POINT_LENGTH = POINT_OFFSET_DELTA_LENGTH + POINT_POSITION_LENGTH;
+    static final int POINT_RECORD_BYTES_LENGTH = 4;
+    /** Bytes of a point in a first-version ("SLIX") index. */
+    static final int POINT_LENGTH_V1 = POINT_OFFSET_DELTA_LENGTH + POINT_POSITION_LENGTH;
+    static final int POINT_LENGTH = POINT_LENGTH_V1 + POINT_RECORD_BYTES_LENGTH;
     static final int CRC_LENGTH = 4;
     /** Encoded bytes a record adds beyond its {@link LogRecord#sizeInBytes()} when it has no headers. */
     static final int RECORD_OVERHEAD = ObjectFormat.RECORD_LENGTH_LENGTH + ObjectFormat.OFFSET_DELTA_LENGTH
@@ -60,19 +74,27 @@ public final class SegmentIndex {
 
     private final int[] offsetDeltas;
     private final int[] positions;
+    /** Bytes of records of each point's batch; null for a first-version index, which estimates them. */
+    private final int[] recordBytes;
     private final long recordCount;
     private final int batchesLength;
 
-    private SegmentIndex(int[] offsetDeltas, int[] positions, long recordCount, int batchesLength) {
+    private SegmentIndex(int[] offsetDeltas, int[] positions, int[] recordBytes, long recordCount,
+                         int batchesLength) {
         this.offsetDeltas = offsetDeltas;
         this.positions = positions;
+        this.recordBytes = recordBytes;
         this.recordCount = recordCount;
         this.batchesLength = batchesLength;
     }
 
     /** Bytes of the encoded index with {@code points} points. */
     public static int encodedLength(int points) {
-        return POINTS_OFFSET + points * POINT_LENGTH + CRC_LENGTH;
+        return encodedLength(points, POINT_LENGTH);
+    }
+
+    private static int encodedLength(int points, int pointLength) {
+        return POINTS_OFFSET + points * pointLength + CRC_LENGTH;
     }
 
     public int points() {
@@ -82,8 +104,8 @@ public final class SegmentIndex {
     /**
      * The batches a fetch from {@code offsetDelta} (relative to the segment's base) needs for up to
      * {@code maxBytes} of records and at most {@code maxRecords} records: from the batch holding
-     * {@code offsetDelta} to the first batch boundary past both limits (by the encoded sizes, less the
-     * batch and record overheads), or the segment's end.
+     * {@code offsetDelta} to the first batch boundary past either limit (by the points' record bytes, or,
+     * in a first-version index, the encoded sizes less the batch and record overheads), or the segment's end.
      */
     public Range range(long offsetDelta, long maxBytes, long maxRecords) {
         if (offsetDelta < 0 || offsetDelta >= recordCount) {
@@ -91,15 +113,17 @@ public final class SegmentIndex {
         }
         int first = floor(offsetDelta);
         int end = first + 1;
+        long bytes = recordBytes(first); // of the batches [first, end)
         // Records of the first batch before offsetDelta are not returned: their share of its bytes is left out.
         long skipped = end < positions.length
-                ? recordBytes(first, end) * (offsetDelta - offsetDeltas[first]) / (offsetDeltas[end] - offsetDeltas[first])
+                ? bytes * (offsetDelta - offsetDeltas[first]) / (offsetDeltas[end] - offsetDeltas[first])
                 : 0;
         while (end < positions.length) {
             long records = offsetDeltas[end] - offsetDelta;
-            if (records >= maxRecords || recordBytes(first, end) - skipped >= maxBytes) {
+            if (records >= maxRecords || bytes - skipped >= maxBytes) {
                 break;
             }
+            bytes += recordBytes(end);
             end++;
         }
         int endPosition = end < positions.length ? positions[end] : batchesLength;
@@ -108,10 +132,17 @@ public final class SegmentIndex {
                 endDelta - offsetDeltas[first]);
     }
 
-    /** Bytes of records (by their encoded size, less batch and record overheads) in batches [from, to). */
-    private long recordBytes(int from, int to) {
-        return positions[to] - positions[from] - (long) (to - from) * ObjectFormat.BATCH_OVERHEAD
-                - (offsetDeltas[to] - offsetDeltas[from]) * (long) RECORD_OVERHEAD;
+    /**
+     * Bytes of records in batch {@code i}: as its point says, or, in a first-version index, by its encoded
+     * size less the batch and record overheads.
+     */
+    private long recordBytes(int i) {
+        if (recordBytes != null) {
+            return recordBytes[i];
+        }
+        long end = i + 1 < positions.length ? positions[i + 1] : batchesLength;
+        long endDelta = i + 1 < positions.length ? offsetDeltas[i + 1] : recordCount;
+        return end - positions[i] - ObjectFormat.BATCH_OVERHEAD - (endDelta - offsetDeltas[i]) * RECORD_OVERHEAD;
     }
 
     /** The last point at or below {@code offsetDelta}. */
@@ -149,12 +180,13 @@ public final class SegmentIndex {
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         int magic = buf.getInt(MAGIC_OFFSET);
-        if (magic != MAGIC) {
+        if (magic != MAGIC && magic != MAGIC_V1) {
             throw new CorruptObjectException(objectKey, position + MAGIC_OFFSET,
                     "bad offset index magic 0x" + Integer.toHexString(magic));
         }
+        int pointLength = magic == MAGIC ? POINT_LENGTH : POINT_LENGTH_V1;
         int count = buf.getInt(POINT_COUNT_OFFSET);
-        if (count < 1 || encodedLength(count) != bytes.length) {
+        if (count < 1 || (long) POINTS_OFFSET + (long) count * pointLength + CRC_LENGTH != bytes.length) {
             throw new CorruptObjectException(objectKey, position + POINT_COUNT_OFFSET,
                     "offset index of " + count + " points does not fill its " + bytes.length + " bytes");
         }
@@ -168,17 +200,23 @@ public final class SegmentIndex {
         }
         int[] deltas = new int[count];
         int[] positions = new int[count];
+        int[] recordBytes = magic == MAGIC ? new int[count] : null;
         for (int i = 0; i < count; i++) {
-            deltas[i] = buf.getInt(POINTS_OFFSET + i * POINT_LENGTH);
-            positions[i] = buf.getInt(POINTS_OFFSET + i * POINT_LENGTH + POINT_OFFSET_DELTA_LENGTH);
+            int at = POINTS_OFFSET + i * pointLength;
+            deltas[i] = buf.getInt(at);
+            positions[i] = buf.getInt(at + POINT_OFFSET_DELTA_LENGTH);
+            int bytesOfRecords = recordBytes == null ? 0 : buf.getInt(at + POINT_LENGTH_V1);
             boolean ordered = i == 0 ? deltas[0] == 0 && positions[0] == 0
                     : deltas[i] > deltas[i - 1] && positions[i] > positions[i - 1];
-            if (!ordered || deltas[i] >= recordCount || positions[i] >= batchesLength) {
-                throw new CorruptObjectException(objectKey, position + POINTS_OFFSET + (long) i * POINT_LENGTH,
-                        "offset index point " + i + " (" + deltas[i] + ", " + positions[i] + ") out of order");
+            if (!ordered || deltas[i] >= recordCount || positions[i] >= batchesLength || bytesOfRecords < 0) {
+                throw new CorruptObjectException(objectKey, position + at, "offset index point " + i + " ("
+                        + deltas[i] + ", " + positions[i] + ", " + bytesOfRecords + ") out of order");
+            }
+            if (recordBytes != null) {
+                recordBytes[i] = bytesOfRecords;
             }
         }
-        return new SegmentIndex(deltas, positions, recordCount, batchesLength);
+        return new SegmentIndex(deltas, positions, recordBytes, recordCount, batchesLength);
     }
 
     /** A segment built by {@link Builder}: the object, and how its entry describes it. */
@@ -194,6 +232,7 @@ public final class SegmentIndex {
         private final ObjectFormat.Builder object = new ObjectFormat.Builder();
         private final List<Integer> deltas = new ArrayList<>();
         private final List<Integer> positions = new ArrayList<>();
+        private final List<Integer> recordBytes = new ArrayList<>();
         private long records;
 
         /** Appends {@code batch}, whose encoded bytes (as read and checked) are {@code encoded}. */
@@ -201,7 +240,7 @@ public final class SegmentIndex {
             long recordBytes = batch.records().stream().mapToLong(LogRecord::sizeInBytes).sum();
             int limit = batch.codec() == CompressionCodec.NONE ? BATCH_RECORD_BYTES : COMPRESSED_BATCH_RECORD_BYTES;
             if (batch.records().size() == 1 || recordBytes <= limit) {
-                point();
+                point(recordBytes);
                 object.addEncodedBatches(encoded);
                 records += batch.records().size();
                 return;
@@ -210,29 +249,31 @@ public final class SegmentIndex {
             long pendingBytes = 0;
             for (LogRecord record : batch.records()) {
                 if (!pending.isEmpty() && pendingBytes + record.sizeInBytes() > limit) {
-                    addCut(pending, batch.codec());
+                    addCut(pending, pendingBytes, batch.codec());
                     pending = new ArrayList<>();
                     pendingBytes = 0;
                 }
                 pending.add(record);
                 pendingBytes += record.sizeInBytes();
             }
-            addCut(pending, batch.codec());
+            addCut(pending, pendingBytes, batch.codec());
         }
 
-        private void addCut(List<LogRecord> batch, CompressionCodec codec) {
-            point();
+        private void addCut(List<LogRecord> batch, long batchRecordBytes, CompressionCodec codec) {
+            point(batchRecordBytes);
             object.addBatch(batch, codec);
             records += batch.size();
         }
 
-        private void point() {
+        private void point(long batchRecordBytes) {
             long position = object.size() - ObjectFormat.OBJECT_HEADER_LENGTH;
-            if (records > Integer.MAX_VALUE || position > Integer.MAX_VALUE) {
-                throw new IllegalStateException("segment too large: " + records + " records, " + position + " bytes");
+            if (records > Integer.MAX_VALUE || position > Integer.MAX_VALUE || batchRecordBytes > Integer.MAX_VALUE) {
+                throw new IllegalStateException("segment too large: " + records + " records, " + position
+                        + " bytes, a batch of " + batchRecordBytes + " bytes of records");
             }
             deltas.add((int) records);
             positions.add((int) position);
+            recordBytes.add((int) batchRecordBytes);
         }
 
         public Segment build() {
@@ -246,7 +287,7 @@ public final class SegmentIndex {
             int indexStart = out.position();
             out.putInt(MAGIC).putInt(deltas.size());
             for (int i = 0; i < deltas.size(); i++) {
-                out.putInt(deltas.get(i)).putInt(positions.get(i));
+                out.putInt(deltas.get(i)).putInt(positions.get(i)).putInt(recordBytes.get(i));
             }
             CRC32C crc = new CRC32C();
             crc.update(out.array(), indexStart, out.position() - indexStart);

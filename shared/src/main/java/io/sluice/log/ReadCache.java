@@ -29,7 +29,7 @@ public final class ReadCache {
     static final int MAX_PARTITIONS = 1024;
     /** Entries kept per partition, the lowest base offsets dropped first. */
     static final int MAX_ENTRIES_PER_PARTITION = 256;
-    /** Segment offset indexes kept (each at most 8 bytes per KiB of segment: 128 KiB for 16 MiB). */
+    /** Segment offset indexes kept (each at most 12 bytes per KiB of segment: 192 KiB for 16 MiB). */
     static final int MAX_SEGMENT_INDEXES = 64;
 
     private record Cached<T>(T value, long cachedAt) {

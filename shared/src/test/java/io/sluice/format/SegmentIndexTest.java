@@ -118,4 +118,56 @@ class SegmentIndexTest {
         assertThatThrownBy(() -> SegmentIndex.decode(KEY, start, bytes, segment.batchesLength(), 5))
                 .as("points beyond the entry's record count").isInstanceOf(CorruptObjectException.class);
     }
+
+    /** The index without record bytes that segments were written with first ("SLIX"): still read. */
+    private static byte[] firstVersion(byte[] index) {
+        ByteBuffer in = ByteBuffer.wrap(index);
+        int points = in.getInt(SegmentIndex.POINT_COUNT_OFFSET);
+        ByteBuffer out = ByteBuffer.allocate(SegmentIndex.POINTS_OFFSET + points * SegmentIndex.POINT_LENGTH_V1
+                + SegmentIndex.CRC_LENGTH);
+        out.putInt(SegmentIndex.MAGIC_V1).putInt(points);
+        for (int i = 0; i < points; i++) {
+            int at = SegmentIndex.POINTS_OFFSET + i * SegmentIndex.POINT_LENGTH;
+            out.putInt(in.getInt(at)).putInt(in.getInt(at + SegmentIndex.POINT_OFFSET_DELTA_LENGTH));
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        return out.array();
+    }
+
+    @Test
+    void pointsCarryTheirBatchesRecordBytesAndAFirstVersionIndexStillReads() {
+        SegmentIndex.Segment segment = segment();
+        int start = ObjectFormat.OBJECT_HEADER_LENGTH + segment.batchesLength();
+        byte[] bytes = Arrays.copyOfRange(segment.bytes(), start, segment.bytes().length);
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        assertThat(buf.getInt(SegmentIndex.MAGIC_OFFSET)).isEqualTo(SegmentIndex.MAGIC);
+        List<Integer> recordBytes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            recordBytes.add(buf.getInt(SegmentIndex.POINTS_OFFSET + i * SegmentIndex.POINT_LENGTH
+                    + SegmentIndex.POINT_LENGTH_V1));
+        }
+        assertThat(recordBytes).containsExactly(900, 900, 900, 300, 200);
+
+        byte[] old = firstVersion(bytes);
+        assertThat(old.length).isEqualTo(bytes.length - 5 * SegmentIndex.POINT_RECORD_BYTES_LENGTH);
+        SegmentIndex current = index(segment);
+        SegmentIndex first = SegmentIndex.decode(KEY, start, old, segment.batchesLength(), segment.recordCount());
+        assertThat(first.points()).isEqualTo(5);
+        for (long delta = 0; delta < 12; delta++) {
+            for (long maxBytes : new long[] {1, 300, 600, 700, 1500, Long.MAX_VALUE}) {
+                assertThat(first.range(delta, maxBytes, Long.MAX_VALUE))
+                        .as("uncompressed records without headers: the estimate is exact (%d, %d)", delta, maxBytes)
+                        .isEqualTo(current.range(delta, maxBytes, Long.MAX_VALUE));
+            }
+        }
+
+        byte[] badPoint = old.clone();
+        badPoint[SegmentIndex.POINTS_OFFSET + SegmentIndex.POINT_LENGTH_V1 + 3] ^= 1;
+        assertThatThrownBy(() -> SegmentIndex.decode(KEY, start, badPoint, segment.batchesLength(), 12))
+                .isInstanceOf(CorruptObjectException.class).hasMessageContaining("CRC32C");
+        assertThatThrownBy(() -> SegmentIndex.decode(KEY, start, Arrays.copyOf(old, old.length + 4),
+                segment.batchesLength(), 12)).isInstanceOf(CorruptObjectException.class).hasMessageContaining("points");
+    }
 }
