@@ -75,5 +75,9 @@ export const api = {
   resetGroup: (g, body) => call('POST', `groups/${seg(g)}/reset`, body),
   shareGroups: () => call('GET', 'share-groups').then((r) => r.shareGroups),
   shareGroup: (g) => call('GET', `share-groups/${seg(g)}`),
+  subscriptions: () => call('GET', 'subscriptions').then((r) => r.subscriptions),
+  subscription: (s) => call('GET', `subscriptions/${seg(s)}`),
+  pauseSubscription: (s) => call('POST', `subscriptions/${seg(s)}/pause`),
+  resumeSubscription: (s) => call('POST', `subscriptions/${seg(s)}/resume`),
   maintenance: (topic) => call('POST', 'maintenance', topic ? { topic } : {}),
 };

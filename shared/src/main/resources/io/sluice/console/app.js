@@ -79,6 +79,8 @@ const routes = [
   [/^#\/groups\/([^/?]+)$/, (m, c, name) => views.group(m, c, name)],
   [/^#\/share-groups$/, (m) => views.shareGroups(m)],
   [/^#\/share-groups\/([^/?]+)$/, (m, c, name) => views.shareGroup(m, c, name)],
+  [/^#\/subscriptions$/, (m) => views.subscriptions(m)],
+  [/^#\/subscriptions\/([^/?]+)$/, (m, c, name) => views.subscription(m, c, name)],
   [/^#\/maintenance$/, (m, c) => views.maintenance(m, c)],
 ];
 

@@ -239,6 +239,66 @@ export async function shareGroup(main, ctx, name) {
   ctx.every(SAMPLE_MS, refresh);
 }
 
+const subscriptionLink = (s) => el('a', { href: `#/subscriptions/${encodeURIComponent(s)}` }, s);
+/** Where a subscription delivers. An http target's secret is never shown, only whether there is one. */
+function targetText(t) {
+  if (t.type === 'lambda') return `Lambda function ${t.functionArn}`;
+  if (t.type === 'http') return `POST ${t.url} (${t.secret ? 'signed with a secret' : 'unsigned'})`;
+  return t.type;
+}
+
+export async function subscriptions(main) {
+  const list = await api.subscriptions();
+  main.replaceChildren(el('h2', {}, 'Subscriptions'), list.length
+    ? table(`${list.length} subscription(s)`, ['Subscription', 'Topic', 'Target', 'State'],
+      list.map((s) => [subscriptionLink(s.name), topicLink(s.topic), targetText(s.target), s.state]),
+      { id: 'subscriptions-table' })
+    : el('p', { id: 'subscriptions-table' }, 'No subscriptions yet.'));
+}
+
+export async function subscription(main, ctx, name) {
+  const body = el('div');
+  const pause = el('button', { type: 'button', class: 'danger', id: 'pause-subscription', hidden: true },
+    `Pause subscription ${name}`);
+  const resume = el('button', { type: 'button', id: 'resume-subscription', hidden: true },
+    `Resume subscription ${name}`);
+  const change = (verb, call) => async () => {
+    if (!await ctx.confirm(`${verb} subscription ${name}?`)) return;
+    await ctx.act(async () => {
+      const s = await call(name);
+      ctx.status(`Subscription ${name} is ${s.state}.`);
+      await refresh();
+    });
+  };
+  pause.addEventListener('click', change('Pause', api.pauseSubscription));
+  resume.addEventListener('click', change('Resume', api.resumeSubscription));
+  main.replaceChildren(el('h2', {}, `Subscription ${name}`), body, pause, resume);
+  const refresh = async () => {
+    const d = await api.subscription(name);
+    const s = d.subscription;
+    pause.hidden = s.state !== 'ACTIVE';
+    resume.hidden = s.state === 'ACTIVE';
+    const inFlight = d.partitions.filter((p) => p.dispatching).length;
+    update(body, d, () => [
+      el('p', { id: 'subscription-state' }, `State ${s.state}${s.stateReason ? ` (${s.stateReason})` : ''}.`),
+      el('p', { id: 'subscription-summary' }, 'Topic ', topicLink(s.topic), `, group `, groupLink(s.group),
+        `; target ${targetText(s.target)}; batch size ${s.batchSize}, batching window `
+        + `${duration(s.maxBatchingWindowMs)}, retries ${s.maximumRetryAttempts < 0 ? 'while retained' : s.maximumRetryAttempts}`
+        + `${s.bisectBatchOnError ? ', bisecting on error' : ''}; dead-letter topic ${s.deadLetterTopic || 'none'}; `
+        + `parallelization ${s.parallelizationFactor}; started at ${s.startAt}.`),
+      el('p', { id: 'subscription-counts' }, `In flight (partitions being delivered) ${inFlight}, lag ${d.lag}, `
+        + `delivered ${d.delivered}, failed (attempts) ${d.failed}, dead-lettered ${d.deadLettered}.`),
+      el('p', { id: 'subscription-last-error' }, d.lastError ? `Last error: ${d.lastError}` : 'No error.'),
+      table('Partitions', ['Partition', 'Committed', 'High watermark', 'Lag', 'Delivering now', 'Last error'],
+        d.partitions.map((p) => [num(p.partition), num(p.committed), num(p.highWatermark), num(p.lag),
+          p.dispatching ? 'yes' : 'no', p.lastError
+            ? `${p.lastError} (${new Date(p.lastErrorAt).toISOString()})` : 'none']),
+        { id: 'subscription-partitions-table' })]);
+  };
+  await refresh();
+  ctx.every(SAMPLE_MS, refresh);
+}
+
 export async function maintenance(main, ctx) {
   const topicInput = el('input', { id: 'maintenance-topic', name: 'topic', placeholder: 'all topics' });
   const report = el('div', { id: 'maintenance-report' });

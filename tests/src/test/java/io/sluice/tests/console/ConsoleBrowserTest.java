@@ -456,6 +456,108 @@ class ConsoleBrowserTest {
     }
 
     /**
+     * Issue 19's push subscriptions in the console: a subscription to an http target (a small server here)
+     * shows its state, counts and lag per partition, never its secret, and pauses behind the confirmation;
+     * a target that answers 500 shows its last error.
+     */
+    @Test
+    void subscriptionsShowTheirStateCountsAndLastErrorAndPauseBehindAConfirmation() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            received.incrementAndGet();
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/fail") ? 500 : 200, -1);
+            exchange.close();
+        });
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        String topic = unique("console-subs");
+        String name = unique("console-sub");
+        String failing = unique("console-sub-fail");
+        String failingTopic = unique("console-subs-fail");
+        String secret = "console-s3cret-" + UUID.randomUUID();
+        try {
+            assertThat(api.post("/topics", "{\"name\":\"" + topic + "\",\"partitions\":2}").status()).isEqualTo(201);
+            HttpApiClient.Response created = api.post("/subscriptions", "{\"name\":\"" + name + "\",\"topic\":\"" + topic
+                    + "\",\"target\":{\"type\":\"http\",\"url\":\"" + url + "/ok\",\"secret\":\"" + secret + "\"}}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            assertThat(api.post("/topics/" + topic + "/records", "{\"records\":[{\"partition\":0,\"value\":\"YQ==\"},"
+                    + "{\"partition\":0,\"value\":\"Yg==\"},{\"partition\":0,\"value\":\"Yw==\"},{\"partition\":1,\"value\":\"ZA==\"},"
+                    + "{\"partition\":1,\"value\":\"ZQ==\"}]}").status()).isEqualTo(200);
+
+            open("#/subscriptions/" + name);
+            browser.waitFor("the five records delivered and the lag at 0", "document.getElementById('subscription-counts')"
+                    + ".innerText.includes('lag 0, delivered 5,')");
+            assertThat(received.get()).as("the target was called").isPositive();
+            assertThat(browser.text("#subscription-state")).isEqualTo("State ACTIVE.");
+            assertThat(browser.text("#subscription-counts")).isEqualTo("In flight (partitions being delivered) 0, lag 0, "
+                    + "delivered 5, failed (attempts) 0, dead-lettered 0.");
+            assertThat(browser.text("#subscription-last-error")).isEqualTo("No error.");
+            assertThat(browser.text("#subscription-summary")).contains("target POST " + url + "/ok (signed with a secret)")
+                    .contains("group sub." + name);
+            assertThat(rowsOf("subscription-partitions-table")).isEqualTo(2);
+            assertThat(cells("subscription-partitions-table", 0)).containsExactly("0", "3", "3", "0", "no", "none");
+            assertThat(cells("subscription-partitions-table", 1)).containsExactly("1", "2", "2", "0", "no", "none");
+            assertThat(browser.text("body")).as("the secret is never shown").doesNotContain(secret).doesNotContain("********");
+            shot("subscription");
+
+            open("#/subscriptions");
+            int row = browser.eval("[...document.querySelectorAll('#subscriptions-table tbody tr')].findIndex(r => r.cells[0]"
+                    + ".innerText === '" + name + "')").asInt();
+            assertThat(row).as("the subscription is listed").isGreaterThanOrEqualTo(0);
+            assertThat(cells("subscriptions-table", row)).containsExactly(name, topic,
+                    "POST " + url + "/ok (signed with a secret)", "ACTIVE");
+            assertThat(browser.text("body")).doesNotContain(secret);
+            browser.click("#subscriptions-table a[href='#/subscriptions/" + name + "']");
+            browser.waitFor("the subscription page", "document.getElementById('subscription-state')");
+
+            // Pause behind the confirmation: Cancel changes nothing, Confirm pauses.
+            browser.click("#pause-subscription");
+            browser.waitFor("the confirmation dialog", "document.getElementById('confirm').open");
+            assertThat(browser.text("#confirm-text")).isEqualTo("Pause subscription " + name + "?");
+            browser.click("#confirm-cancel");
+            browser.waitFor("the dialog to close", "!document.getElementById('confirm').open");
+            assertThat(api.get("/subscriptions/" + name).json().path("subscription").path("state").asText()).isEqualTo("ACTIVE");
+            browser.click("#pause-subscription");
+            browser.waitFor("the confirmation dialog", "document.getElementById('confirm').open");
+            browser.click("#confirm-ok");
+            browser.waitFor("the page to show PAUSED", "document.getElementById('subscription-state').innerText === 'State PAUSED.'");
+            assertThat(browser.text("#status")).isEqualTo("Subscription " + name + " is PAUSED.");
+            assertThat(api.get("/subscriptions/" + name).json().path("subscription").path("state").asText())
+                    .as("paused through the console").isEqualTo("PAUSED");
+            assertThat(browser.eval("document.getElementById('pause-subscription').hidden"
+                    + " && !document.getElementById('resume-subscription').hidden").asBoolean()).as("only Resume offered").isTrue();
+
+            // A target that answers 500: its last error is on the page. (A topic of its own: produce functions
+            // trust their cached list of a topic's subscriptions for 30 s, so a new one on a topic already
+            // produced to would wait for the sweep.)
+            assertThat(api.post("/topics", "{\"name\":\"" + failingTopic + "\",\"partitions\":2}").status()).isEqualTo(201);
+            HttpApiClient.Response failed = api.post("/subscriptions", "{\"name\":\"" + failing + "\",\"topic\":\""
+                    + failingTopic + "\",\"target\":{\"type\":\"http\",\"url\":\"" + url + "/fail\"}}");
+            assertThat(failed.status()).as(failed.body()).isEqualTo(201);
+            assertThat(api.post("/topics/" + failingTopic + "/records", "{\"records\":[{\"partition\":0,\"value\":\"Zg==\"}]}").status())
+                    .isEqualTo(200);
+            open("#/subscriptions/" + failing);
+            browser.waitFor("the last error", "document.getElementById('subscription-last-error').innerText.includes('answered 500')");
+            // while retrying it is the target's answer; once stopped (no dead-letter topic), the reason, which ends with it
+            assertThat(browser.text("#subscription-last-error")).startsWith("Last error: ")
+                    .endsWith("POST " + url + "/fail answered 500");
+            assertThat(browser.text("#subscription-summary")).contains("target POST " + url + "/fail (unsigned)");
+            assertThat(cells("subscription-partitions-table", 0).get(5)).startsWith("POST " + url + "/fail answered 500 (");
+            assertThat(cells("subscription-partitions-table", 1).get(5)).isEqualTo("none");
+            shot("subscription-failing");
+        } finally {
+            api.send("DELETE", "/subscriptions/" + failing, new byte[0]);
+            api.send("DELETE", "/subscriptions/" + name, new byte[0]);
+            api.send("DELETE", "/topics/" + failingTopic, new byte[0]);
+            api.send("DELETE", "/topics/" + topic, new byte[0]);
+            server.stop(0);
+        }
+    }
+
+    /**
      * The console against a local stack under {@code --auth jwt}, which refuses as a deployed stack's JWT API
      * does: its files load without a token, every API call without a valid token answers 401, and an
      * operator route 403 for a token without the admin scope. The pasted token is what gets through.
