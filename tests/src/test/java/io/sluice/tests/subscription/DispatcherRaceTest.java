@@ -70,7 +70,9 @@ class DispatcherRaceTest {
         assertThat(h.lane(lane0).position()).isEqualTo(6);
         assertThat(h.lane(lane0).leasedAt(h.clock.millis())).isFalse();
         assertThat(h.log.groups().describe("sub.race").offsets().get(0).committed()).isEqualTo(6);
-        // The loser's mark may have replaced the winner's; the sweep clears it without a dispatch.
+        // The loser's mark may have replaced the winner's; the sweep clears it without a dispatch. The race's
+        // hook comes off first: the sweep reads the lane on this thread, which would wait at the barrier alone.
+        h.store.beforeLaneRead = d -> { };
         h.dispatched.clear();
         h.log.subscriptions().sweep().run();
         assertThat(h.store.delegate.marked()).isEmpty();
