@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param lambdaEndpoint  {@code AWS_ENDPOINT_URL_LAMBDA}, only for the local stack's Lambda emulation
  * @param localTargets    {@code SLUICE_LOCAL_TARGETS=loopback}: http targets on loopback are allowed (local stack only)
  * @param targetTimeoutMs {@code SUBSCRIPTION_TARGET_TIMEOUT_MS}: the timeout of one delivery (default 30 s)
+ * @param leaseMarginMs   {@code SUBSCRIPTION_LEASE_MARGIN_MS}: how long a dispatcher's lease outlives the target
+ *                        timeout (default 10 s; the local stack's tests shorten it, even below zero, to let a
+ *                        lease lapse mid-delivery)
  * @param authorization   {@code SLUICE_AUTHORIZATION}, the template parameter {@code Authorization}: acl (default) or open
  * @param admins          {@code SLUICE_ADMIN_PRINCIPALS}, the template parameter {@code AdminPrincipals}: a comma list
  * @param jwtGroupsClaim  {@code SLUICE_JWT_GROUPS_CLAIM}: the JWT claim whose values are group principals; empty for none
@@ -39,7 +42,7 @@ import java.util.Optional;
 public record FunctionConfig(String bucket, String table, String region, Optional<URI> s3Endpoint,
                              Optional<URI> dynamoEndpoint, Optional<String> accessKeyId,
                              Optional<String> secretAccessKey, boolean emfMetrics, Optional<String> dispatcherFunction,
-                             Optional<URI> lambdaEndpoint, boolean localTargets, long targetTimeoutMs,
+                             Optional<URI> lambdaEndpoint, boolean localTargets, long targetTimeoutMs, long leaseMarginMs,
                              Authorizer.Mode authorization, Set<String> admins, String jwtGroupsClaim,
                              Optional<String> unauthenticatedPrincipal, Duration aclCacheTtl) {
 
@@ -62,6 +65,7 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
     static final String LAMBDA_ENDPOINT = "AWS_ENDPOINT_URL_LAMBDA";
     static final String LOCAL_TARGETS = "SLUICE_LOCAL_TARGETS";
     static final String TARGET_TIMEOUT_MS = "SUBSCRIPTION_TARGET_TIMEOUT_MS";
+    static final String LEASE_MARGIN_MS = "SUBSCRIPTION_LEASE_MARGIN_MS";
     static final String AUTHORIZATION = "SLUICE_AUTHORIZATION";
     static final String ADMIN_PRINCIPALS = "SLUICE_ADMIN_PRINCIPALS";
     static final String JWT_GROUPS_CLAIM = "SLUICE_JWT_GROUPS_CLAIM";
@@ -87,6 +91,8 @@ public record FunctionConfig(String bucket, String table, String region, Optiona
                 Optional.ofNullable(env.get(LAMBDA_ENDPOINT)).map(URI::create),
                 "loopback".equals(env.get(LOCAL_TARGETS)),
                 Long.parseLong(env.getOrDefault(TARGET_TIMEOUT_MS, "30000")),
+                env.containsKey(LEASE_MARGIN_MS) ? Long.parseLong(env.get(LEASE_MARGIN_MS))
+                        : io.sluice.subscription.Dispatcher.Settings.DEFAULT.leaseMarginMs(),
                 Authorizer.Mode.fromWire(blankOr(env.get(AUTHORIZATION), "acl")),
                 admins(env.get(ADMIN_PRINCIPALS)), env.getOrDefault(JWT_GROUPS_CLAIM, "").strip(),
                 Optional.ofNullable(env.get(UNAUTHENTICATED_PRINCIPAL)).filter(p -> !p.isBlank()),

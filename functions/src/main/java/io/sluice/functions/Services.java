@@ -14,6 +14,7 @@ import io.sluice.log.ProduceService;
 import io.sluice.maintenance.Maintenance;
 import io.sluice.share.ShareGroupStores;
 import io.sluice.subscription.LambdaInvoker;
+import io.sluice.subscription.Dispatcher;
 import io.sluice.subscription.SubscriptionWiring;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -95,7 +96,9 @@ final class Services {
                 config.lambdaEndpoint().orElse(AwsLambdaInvoker.defaultEndpoint(config.region())), config.region(),
                 credentials);
         SubscriptionWiring subscriptions = SubscriptionWiring.beside(groups).withLambda(lambda)
-                .withTargets(Duration.ofMillis(config.targetTimeoutMs()), config.localTargets());
+                .withTargets(Duration.ofMillis(config.targetTimeoutMs()), config.localTargets())
+                .withSettings(new Dispatcher.Settings(Dispatcher.Settings.DEFAULT.retryBaseMs(),
+                        Dispatcher.Settings.DEFAULT.retryCapMs(), config.leaseMarginMs()));
         if (config.dispatcherFunction().isPresent()) {
             subscriptions = subscriptions.withInvoker(new LambdaDispatchInvoker(lambda, config.dispatcherFunction().get()))
                     .withTriggers(TRIGGERS);

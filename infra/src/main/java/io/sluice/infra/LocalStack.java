@@ -31,8 +31,11 @@ public final class LocalStack implements AutoCloseable {
      * those endpoints (LocalStack, say); the data directory then only holds the lock.
      */
     public record Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
-                           AuthConfig auth, Access access, Path targets, List<Path> targetClasspath) {
+                           AuthConfig auth, Access access, Path targets, List<Path> targetClasspath,
+                           Map<String, String> functionEnvironment, Map<String, java.time.Duration> schedulePeriods) {
         public Settings {
+            functionEnvironment = functionEnvironment == null ? Map.of() : Map.copyOf(functionEnvironment);
+            schedulePeriods = schedulePeriods == null ? Map.of() : Map.copyOf(schedulePeriods);
             auth = auth == null ? AuthConfig.none() : auth;
             access = access == null ? Access.DEFAULT : access;
             targetClasspath = targetClasspath == null ? List.of() : List.copyOf(targetClasspath);
@@ -40,7 +43,7 @@ public final class LocalStack implements AutoCloseable {
 
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external,
                         AuthConfig auth) {
-            this(host, port, dataDir, template, infraDir, external, auth, Access.DEFAULT, null, List.of());
+            this(host, port, dataDir, template, infraDir, external, auth, Access.DEFAULT, null, List.of(), null, null);
         }
 
         public Settings(String host, int port, Path dataDir, Path template, Path infraDir, External external) {
@@ -54,7 +57,7 @@ public final class LocalStack implements AutoCloseable {
         /** The same, checking credentials as {@code auth} says ({@code sluice-local --auth}). */
         public Settings withAuth(AuthConfig auth) {
             return new Settings(host, port, dataDir, template, infraDir, external, auth, access, targets,
-                    targetClasspath);
+                    targetClasspath, functionEnvironment, schedulePeriods);
         }
 
         /**
@@ -62,12 +65,24 @@ public final class LocalStack implements AutoCloseable {
          * ({@code functionArn className [timeoutSeconds]} a line), loaded from {@code targetClasspath}.
          */
         public Settings withTargets(Path targetsFile, List<Path> classpath) {
-            return new Settings(host, port, dataDir, template, infraDir, external, auth, access, targetsFile, classpath);
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access, targetsFile, classpath,
+                    functionEnvironment, schedulePeriods);
         }
 
         /** The same settings with {@code access} (issue 16: {@code --admin}, and the ACL cache time). */
         public Settings with(Access access) {
-            return new Settings(host, port, dataDir, template, infraDir, external, auth, access, targets, targetClasspath);
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access, targets, targetClasspath,
+                    functionEnvironment, schedulePeriods);
+        }
+
+        /**
+         * For tests: {@code environment} is added to every function's environment after the template's (a
+         * short {@code SUBSCRIPTION_TARGET_TIMEOUT_MS} or {@code SUBSCRIPTION_LEASE_MARGIN_MS}, say), and
+         * {@code schedulePeriods} runs the named functions' schedules at that period instead of the template's.
+         */
+        public Settings withOverrides(Map<String, String> environment, Map<String, java.time.Duration> schedulePeriods) {
+            return new Settings(host, port, dataDir, template, infraDir, external, auth, access, targets, targetClasspath,
+                    environment, schedulePeriods);
         }
     }
 
@@ -168,12 +183,14 @@ public final class LocalStack implements AutoCloseable {
                 if (settings.access().aclCacheMs() != null) {
                     env.put("SLUICE_ACL_CACHE_MS", Long.toString(settings.access().aclCacheMs()));
                 }
+                env.putAll(settings.functionEnvironment());
                 Object handler = instantiate(function, env);
                 for (SamTemplate.HttpRoute route : function.routes()) {
                     bindings.add(new LocalApiGateway.Binding(route, function.logicalId(), apiHandler(handler)));
                 }
                 for (String schedule : function.schedules()) {
-                    scheduler.every(SamTemplate.rate(schedule), function.logicalId(), scheduledHandler(handler));
+                    scheduler.every(settings.schedulePeriods().getOrDefault(function.logicalId(),
+                            SamTemplate.rate(schedule)), function.logicalId(), scheduledHandler(handler));
                 }
                 if (function.routes().isEmpty() && function.schedules().isEmpty()) {
                     // Invoked only through Lambda's Invoke API (the subscriptions' dispatcher).

@@ -249,6 +249,120 @@ class SubscriptionEndToEndTest {
         await("the group commits", () -> describe(name).path("lag").asLong() == 0);
     }
 
+    /**
+     * A dispatcher killed mid-batch loses nothing: its successor redelivers. On a stack of its own whose
+     * leases are short (a 5 s target timeout with a -4 s margin: a 1 s lease) and whose sweep runs every
+     * 300 ms, the target holds the first batch of partition 0 past the lease, as a dispatcher frozen or
+     * killed mid-delivery would. The sweep re-triggers the lane, a new dispatcher redelivers the same batch
+     * and commits; only then is the first answered, and its late acknowledgement must change nothing.
+     */
+    @org.junit.jupiter.api.Test
+    void aDispatcherKilledMidBatchLosesNothingAndTheNextOneRedelivers() throws Exception {
+        String name = "killed";
+        java.util.Map<Integer, List<List<Long>>> deliveries = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch committed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch lateAnswered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
+        target.setExecutor(handlers);
+        target.createContext("/", exchange -> {
+            JsonNode batch = json.readTree(exchange.getRequestBody().readAllBytes());
+            int partition = batch.path("partition").asInt();
+            List<Long> offsets = new ArrayList<>();
+            batch.path("records").forEach(r -> offsets.add(r.path("offset").asLong()));
+            deliveries.computeIfAbsent(partition, p -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    .add(offsets);
+            boolean first = partition == 0 && held.compareAndSet(false, true);
+            if (first) {
+                try {
+                    // Past the lease, until the successor has committed (bounded below the 5 s target timeout).
+                    committed.await(4, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+            if (first) {
+                lateAnswered.countDown();
+            }
+        });
+        target.start();
+        Path dir = Files.createTempDirectory("sluice-subscriptions-killed");
+        try (LocalStack killStack = LocalStack.start(new LocalStack.Settings("127.0.0.1", 0, dir.resolve("data"),
+                EmbeddedBackends.projectRoot().resolve("template.yaml"), EmbeddedBackends.infraDir())
+                .withOverrides(java.util.Map.of("SUBSCRIPTION_TARGET_TIMEOUT_MS", "5000",
+                                "SUBSCRIPTION_LEASE_MARGIN_MS", "-4000"),
+                        java.util.Map.of("SubscriptionSweepFunction", Duration.ofMillis(300))))) {
+            HttpApiClient kill = new HttpApiClient(killStack.endpoint());
+            assertThat(kill.post("/topics", "{\"name\":\"" + name + "\",\"partitions\":2}").status()).isEqualTo(201);
+            HttpApiClient.Response created = kill.post("/subscriptions", "{\"name\":\"" + name + "\",\"topic\":\""
+                    + name + "\",\"target\":{\"type\":\"http\",\"url\":\"http://127.0.0.1:"
+                    + target.getAddress().getPort() + "/hook\"},\"batchSize\":10}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            for (int p = 0; p < 2; p++) {
+                StringBuilder body = new StringBuilder("{\"records\":[");
+                for (int i = 0; i < 5; i++) {
+                    body.append(i == 0 ? "" : ",").append("{\"partition\":").append(p).append(",\"value\":\"")
+                            .append(Base64.getEncoder().encodeToString(("p" + p + "-" + i).getBytes(StandardCharsets.UTF_8)))
+                            .append("\"}");
+                }
+                HttpApiClient.Response r = kill.post("/topics/" + name + "/records", body.append("]}").toString());
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+            }
+            long[] highWatermarks = new long[2];
+            for (int p = 0; p < 2; p++) {
+                highWatermarks[p] = kill.get("/topics/" + name + "/partitions/" + p + "/records?offset=0").json()
+                        .path("highWatermark").asLong();
+                assertThat(highWatermarks[p]).isEqualTo(5);
+            }
+            java.util.function.Supplier<long[]> commits = () -> {
+                long[] c = {-1, -1};
+                HttpApiClient.Response g = kill.get("/groups/sub." + name);
+                if (g.status() == 200) {
+                    g.json().path("offsets").forEach(o -> c[o.path("partition").asInt()] = o.path("committed").asLong());
+                }
+                return c;
+            };
+            long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+            while (!java.util.Arrays.equals(commits.get(), highWatermarks)) {
+                assertThat(System.nanoTime()).as("the sweep re-triggers the lapsed lane and a new dispatcher commits "
+                        + "up to the high watermark; deliveries so far: %s", deliveries).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(lateAnswered.getCount()).as("the first dispatcher is still held when its successor commits")
+                    .isEqualTo(1);
+            committed.countDown();
+            assertThat(lateAnswered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(1_500); // time for the late dispatcher's settle and commit attempt
+
+            assertThat(deliveries.get(0)).as("partition 0: the held batch, then the same batch redelivered")
+                    .containsExactly(range(0, 5), range(0, 5));
+            for (int p = 0; p < 2; p++) {
+                List<Long> seen = new ArrayList<>();
+                deliveries.get(p).forEach(seen::addAll);
+                assertThat(new java.util.TreeSet<>(seen)).as("partition %d: every record, none skipped", p)
+                        .containsExactlyElementsOf(range(0, 5));
+                for (List<Long> batch : deliveries.get(p)) {
+                    assertThat(batch).as("partition %d: one batch in offset order", p).isSorted()
+                            .isEqualTo(range(batch.get(0), batch.get(0) + batch.size()));
+                }
+            }
+            assertThat(commits.get()).as("the late first dispatcher did not move the position back")
+                    .containsExactly(highWatermarks);
+            JsonNode described = kill.get("/subscriptions/" + name).json();
+            assertThat(described.path("lag").asLong()).isZero();
+            assertThat(described.path("delivered").asLong()).as("the late acknowledgement is not counted twice")
+                    .isEqualTo(10);
+            described.path("partitions").forEach(p -> assertThat(p.path("committed").asLong()).isEqualTo(5));
+        } finally {
+            target.stop(0);
+            handlers.shutdownNow();
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void badInputGetsAClear4xxAndChangesNothing() {
         topic("bad-input", 1);
