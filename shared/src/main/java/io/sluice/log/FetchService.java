@@ -25,6 +25,9 @@ import java.util.Map;
  */
 public final class FetchService {
 
+    /** How far below a floor entry that misses its offset a read looks for the segment holding it. */
+    private static final int MAX_FLOOR_STEPS = 64;
+
     public static final int DEFAULT_MAX_BYTES = 1 << 20;
     /** The most a fetch returns: base64 in a JSON body must stay under Lambda's 6 MB response limit. */
     public static final int MAX_MAX_BYTES = 3 << 20;
@@ -369,14 +372,21 @@ public final class FetchService {
         if (cached.isPresent()) {
             return cached.get();
         }
-        IndexEntry entry = metadata.floorEntry(head.topic(), head.partition(), head.topicId(), offset).orElse(null);
-        if (entry != null && entry.contains(offset)) {
-            cache.putEntries(List.of(entry));
+        IndexEntry floor = metadata.floorEntry(head.topic(), head.partition(), head.topicId(), offset).orElse(null);
+        IndexEntry entry = floor;
+        // Two interrupted compactions over one range can leave covered entries (still readable, awaiting
+        // dropCovered) below a range the second one deleted: the floor is then a leftover that ends before
+        // the offset, and the segment that holds it lies further down. Walk down to it, a Query a step.
+        for (int step = 0; entry != null && !entry.contains(offset) && entry.baseOffset() > head.logStartOffset()
+                && step < MAX_FLOOR_STEPS; step++) {
+            entry = metadata.floorEntry(head.topic(), head.partition(), head.topicId(), entry.baseOffset() - 1)
+                    .orElse(null);
         }
         if (entry == null || !entry.contains(offset)) {
             throw new SluiceException(ErrorCode.DATA_MISSING, "no index entry holds offset " + offset + " of "
-                    + head.topic() + "/" + head.partition() + " (found " + entry + ")");
+                    + head.topic() + "/" + head.partition() + " (found " + floor + ")");
         }
+        cache.putEntries(List.of(entry));
         return entry;
     }
 
