@@ -10,6 +10,7 @@ import io.sluice.format.RecordHeader;
 import io.sluice.meta.IndexEntry;
 import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
+import io.sluice.meta.PartitionStore;
 import io.sluice.meta.ProducerState;
 import io.sluice.meta.TopicConfig;
 import io.sluice.metrics.Metrics;
@@ -230,9 +231,9 @@ public final class ProduceService {
         // every partition at once (each touches only its own items): neither step depends on the other, and
         // nothing is committed until both are done.
         Abort abort = new Abort();
-        Map<Integer, CompletableFuture<PartitionHead>> prepared = new TreeMap<>();
-        locations.keySet().forEach(partition -> prepared.put(partition,
-                CompletableFuture.supplyAsync(() -> abort.guard(() -> prepare(topic, partition)), pool)));
+        Map<Integer, CompletableFuture<Prepared>> prepared = new TreeMap<>();
+        locations.keySet().forEach(partition -> prepared.put(partition, CompletableFuture.supplyAsync(
+                () -> abort.guard(() -> prepare(topic, partition, lately(topic, partition))), pool)));
         String objectKey;
         try {
             objectKey = putWalObject(walObject, now);
@@ -241,7 +242,9 @@ public final class ProduceService {
             prepared.values().forEach(f -> f.handle((head, error) -> null).join());
             throw e;
         }
-        Map<Integer, PartitionHead> firstHeads = joinAll(prepared, abort);
+        Map<Integer, Prepared> firstPrepared = joinAll(prepared, abort);
+        Map<Integer, PartitionHead> firstHeads = new TreeMap<>();
+        firstPrepared.forEach((partition, p) -> firstHeads.put(partition, p.head()));
         Map<Integer, ProducerDedupe.Decision> firstDecisions = new TreeMap<>();
         if (idempotence != null) {
             // Every partition's sequence and slot are checked on the heads just read before any is committed,
@@ -257,12 +260,12 @@ public final class ProduceService {
         if (locations.size() == 1) {
             int partition = locations.keySet().iterator().next();
             baseOffsets = Map.of(partition, commit(topic, partition, objectKey, locations.get(partition), idempotence,
-                    checksums.get(partition), now, firstHeads.get(partition), firstDecisions.get(partition), abort));
+                    checksums.get(partition), now, firstPrepared.get(partition), firstDecisions.get(partition), abort));
         } else {
             Map<Integer, CompletableFuture<Long>> commits = new TreeMap<>();
             locations.forEach((partition, location) -> commits.put(partition, CompletableFuture.supplyAsync(
                     () -> abort.guard(() -> commit(topic, partition, objectKey, location, idempotence,
-                            checksums.get(partition), now, firstHeads.get(partition), firstDecisions.get(partition),
+                            checksums.get(partition), now, firstPrepared.get(partition), firstDecisions.get(partition),
                             abort)), pool)));
             baseOffsets = joinAll(commits, abort);
         }
@@ -373,13 +376,34 @@ public final class ProduceService {
         }
     }
 
-    /** Steps 1 and 2 of a partition's commit: read the head, and put its last entry in the index. */
-    private PartitionHead prepare(TopicConfig topic, int partition) {
-        PartitionHead head = heads.readPinned(topic, partition);
-        if (head.lastNeedsIndexing()) {
-            metadata.putIndexEntryIfAbsent(head.last());
+    /**
+     * A head read for a commit attempt, and whether its last entry is known to be in the index (put by this
+     * attempt, or found there). A head is never replaced unless its last entry is known to be indexed.
+     */
+    private record Prepared(PartitionHead head, boolean lastIndexed) {
+        boolean needsIndexing() {
+            return head.lastNeedsIndexing() && !lastIndexed;
         }
-        return head;
+    }
+
+    /** Whether this instance lost a commit race on the partition lately, so its commits there check first. */
+    private boolean lately(TopicConfig topic, int partition) {
+        return contentionCheck && contention.recentlyLost(topic.topicId() + "/" + partition, clock.millis());
+    }
+
+    /**
+     * Steps 1 and 2 of a partition's commit: read the head, and put its last entry in the index, unless
+     * {@code deferIndexing} (the partition is lately contended): then the put waits for the check before the
+     * head write, which finds out in the same round trip whether another committer indexed it already (all
+     * that read the same head put the same entry, and every put but the first is a failed conditional write).
+     */
+    private Prepared prepare(TopicConfig topic, int partition, boolean deferIndexing) {
+        PartitionHead head = heads.readPinned(topic, partition);
+        if (head.lastNeedsIndexing() && !deferIndexing) {
+            metadata.putIndexEntryIfAbsent(head.last());
+            return new Prepared(head, true);
+        }
+        return new Prepared(head, false);
     }
 
     /**
@@ -463,7 +487,7 @@ public final class ProduceService {
      * offset (the original one for a duplicate).
      */
     private long commit(TopicConfig topic, int partition, String objectKey, BatchLocation location,
-                        Idempotence idempotence, Integer checksum, long now, PartitionHead prepared,
+                        Idempotence idempotence, Integer checksum, long now, Prepared prepared,
                         ProducerDedupe.Decision preparedDecision, Abort abort) {
         String contended = topic.topicId() + "/" + partition;
         boolean check = contentionCheck && contention.recentlyLost(contended, clock.millis());
@@ -471,16 +495,34 @@ public final class ProduceService {
             if (attempt > 0 && abort.isSet()) {
                 throw new Skipped();
             }
-            PartitionHead head;
+            Prepared read;
             long readAt = clock.millis();
             // Whether time passed between this attempt's head read and its write: the object's PUT, or an index put.
             boolean stale;
             if (attempt == 0) {
-                head = prepared;
+                read = prepared;
                 stale = true;
             } else {
-                head = prepare(topic, partition);
-                stale = head.lastNeedsIndexing();
+                read = prepare(topic, partition, check);
+                stale = read.lastIndexed();
+            }
+            PartitionHead head = read.head();
+            if (read.needsIndexing()) {
+                // Indexing was deferred to here (lately contended): one consistent read of the head and of the
+                // last entry's index item tells whether the head is still the one read (else back off, having
+                // written nothing) and whether another committer indexed its last entry already (then no put,
+                // which would fail). Only a committer that finds the head unchanged and the entry missing puts it.
+                PartitionStore.HeadAndEntry current = metadata.getHeadAndEntry(topic.name(), partition, head.last());
+                if (current.head().map(PartitionHead::version).orElse(0L) != head.version()) {
+                    backoff.beforeRetry(attempt, clock.millis() - readAt);
+                    continue;
+                }
+                if (current.entryIndexed()) {
+                    stale = false;
+                } else {
+                    metadata.putIndexEntryIfAbsent(head.last());
+                    stale = true;
+                }
             }
             if (check && stale) {
                 // Lately contended: check with a read that the head is still the one this attempt read before its

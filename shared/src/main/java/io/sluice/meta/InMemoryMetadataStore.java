@@ -121,6 +121,14 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
+    public synchronized HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry) {
+        IndexEntry existing = indexes.getOrDefault(new PartitionKey(entry.topic(), entry.partition()),
+                new TreeMap<>()).get(entry.baseOffset());
+        return new HeadAndEntry(getHead(topic, partition),
+                existing != null && !Incarnations.isOlder(existing.topicId(), entry.topicId()));
+    }
+
+    @Override
     public synchronized Optional<IndexEntry> floorEntry(String topic, int partition, String topicId, long offset) {
         return query.run(List.copyOf(index(topic, partition).headMap(offset, true).descendingMap().values()),
                 DynamoMetadataStore::entryItem, e -> e.topicId().equals(topicId), 1).stream().findFirst();

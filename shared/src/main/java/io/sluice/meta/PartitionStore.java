@@ -38,6 +38,19 @@ public interface PartitionStore {
      */
     boolean putIndexEntryIfAbsent(IndexEntry entry);
 
+    /**
+     * A partition's stored head and whether {@link #putIndexEntryIfAbsent} would now refuse {@code entry}
+     * (an entry of the same or a newer incarnation is stored at its base offset), read together, strongly
+     * consistent, in one round trip. A committer that lost a race checks with it that the head it read is
+     * unchanged and that its last entry is indexed already, instead of making a conditional put that
+     * another committer's put of the same entry makes fail (issue 17, section 5).
+     */
+    HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry);
+
+    /** What {@link #getHeadAndEntry} read: the stored head (empty if never written), and whether the entry is indexed. */
+    record HeadAndEntry(Optional<PartitionHead> head, boolean entryIndexed) {
+    }
+
     /** The entry of incarnation {@code topicId} with the greatest base offset at or below {@code offset}. */
     Optional<IndexEntry> floorEntry(String topic, int partition, String topicId, long offset);
 

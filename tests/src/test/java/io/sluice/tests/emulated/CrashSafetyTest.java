@@ -271,6 +271,92 @@ class CrashSafetyTest {
         assertThat(logSize).as("exactly the acknowledged records, nothing twice").isEqualTo(acked.size());
     }
 
+    /**
+     * The steps of a lately contended commit's retry, with the occurrence of each in the crashed call: its
+     * first attempt read the head, indexed its last entry (index write #1) and lost its head update (#1) to
+     * a rival; the retry defers the index put to the head check, which finds the rival's entry indexed or
+     * not ({@code indexedByRival}): then it puts it (#2) and checks the head again; then the head update (#2).
+     */
+    static Stream<Arguments> everyContendedStep() {
+        List<Arguments> cases = new ArrayList<>();
+        for (boolean indexedByRival : new boolean[] {false, true}) {
+            cases.add(Arguments.of(FaultPoint.BEFORE_HEAD_CHECK, 1, indexedByRival));
+            if (!indexedByRival) {
+                cases.add(Arguments.of(FaultPoint.BEFORE_INDEX_WRITE, 2, false));
+                cases.add(Arguments.of(FaultPoint.AFTER_INDEX_WRITE, 2, false));
+            }
+            cases.add(Arguments.of(FaultPoint.BEFORE_HEAD_UPDATE, 2, indexedByRival));
+            cases.add(Arguments.of(FaultPoint.AFTER_HEAD_UPDATE, 1, indexedByRival));
+        }
+        return cases.stream();
+    }
+
+    /**
+     * A crash at each step of the retry of a commit that lost a race (issue 17, section 5): the instance
+     * then defers its index put to the head check right before its head update. A rival instance commits
+     * between the first attempt's head read and its head update, so that update fails for real; a crash
+     * is injected at each step of the retry. A fresh instance retries the call, more calls follow, and the
+     * whole log holds every acknowledged record once, dense, plus the crashed call's batch only if its head
+     * update succeeded.
+     */
+    @ParameterizedTest(name = "contended retry, {0}, occurrence {1}, rival's entry indexed {2}")
+    @MethodSource("everyContendedStep")
+    void aContendedRetryCrashedAtAnyStepLosesNothing(FaultPoint point, int occurrence, boolean indexedByRival,
+                                                     Backends backends) {
+        Faulty faulty = new Faulty(backends.fresh(), 1);
+        Backends.Stack stack = faulty.stack();
+        LogServices rival = LogServices.create(stack.objects(), stack.metadata(), stack.groups(), Clock.systemUTC(),
+                Backoff.NONE, Metrics.NOOP, ProduceService.newPool(1));
+        rival.topics().create(new CreateTopic(TOPIC, PARTITIONS, null, null, null));
+        Map<RecordOffset, LogRecord> acked = new HashMap<>();
+        produce(rival, onePartition(1), acked);
+
+        java.util.concurrent.atomic.AtomicBoolean raced = new java.util.concurrent.atomic.AtomicBoolean();
+        io.sluice.meta.MetadataStore racing = new io.sluice.tests.support.ForwardingMetadataStore(faulty.metadata()) {
+            @Override
+            public boolean compareAndSetHead(long expectedVersion, io.sluice.meta.PartitionHead next) {
+                if (raced.compareAndSet(false, true)) {
+                    produce(rival, onePartition(2), acked);
+                    if (indexedByRival) {
+                        stack.metadata().putIndexEntryIfAbsent(stack.metadata().getHead(TOPIC, 0).orElseThrow().last());
+                    }
+                }
+                return delegate.compareAndSetHead(expectedVersion, next);
+            }
+        };
+        LogServices contended = LogServices.create(faulty.objects(), racing, stack.groups(), Clock.systemUTC(),
+                Backoff.NONE, Metrics.NOOP, ProduceService.newPool(1));
+
+        long before = stack.metadata().getHead(TOPIC, 0).orElseThrow().nextOffset();
+        faulty.faults().arm(point, occurrence);
+        assertThatThrownBy(() -> contended.producer().produce(TOPIC, onePartition(3)))
+                .isInstanceOf(Faults.InjectedCrash.class)
+                .hasMessageContaining(point.name());
+        assertThat(raced).as("the rival committed in between").isTrue();
+        assertThat(faulty.faults().fired()).isEqualTo(1);
+        long committed = stack.metadata().getHead(TOPIC, 0).orElseThrow().nextOffset() - before - RECORDS_PER_PARTITION;
+        assertThat(committed).as("the crashed call's batch, committed only once its head update succeeded")
+                .isEqualTo(point == FaultPoint.AFTER_HEAD_UPDATE ? RECORDS_PER_PARTITION : 0L);
+
+        LogServices restarted = faulty.instance();
+        produce(restarted, onePartition(3), acked);
+        produce(restarted, onePartition(4), acked);
+        LogChecker checker = new LogChecker(restarted.fetcher(), stack.metadata());
+        assertThat(checker.check(TOPIC, PARTITIONS, acked)).as("violations after a crash at " + point).isEmpty();
+        assertThat(restarted.fetcher().latestOffset(TOPIC, 0)).as("acknowledged records plus the crashed call's")
+                .isEqualTo(acked.size() + committed);
+    }
+
+    /** Call n puts two records in partition 0. */
+    private static List<ProduceRecord> onePartition(int n) {
+        List<ProduceRecord> records = new ArrayList<>();
+        for (int i = 0; i < RECORDS_PER_PARTITION; i++) {
+            records.add(new ProduceRecord(("c" + n).getBytes(UTF_8), ("call" + n + "-" + i).getBytes(UTF_8),
+                    List.of(), 0, 1_700_000_000_000L + n));
+        }
+        return records;
+    }
+
     /** Call n puts two records in each partition: sequences 2(n-1) and 2(n-1)+1. */
     private static ProduceService.Idempotence idempotence(ProducerIdentity id, int n) {
         long base = 2L * (n - 1);

@@ -16,6 +16,11 @@ public enum FaultPoint {
     AFTER_HEAD_UPDATE,
     /** Before a consistent read of a partition head (produce and fetch). */
     BEFORE_HEAD_READ,
+    /**
+     * Before a lately contended commit's one-round-trip check of the head and of its last entry's index
+     * item, which replaces its index put when another committer indexed the entry first.
+     */
+    BEFORE_HEAD_CHECK,
     /** Before a ranged GET of an object (fetch). */
     BEFORE_OBJECT_GET;
 

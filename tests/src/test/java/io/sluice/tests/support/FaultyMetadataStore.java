@@ -5,7 +5,8 @@ import io.sluice.meta.MetadataStore;
 import io.sluice.meta.PartitionHead;
 import java.util.Optional;
 
-/** A {@link MetadataStore} decorator that injects faults around the head read, the index write and the head update. */
+/** A {@link MetadataStore} decorator that injects faults around the head read, the index write, the
+ * contended commit's head check and the head update. */
 public final class FaultyMetadataStore extends ForwardingMetadataStore {
 
     private final FaultInjector faults;
@@ -31,6 +32,12 @@ public final class FaultyMetadataStore extends ForwardingMetadataStore {
             faults.reached(FaultPoint.AFTER_HEAD_UPDATE);
         }
         return won;
+    }
+
+    @Override
+    public HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry) {
+        faults.reached(FaultPoint.BEFORE_HEAD_CHECK);
+        return delegate.getHeadAndEntry(topic, partition, entry);
     }
 
     @Override

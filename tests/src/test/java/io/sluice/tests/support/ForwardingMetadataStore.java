@@ -22,6 +22,11 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
+    public HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry) {
+        return delegate.getHeadAndEntry(topic, partition, entry);
+    }
+
+    @Override
     public boolean compareAndSetHead(long expectedVersion, PartitionHead next) {
         return delegate.compareAndSetHead(expectedVersion, next);
     }

@@ -1,0 +1,211 @@
+package io.sluice.tests.emulated;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.LogServices;
+import io.sluice.format.LogRecord;
+import io.sluice.log.Backoff;
+import io.sluice.log.FetchedRecord;
+import io.sluice.log.ProduceRecord;
+import io.sluice.log.ProduceService;
+import io.sluice.log.RecordOffset;
+import io.sluice.log.TopicService.CreateTopic;
+import io.sluice.meta.IndexEntry;
+import io.sluice.meta.MetadataStore;
+import io.sluice.meta.PartitionHead;
+import io.sluice.metrics.Metrics;
+import io.sluice.tests.support.Backends;
+import io.sluice.tests.support.EmbeddedBackends;
+import io.sluice.tests.support.ForwardingMetadataStore;
+import io.sluice.tests.support.LogChecker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue 17, section 5: losers of a commit race no longer each put the head's last entry in the index, where
+ * every put but the first is a failed conditional write. Two instances (two Lambda containers) that lost a
+ * race before, so defer their index put to the check before the head update, read the same head at once;
+ * hooks force the interleaving in which the old protocol wastes a put: B checks after A indexed the entry
+ * and before A updates the head. B must find the entry indexed and put nothing; then both race their head
+ * updates for real. Counted at the store: no index put fails, B makes none in that attempt, and the whole
+ * log holds every acknowledged record once, dense, each instance's records in the order it sent them.
+ */
+@ExtendWith(EmbeddedBackends.class)
+class ContendedIndexingTest {
+
+    private static final String TOPIC = "hot";
+    private static final long WAIT_SECONDS = 60;
+
+    /** The store as the instances see it: index puts counted, and per-thread hooks before each step. */
+    private static final class Hooked extends ForwardingMetadataStore {
+        final AtomicInteger failedPuts = new AtomicInteger();
+        final Map<Thread, AtomicInteger> putsByThread = new ConcurrentHashMap<>();
+        final Map<Thread, Runnable> beforeCheck = new ConcurrentHashMap<>();
+        final Map<Thread, Runnable> afterPut = new ConcurrentHashMap<>();
+        final Map<Thread, Runnable> beforeHeadUpdate = new ConcurrentHashMap<>();
+        final Map<Thread, Runnable> beforeFirstHeadUpdate = new ConcurrentHashMap<>();
+
+        Hooked(MetadataStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public boolean putIndexEntryIfAbsent(IndexEntry entry) {
+            putsByThread.computeIfAbsent(Thread.currentThread(), t -> new AtomicInteger()).incrementAndGet();
+            boolean written = delegate.putIndexEntryIfAbsent(entry);
+            if (!written) {
+                failedPuts.incrementAndGet();
+            }
+            run(afterPut);
+            return written;
+        }
+
+        @Override
+        public HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry) {
+            run(beforeCheck);
+            return delegate.getHeadAndEntry(topic, partition, entry);
+        }
+
+        @Override
+        public boolean compareAndSetHead(long expectedVersion, PartitionHead next) {
+            Runnable once = beforeFirstHeadUpdate.remove(Thread.currentThread());
+            if (once != null) {
+                once.run();
+            }
+            run(beforeHeadUpdate);
+            return delegate.compareAndSetHead(expectedVersion, next);
+        }
+
+        private static void run(Map<Thread, Runnable> hooks) {
+            Runnable hook = hooks.remove(Thread.currentThread());
+            if (hook != null) {
+                hook.run();
+            }
+        }
+
+        int putsBy(Thread thread) {
+            AtomicInteger puts = putsByThread.get(thread);
+            return puts == null ? 0 : puts.get();
+        }
+    }
+
+    @Test
+    void aLoserThatFindsTheEntryIndexedPutsNothingAndTheLogStaysWhole(Backends backends) throws Exception {
+        Backends.Stack stack = backends.fresh();
+        Hooked hooked = new Hooked(stack.metadata());
+        LogServices rival = instance(stack, stack.metadata());
+        rival.topics().create(new CreateTopic(TOPIC, 1, null, null, null));
+        LogServices a = instance(stack, hooked);
+        LogServices b = instance(stack, hooked);
+        Map<RecordOffset, LogRecord> acked = new ConcurrentHashMap<>();
+        produce(rival, "r", 0, acked);
+
+        // Each of A and B loses a real race once: a rival commits between its head read and its head update.
+        int[] rivalCalls = {1};
+        for (LogServices loser : List.of(a, b)) {
+            hooked.beforeFirstHeadUpdate.put(Thread.currentThread(), () -> produce(rival, "r", rivalCalls[0]++, acked));
+            produce(loser, loser == a ? "a" : "b", 0, acked);
+            assertThat(hooked.beforeFirstHeadUpdate).as("the rival committed in between").isEmpty();
+        }
+        int failedBefore = hooked.failedPuts.get();
+
+        // The forced interleaving: A and B both read the head; A checks, finds the entry missing and puts it;
+        // B checks only after that put and before A's head update; then both update the head for real.
+        CountDownLatch aPut = new CountDownLatch(1);
+        CountDownLatch bChecked = new CountDownLatch(1);
+        CountDownLatch bothChecked = new CountDownLatch(2);
+        Map<String, Integer> putsInAttempt = new ConcurrentHashMap<>();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> fa = threads.submit(() -> {
+                Thread me = Thread.currentThread();
+                hooked.beforeCheck.put(me, bothChecked::countDown);
+                hooked.afterPut.put(me, aPut::countDown);
+                hooked.beforeHeadUpdate.put(me, () -> await(bChecked));
+                produce(a, "a", 1, acked);
+                return null;
+            });
+            Future<?> fb = threads.submit(() -> {
+                Thread me = Thread.currentThread();
+                hooked.beforeCheck.put(me, () -> {
+                    await(aPut);
+                    bothChecked.countDown();
+                });
+                hooked.beforeHeadUpdate.put(me, () -> {
+                    putsInAttempt.put("b", hooked.putsBy(me));
+                    bChecked.countDown();
+                });
+                produce(b, "b", 1, acked);
+                return null;
+            });
+            fa.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            fb.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(bothChecked.getCount()).as("both deferred their index put to the head check").isZero();
+        assertThat(putsInAttempt.get("b")).as("B found the entry A indexed and put nothing").isZero();
+        assertThat(hooked.failedPuts.get() - failedBefore).as("failed conditional index puts in the race").isZero();
+
+        // More calls from every instance, then the whole log.
+        produce(a, "a", 2, acked);
+        produce(b, "b", 2, acked);
+        produce(rival, "r", rivalCalls[0]++, acked);
+        long total = acked.size();
+        assertThat(acked.keySet()).extracting(RecordOffset::offset)
+                .containsExactlyInAnyOrderElementsOf(LongStream.range(0, total).boxed().toList());
+        LogChecker checker = new LogChecker(rival.fetcher(), stack.metadata());
+        assertThat(checker.check(TOPIC, 1, acked)).isEmpty();
+        List<FetchedRecord> log = checker.readAll(TOPIC, 0, 1 << 20);
+        assertThat(log).hasSize((int) total);
+        Map<String, Integer> lastCall = new ConcurrentHashMap<>();
+        for (FetchedRecord record : log) {
+            String value = new String(record.record().value(), UTF_8);
+            String producer = value.substring(0, 1);
+            int call = Integer.parseInt(value.substring(1, value.indexOf('-')));
+            assertThat(call).as("%s keeps its order", producer).isGreaterThanOrEqualTo(lastCall.getOrDefault(producer, 0));
+            lastCall.put(producer, call);
+        }
+    }
+
+    private static LogServices instance(Backends.Stack stack, MetadataStore metadata) {
+        return LogServices.create(stack.objects(), metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE,
+                Metrics.NOOP, ProduceService.newPool(1));
+    }
+
+    private static void produce(LogServices log, String producer, int call, Map<RecordOffset, LogRecord> acked) {
+        List<ProduceRecord> records = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            records.add(new ProduceRecord(producer.getBytes(UTF_8), (producer + call + "-" + i).getBytes(UTF_8),
+                    List.of(), 0, 1_700_000_000_000L + call));
+        }
+        List<RecordOffset> offsets = log.producer().produce(TOPIC, records);
+        for (int i = 0; i < records.size(); i++) {
+            ProduceRecord r = records.get(i);
+            LogRecord previous = acked.put(offsets.get(i), new LogRecord(r.timestamp(), r.key(), r.value(), r.headers()));
+            assertThat(previous).as("offset %s acknowledged twice", offsets.get(i)).isNull();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the other producer reached its step").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
