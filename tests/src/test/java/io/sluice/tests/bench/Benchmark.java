@@ -426,6 +426,9 @@ public final class Benchmark {
         // every failed conditional write, the index puts of an entry another loser indexed first included
         fields.put("failedWriteUnitsPerCommit", round(billed.snapshot().failedWriteUnits() / commits));
         fields.put("headReadsPerCommit", round(counter.count("DynamoDb:GetItem") / (double) commits));
+        // a lately contended commit's check of the head and its last entry's index item, one BatchGetItem of two
+        fields.put("headChecksPerCommit", round(counter.count("DynamoDb:BatchGetItem") / (double) commits));
+        fields.put("readUnitsPerCommit", round(billed.snapshot().readUnits() / commits));
         return emit(before ? "contention_before" : checkOnly ? "contention_check_only" : "contention", fields);
     }
 
