@@ -755,7 +755,8 @@ public final class Benchmark {
     }
 
     /** Sections {@code --only} can run by themselves; the targets table then has only their rows. */
-    static final List<String> ONLY_SECTIONS = List.of("compression", "cost", "contention", "subscriptions");
+    static final List<String> ONLY_SECTIONS = List.of("compression", "cost", "contention", "subscriptions",
+            "endtoend");
 
     /** Some sections alone, for a short run on a loaded machine; each still measures its own baselines. */
     private void runOnly(Path root, List<String> sections) throws Exception {
@@ -765,6 +766,13 @@ public final class Benchmark {
         }
         if (sections.contains("compression")) {
             compression(root);
+        }
+        if (sections.contains("endtoend")) {
+            // The end-to-end target alone, under the latency model as modelled() measures it.
+            boolean sweepState = model.enabled();
+            model.enabled(true);
+            endToEnd(quick ? 30 : 100);
+            model.enabled(sweepState);
         }
         if (sections.contains("cost")) {
             costByBatchSize();

@@ -99,6 +99,10 @@ final class Report {
         if (!of("cost").isEmpty()) {
             costRow(t);
         }
+        if (!of("end_to_end").isEmpty()) {
+            row(t, "model: end-to-end p50 <= 2 x produce p50 (ratio)",
+                    number(last("end_to_end", "aws", r -> true), "ratioEndToEndToProduceP50"), 2, false);
+        }
         return t.toString();
     }
 
