@@ -31,7 +31,7 @@ public final class PollSchedule {
 
     /** The idle schedule's first gap; it doubles from here to {@link #MAX_INTERVAL_MS}. */
     public static final long FIRST_INTERVAL_MS = 50;
-    /** The longest gap between head reads: at most 5 reads a second, however idle the partition. */
+    /** The longest gap between head reads, however idle the partition: at least 5 reads a second. */
     public static final long MAX_INTERVAL_MS = 200;
     /** The shortest gap between head reads, for a partition that committed moments ago: 50 reads a second. */
     public static final long MIN_INTERVAL_MS = 20;
