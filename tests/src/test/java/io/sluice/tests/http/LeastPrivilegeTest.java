@@ -66,6 +66,14 @@ class LeastPrivilegeTest {
     private static final Step TRIGGER_FAILS = new Step("TRIGGER_FAILS", "", null);
     /** The next dispatcher has too little time left: it re-triggers itself, as one out of time with lag. */
     private static final Step DISPATCHER_SHORT = new Step("DISPATCHER_SHORT", "", null);
+    /**
+     * The function's next head update loses a real race: another instance commits to the same partition
+     * first. Its retry is a lately contended commit, which checks the head and the last entry's index item
+     * with one BatchGetItem (issue 17, section 5).
+     */
+    private static Step losesRace(String function) {
+        return new Step("LOSES_RACE", function, null);
+    }
 
     private static Step produce(String topic, int partition, long timestamp) {
         return new Step("POST", "/topics/" + topic + "/records", "{\"records\":[{\"value\":\"AA==\",\"partition\":"
@@ -81,6 +89,7 @@ class LeastPrivilegeTest {
             new Step("POST", "/producers", "{\"name\":\"lp-producer\"}"),
             new Step("POST", "/topics/lp/records", "{\"records\":[{\"value\":\"AA==\",\"partition\":0,\"timestamp\":1000},"
                     + "{\"value\":\"AQ==\",\"partition\":1,\"timestamp\":1000}]}"),
+            losesRace("ProduceFunction"),
             produce("lp", 0, 2000), produce("lp", 0, 3000), produce("lpr", 0, 1000), produce("lpr", 0, 1000),
             new Step("GET", "/topics/lp/partitions/0/records?offset=0", null),
             new Step("GET", "/topics/lp/partitions/0/offsets?at=earliest", null),
@@ -117,6 +126,7 @@ class LeastPrivilegeTest {
             new Step("PUT", "/share-groups/lps", "{\"topics\":[\"lpq\"],\"deadLetterTopic\":\"lpdlq\"}"),
             new Step("GET", "/share-groups", null),
             new Step("POST", "/share-groups/lps/fetch", "{\"maxRecords\":1}"),
+            losesRace("ShareGroupsFunction"),
             new Step("POST", "/share-groups/lps/acks", "{\"acks\":[{\"topic\":\"lpq\",\"partition\":0,${lock},"
                     + "\"type\":\"reject\"}]}"),
             new Step("POST", "/share-groups/lps/fetch", "{\"maxRecords\":2}"),
@@ -133,6 +143,7 @@ class LeastPrivilegeTest {
                     + "\"lambda\",\"functionArn\":\"sluice-target-lp\"},\"maximumRetryAttempts\":0,"
                     + "\"deadLetterTopic\":\"lpsubdlq\"}"),
             new Step("GET", "/subscriptions", null),
+            losesRace("DispatcherFunction"),
             produce("lpsub", 0, 1000),
             new Step("GET", "/subscriptions/lpsub", null),
             new Step("POST", "/subscriptions/lpsub/pause", null),
@@ -177,10 +188,24 @@ class LeastPrivilegeTest {
         Map<String, RequestHandler<Map<String, Object>, ?>> invoked = new TreeMap<>();
         java.util.concurrent.atomic.AtomicBoolean triggerFails = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicBoolean dispatcherShort = new java.util.concurrent.atomic.AtomicBoolean();
+        Map<String, java.util.concurrent.atomic.AtomicBoolean> losesRace = new java.util.concurrent.ConcurrentHashMap<>();
+        LogServices rival = LogServices.create(shared.objects(), shared.metadata(), shared.groups(), Clock.systemUTC());
         for (SamTemplate.FunctionDef function : TEMPLATE.functions()) {
             OperationRecorder recorder = new OperationRecorder();
             recorders.put(function.logicalId(), recorder);
             Backends.Stack stack = backends.attach(shared, recorder);
+            java.util.concurrent.atomic.AtomicBoolean loses = losesRace.computeIfAbsent(function.logicalId(),
+                    id -> new java.util.concurrent.atomic.AtomicBoolean());
+            io.sluice.meta.MetadataStore metadata = new io.sluice.tests.support.ForwardingMetadataStore(stack.metadata()) {
+                @Override
+                public boolean compareAndSetHead(long expectedVersion, io.sluice.meta.PartitionHead next) {
+                    if (loses.getAndSet(false)) {
+                        rival.producer().produce(next.topic(), List.of(new io.sluice.log.ProduceRecord(null,
+                                new byte[] {9}, List.of(), next.partition(), 1000L)));
+                    }
+                    return delegate.compareAndSetHead(expectedVersion, next);
+                }
+            };
             // As Services wires a function: functions the template names the dispatcher to start it (with
             // an Event invoke, recorded, run here at once), and the dispatcher invokes Lambda targets.
             boolean startsDispatchers = function.environment().containsKey("DISPATCHER_FUNCTION")
@@ -214,7 +239,7 @@ class LeastPrivilegeTest {
             if (startsDispatchers) {
                 wiring = wiring.withInvoker(invoker).withTriggers(Runnable::run);
             }
-            LogServices base = LogServices.create(stack.objects(), stack.metadata(), stack.groups(),
+            LogServices base = LogServices.create(stack.objects(), metadata, stack.groups(),
                     io.sluice.share.ShareGroupStores.beside(stack.groups()), Clock.systemUTC(),
                     io.sluice.log.Backoff.exponentialJitter(5, 200), io.sluice.metrics.Metrics.NOOP,
                     io.sluice.log.ProduceService.newPool(4), Maintenance.Settings.DEFAULT, wiring);
@@ -263,6 +288,10 @@ class LeastPrivilegeTest {
                 dispatcherShort.set(true);
                 continue;
             }
+            if (step.method().equals("LOSES_RACE")) {
+                losesRace.get(step.path()).set(true);
+                continue;
+            }
             String path = step.path().contains("?") ? step.path().substring(0, step.path().indexOf('?')) : step.path();
             Route route = List.of(Route.values()).stream()
                     .filter(r -> r.method().equals(step.method()) && r.match(path) != null).findFirst().orElseThrow();
@@ -280,6 +309,7 @@ class LeastPrivilegeTest {
             }
         }
         assertThat(exercised).as("the scenario reaches every route").containsExactlyInAnyOrder(Route.values());
+        losesRace.forEach((function, loses) -> assertThat(loses).as("%s lost its forced race", function).isFalse());
         used = new TreeMap<>();
         recorders.forEach((id, recorder) -> used.put(id, recorder.actions()));
     }
