@@ -229,30 +229,15 @@ public final class DynamoMetadataStore implements MetadataStore {
         }
     }
 
-    /** One consistent BatchGetItem of the head's key and the entry's (re-asking for any unprocessed key). */
+    /** One consistent GetItem of the entry's key, for its topicId only (the read units are the same; the answer is smaller). */
     @Override
-    public HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry) {
-        Map<String, AttributeValue> headKey = key(partitionPk(topic, partition), HEAD_SK);
-        Map<String, AttributeValue> entryKey = key(partitionPk(entry.topic(), entry.partition()),
-                indexSk(entry.baseOffset()));
-        Map<String, AttributeValue> head = null;
-        Map<String, AttributeValue> indexed = null;
-        Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder()
-                .keys(List.of(headKey, entryKey)).consistentRead(true).build());
-        while (!pending.isEmpty()) {
-            Map<String, KeysAndAttributes> request = pending;
-            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
-            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
-                if (item.get(SK).s().equals(HEAD_SK)) {
-                    head = item;
-                } else {
-                    indexed = item;
-                }
-            }
-            pending = response.unprocessedKeys();
-        }
-        return new HeadAndEntry(head == null ? Optional.empty() : Optional.of(toHead(topic, partition, head)),
-                indexed != null && !Incarnations.isOlder(indexed.get("topicId").s(), entry.topicId()));
+    public boolean isIndexed(IndexEntry entry) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(key(partitionPk(entry.topic(), entry.partition()), indexSk(entry.baseOffset())))
+                .consistentRead(true).projectionExpression("#tid").expressionAttributeNames(Map.of("#tid", "topicId")))
+                .item();
+        return item != null && item.containsKey("topicId")
+                && !Incarnations.isOlder(item.get("topicId").s(), entry.topicId());
     }
 
     @Override

@@ -121,11 +121,10 @@ public final class InMemoryMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry) {
+    public synchronized boolean isIndexed(IndexEntry entry) {
         IndexEntry existing = indexes.getOrDefault(new PartitionKey(entry.topic(), entry.partition()),
                 new TreeMap<>()).get(entry.baseOffset());
-        return new HeadAndEntry(getHead(topic, partition),
-                existing != null && !Incarnations.isOlder(existing.topicId(), entry.topicId()));
+        return existing != null && !Incarnations.isOlder(existing.topicId(), entry.topicId());
     }
 
     @Override

@@ -39,17 +39,12 @@ public interface PartitionStore {
     boolean putIndexEntryIfAbsent(IndexEntry entry);
 
     /**
-     * A partition's stored head and whether {@link #putIndexEntryIfAbsent} would now refuse {@code entry}
-     * (an entry of the same or a newer incarnation is stored at its base offset), read together, strongly
-     * consistent, in one round trip. A committer that lost a race checks with it that the head it read is
-     * unchanged and that its last entry is indexed already, instead of making a conditional put that
+     * Whether {@link #putIndexEntryIfAbsent} would now refuse {@code entry}: an entry of the same or a newer
+     * incarnation is stored at its base offset. One strongly consistent read. A committer that lost a race
+     * checks with it that the head's last entry is indexed already, instead of making a conditional put that
      * another committer's put of the same entry makes fail (issue 17, section 5).
      */
-    HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry);
-
-    /** What {@link #getHeadAndEntry} read: the stored head (empty if never written), and whether the entry is indexed. */
-    record HeadAndEntry(Optional<PartitionHead> head, boolean entryIndexed) {
-    }
+    boolean isIndexed(IndexEntry entry);
 
     /** The entry of incarnation {@code topicId} with the greatest base offset at or below {@code offset}. */
     Optional<IndexEntry> floorEntry(String topic, int partition, String topicId, long offset);

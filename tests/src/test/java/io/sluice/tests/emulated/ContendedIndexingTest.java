@@ -74,9 +74,9 @@ class ContendedIndexingTest {
         }
 
         @Override
-        public HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry) {
+        public boolean isIndexed(IndexEntry entry) {
             run(beforeCheck);
-            return delegate.getHeadAndEntry(topic, partition, entry);
+            return delegate.isIndexed(entry);
         }
 
         @Override

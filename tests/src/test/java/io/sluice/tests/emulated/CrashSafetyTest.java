@@ -280,7 +280,7 @@ class CrashSafetyTest {
     static Stream<Arguments> everyContendedStep() {
         List<Arguments> cases = new ArrayList<>();
         for (boolean indexedByRival : new boolean[] {false, true}) {
-            cases.add(Arguments.of(FaultPoint.BEFORE_HEAD_CHECK, 1, indexedByRival));
+            cases.add(Arguments.of(FaultPoint.BEFORE_INDEX_CHECK, 1, indexedByRival));
             if (!indexedByRival) {
                 cases.add(Arguments.of(FaultPoint.BEFORE_INDEX_WRITE, 2, false));
                 cases.add(Arguments.of(FaultPoint.AFTER_INDEX_WRITE, 2, false));

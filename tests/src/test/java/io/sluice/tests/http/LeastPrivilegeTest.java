@@ -68,8 +68,8 @@ class LeastPrivilegeTest {
     private static final Step DISPATCHER_SHORT = new Step("DISPATCHER_SHORT", "", null);
     /**
      * The function's next head update loses a real race: another instance commits to the same partition
-     * first. Its retry is a lately contended commit, which checks the head and the last entry's index item
-     * with one BatchGetItem (issue 17, section 5).
+     * first. Its retry is a lately contended commit, which reads the last entry's index item before it would
+     * put it (issue 17, section 5): every function that commits is proved to be granted that path too.
      */
     private static Step losesRace(String function) {
         return new Step("LOSES_RACE", function, null);

@@ -17,10 +17,10 @@ public enum FaultPoint {
     /** Before a consistent read of a partition head (produce and fetch). */
     BEFORE_HEAD_READ,
     /**
-     * Before a lately contended commit's one-round-trip check of the head and of its last entry's index
-     * item, which replaces its index put when another committer indexed the entry first.
+     * Before a lately contended commit reads its head's last entry's index item, which replaces its index
+     * put when another committer indexed the entry first.
      */
-    BEFORE_HEAD_CHECK,
+    BEFORE_INDEX_CHECK,
     /** Before a ranged GET of an object (fetch). */
     BEFORE_OBJECT_GET;
 

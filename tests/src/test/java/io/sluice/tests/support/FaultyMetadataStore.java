@@ -6,7 +6,7 @@ import io.sluice.meta.PartitionHead;
 import java.util.Optional;
 
 /** A {@link MetadataStore} decorator that injects faults around the head read, the index write, the
- * contended commit's head check and the head update. */
+ * contended commit's index check and the head update. */
 public final class FaultyMetadataStore extends ForwardingMetadataStore {
 
     private final FaultInjector faults;
@@ -35,9 +35,9 @@ public final class FaultyMetadataStore extends ForwardingMetadataStore {
     }
 
     @Override
-    public HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry) {
-        faults.reached(FaultPoint.BEFORE_HEAD_CHECK);
-        return delegate.getHeadAndEntry(topic, partition, entry);
+    public boolean isIndexed(IndexEntry entry) {
+        faults.reached(FaultPoint.BEFORE_INDEX_CHECK);
+        return delegate.isIndexed(entry);
     }
 
     @Override

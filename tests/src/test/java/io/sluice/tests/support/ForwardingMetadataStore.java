@@ -22,8 +22,8 @@ public abstract class ForwardingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public HeadAndEntry getHeadAndEntry(String topic, int partition, IndexEntry entry) {
-        return delegate.getHeadAndEntry(topic, partition, entry);
+    public boolean isIndexed(IndexEntry entry) {
+        return delegate.isIndexed(entry);
     }
 
     @Override
