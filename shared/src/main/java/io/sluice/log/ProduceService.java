@@ -490,6 +490,7 @@ public final class ProduceService {
                         ProducerDedupe.Decision preparedDecision, Abort abort) {
         String contended = topic.topicId() + "/" + partition;
         boolean check = contentionCheck && contention.recentlyLost(contended, clock.millis());
+        long yieldedTo = -1;
         for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
             if (attempt > 0 && abort.isSet()) {
                 throw new Skipped();
@@ -513,6 +514,13 @@ public final class ProduceService {
                 // fifth of that). Either way time passed since the head read, so the check below follows.
                 if (!metadata.isIndexed(head.last())) {
                     metadata.putIndexEntryIfAbsent(head.last());
+                } else if (head.version() != yieldedTo) {
+                    // Another committer read this head and indexed its last entry: it is on its way to the head
+                    // update, and a write now would most likely lose to it. Yield to it once per head version
+                    // (never twice, so a committer that died after its put stalls no one for long).
+                    yieldedTo = head.version();
+                    backoff.beforeRetry(attempt, clock.millis() - readAt);
+                    continue;
                 }
                 stale = true;
             }
