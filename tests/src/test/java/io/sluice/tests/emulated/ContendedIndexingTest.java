@@ -53,6 +53,8 @@ class ContendedIndexingTest {
     private static final class Hooked extends ForwardingMetadataStore {
         final AtomicInteger failedPuts = new AtomicInteger();
         final Map<Thread, AtomicInteger> putsByThread = new ConcurrentHashMap<>();
+        final Map<Thread, AtomicInteger> checksByThread = new ConcurrentHashMap<>();
+        final Map<Thread, AtomicInteger> headUpdatesByThread = new ConcurrentHashMap<>();
         final Map<Thread, Runnable> beforeCheck = new ConcurrentHashMap<>();
         final Map<Thread, Runnable> afterPut = new ConcurrentHashMap<>();
         final Map<Thread, Runnable> beforeHeadUpdate = new ConcurrentHashMap<>();
@@ -75,12 +77,14 @@ class ContendedIndexingTest {
 
         @Override
         public boolean isIndexed(IndexEntry entry) {
+            checksByThread.computeIfAbsent(Thread.currentThread(), t -> new AtomicInteger()).incrementAndGet();
             run(beforeCheck);
             return delegate.isIndexed(entry);
         }
 
         @Override
         public boolean compareAndSetHead(long expectedVersion, PartitionHead next) {
+            headUpdatesByThread.computeIfAbsent(Thread.currentThread(), t -> new AtomicInteger()).incrementAndGet();
             Runnable once = beforeFirstHeadUpdate.remove(Thread.currentThread());
             if (once != null) {
                 once.run();
@@ -94,6 +98,11 @@ class ContendedIndexingTest {
             if (hook != null) {
                 hook.run();
             }
+        }
+
+        int count(Map<Thread, AtomicInteger> counts, Thread thread) {
+            AtomicInteger n = counts.get(thread);
+            return n == null ? 0 : n.get();
         }
 
         int putsBy(Thread thread) {
@@ -179,6 +188,44 @@ class ContendedIndexingTest {
             assertThat(call).as("%s keeps its order", producer).isGreaterThanOrEqualTo(lastCall.getOrDefault(producer, 0));
             lastCall.put(producer, call);
         }
+    }
+
+    /**
+     * A committer that indexed the head's last entry and died before its head update: a lately contended
+     * instance that finds the entry indexed yields once for that head version, then reads the same version
+     * again and commits. It never waits on a version twice, so nothing stalls.
+     */
+    @Test
+    void aCommitterThatDiedAfterIndexingStallsNoOneForLong(Backends backends) {
+        Backends.Stack stack = backends.fresh();
+        Hooked hooked = new Hooked(stack.metadata());
+        LogServices rival = instance(stack, stack.metadata());
+        rival.topics().create(new CreateTopic(TOPIC, 1, null, null, null));
+        LogServices a = instance(stack, hooked);
+        Map<RecordOffset, LogRecord> acked = new ConcurrentHashMap<>();
+        produce(rival, "r", 0, acked);
+        hooked.beforeFirstHeadUpdate.put(Thread.currentThread(), () -> produce(rival, "r", 1, acked));
+        produce(a, "a", 0, acked);
+        assertThat(hooked.beforeFirstHeadUpdate).as("A lost a real race, so it is lately contended").isEmpty();
+
+        // The dead committer: the rival commits, then its last entry is indexed and no head update follows.
+        produce(rival, "r", 2, acked);
+        PartitionHead stalled = stack.metadata().getHead(TOPIC, 0).orElseThrow();
+        assertThat(stack.metadata().putIndexEntryIfAbsent(stalled.last())).isTrue();
+        Thread me = Thread.currentThread();
+        int checksBefore = hooked.count(hooked.checksByThread, me);
+        int putsBefore = hooked.count(hooked.putsByThread, me);
+        int writesBefore = hooked.count(hooked.headUpdatesByThread, me);
+        produce(a, "a", 1, acked);
+        assertThat(hooked.count(hooked.checksByThread, me) - checksBefore)
+                .as("one check found the entry indexed and yielded; the next, on the same version, went on").isEqualTo(2);
+        assertThat(hooked.count(hooked.putsByThread, me) - putsBefore).as("no put of an indexed entry").isZero();
+        assertThat(hooked.count(hooked.headUpdatesByThread, me) - writesBefore).as("one head update, which won").isEqualTo(1);
+        assertThat(stack.metadata().getHead(TOPIC, 0).orElseThrow().version()).isEqualTo(stalled.version() + 1);
+        LogChecker checker = new LogChecker(rival.fetcher(), stack.metadata());
+        assertThat(checker.check(TOPIC, 1, acked)).isEmpty();
+        assertThat(acked.keySet()).extracting(RecordOffset::offset)
+                .containsExactlyInAnyOrderElementsOf(LongStream.range(0, acked.size()).boxed().toList());
     }
 
     private static LogServices instance(Backends.Stack stack, MetadataStore metadata) {
