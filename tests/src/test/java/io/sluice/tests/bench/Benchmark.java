@@ -755,7 +755,7 @@ public final class Benchmark {
     }
 
     /** Sections {@code --only} can run by themselves; the targets table then has only their rows. */
-    static final List<String> ONLY_SECTIONS = List.of("compression", "cost", "contention", "subscriptions");
+    static final List<String> ONLY_SECTIONS = List.of("compression", "cost", "contention", "subscriptions", "partitions");
 
     /** Some sections alone, for a short run on a loaded machine; each still measures its own baselines. */
     private void runOnly(Path root, List<String> sections) throws Exception {
@@ -769,6 +769,16 @@ public final class Benchmark {
         if (sections.contains("cost")) {
             costByBatchSize();
             Pricing.emitCosts(this::emit, results);
+        }
+        if (sections.contains("partitions")) {
+            // The 16-partition against 1-partition target alone, under the latency model, with its raw PUT baseline.
+            boolean sweepState = model.enabled();
+            model.enabled(true);
+            int calls = quick ? 16 : 48;
+            double[] raw = rawS3(MIB, calls);
+            produce(MIB, 1, 1, calls, raw[0]);
+            produce(MIB, 16, 1, calls, raw[0]);
+            model.enabled(sweepState);
         }
         if (sections.contains("contention")) {
             boolean sweepState = model.enabled();

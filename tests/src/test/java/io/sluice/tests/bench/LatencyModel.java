@@ -27,6 +27,20 @@ public final class LatencyModel implements ExecutionInterceptor {
     private static final double Z99 = 2.3263478740408408;
     private static final ExecutionAttribute<Long> SENT = new ExecutionAttribute<>("sluice.latency.sent");
     private static final ExecutionAttribute<Long> REQUEST_BYTES = new ExecutionAttribute<>("sluice.latency.bytes");
+    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("sluice.latency.started");
+
+    /**
+     * One request's timeline, in {@link System#nanoTime()}: the SDK began it ({@code started}), sent it
+     * ({@code sent}), had the emulator's response ({@code received}), and let the caller have it after the
+     * model's hold ({@code released}); {@code drawnNanos} is the latency drawn for it, 0 with the model off.
+     */
+    public record Span(String operation, long thread, long started, long sent, long received, long released,
+                       long drawnNanos) {
+        /** The emulator's own time: sent to received. */
+        public long emulatorNanos() {
+            return received - sent;
+        }
+    }
 
     /** A log-normal latency fitted to its median and 99th percentile, in milliseconds. */
     public record Latency(double p50Ms, double p99Ms) {
@@ -65,6 +79,7 @@ public final class LatencyModel implements ExecutionInterceptor {
     private final double bytesPerMs;
     private final SplittableRandom random;
     private volatile boolean enabled;
+    private volatile java.util.function.Consumer<Span> listener = span -> { };
 
     public LatencyModel(Map<String, Latency> latencies, double bytesPerMs, long seed, boolean enabled) {
         this.latencies = Map.copyOf(latencies);
@@ -84,6 +99,11 @@ public final class LatencyModel implements ExecutionInterceptor {
 
     public boolean enabled() {
         return enabled;
+    }
+
+    /** Told of every request's {@link Span}, on the requesting thread, when it completes; for diagnostics. */
+    public void listener(java.util.function.Consumer<Span> spans) {
+        this.listener = java.util.Objects.requireNonNull(spans, "spans");
     }
 
     /** A latency drawn for {@code operation} ("S3:PutObject", "DynamoDb:Query", "ApiGateway"), plus {@code bytes} in transfer. */
@@ -113,6 +133,11 @@ public final class LatencyModel implements ExecutionInterceptor {
     }
 
     @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        attributes.putAttribute(STARTED, System.nanoTime());
+    }
+
+    @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         attributes.putAttribute(SENT, System.nanoTime());
         long bytes = context.requestBody().flatMap(b -> b.optionalContentLength()).orElse(0L);
@@ -121,19 +146,23 @@ public final class LatencyModel implements ExecutionInterceptor {
 
     @Override
     public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-        if (!enabled) {
-            return;
-        }
+        long received = System.nanoTime();
         Long sent = attributes.getAttribute(SENT);
         if (sent == null) {
             return;
         }
-        long responseBytes = context.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong)
-                .orElse(0L);
         String operation = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
                 + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        long target = (long) (drawMillis(operation, attributes.getAttribute(REQUEST_BYTES) + responseBytes) * 1e6);
-        sleepNanos(target - (System.nanoTime() - sent));
+        long target = 0;
+        if (enabled) {
+            long responseBytes = context.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong)
+                    .orElse(0L);
+            target = (long) (drawMillis(operation, attributes.getAttribute(REQUEST_BYTES) + responseBytes) * 1e6);
+            sleepNanos(target - (System.nanoTime() - sent));
+        }
+        Long started = attributes.getAttribute(STARTED);
+        listener.accept(new Span(operation, Thread.currentThread().getId(), started == null ? sent : started, sent,
+                received, System.nanoTime(), target));
     }
 
     private static void sleepNanos(long nanos) {
