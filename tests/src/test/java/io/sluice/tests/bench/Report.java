@@ -133,8 +133,11 @@ final class Report {
         Map<String, Object> sixteenAws = last("produce_service", "aws", r -> r.get("batchBytes").equals(1 << 20)
                 && r.get("partitions").equals(16) && r.get("producers").equals(1)
                 && !r.get("commitThreads").equals(1));
-        row(t, "model: 16-partition 1 MiB call <= 1.5 x 1-partition call (time ratio)",
-                round(number(oneAws, "MiBps") / number(sixteenAws, "MiBps")), 1.5, false);
+        // Both calls replayed without the emulators' time beyond the drawn latencies (EmulatorExcess), alike.
+        row(t, String.format(java.util.Locale.ROOT, "model: 16-partition 1 MiB call <= 1.5 x 1-partition call (mean time"
+                + " ratio, emulators' excess over the draw taken out of both; wall clock %.2f)",
+                number(oneAws, "MiBps") / number(sixteenAws, "MiBps")),
+                round(number(sixteenAws, "replayedCallMeanMs") / number(oneAws, "replayedCallMeanMs")), 1.5, false);
     }
 
     private void costRow(StringBuilder t) {
