@@ -80,6 +80,9 @@ public final class ProduceTrace {
                     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                             .getOperatingSystemMXBean();
                     long jvmCpu0 = os.getProcessCpuTime();
+                    long poolCpu0 = threadCpu("sluice-produce-commit");
+                    long mainCpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                    List<Long> replayed = new ArrayList<>();
                     long nodeCpu0 = cpuMillis(node);
                     for (int c = 0; c < calls; c++) {
                         synchronized (spans) {
@@ -93,13 +96,19 @@ public final class ProduceTrace {
                             mine = new ArrayList<>(spans);
                         }
                         rows.add(row(mine, t0, t1));
+                        replayed.add(EmulatorExcess.replayedNanos(mine, t0, t1));
                         if (System.getProperty("trace.detail") != null && c >= calls - 2) {
                             detail(mine, t0, t1);
                         }
                     }
                     print(partitions, round, rows);
-                    System.out.printf(Locale.ROOT, "   CPU a call: JVM (Sluice, SDK, s3proxy) %.1f ms, dynalite %.1f ms%n",
-                            ms(os.getProcessCpuTime() - jvmCpu0) / calls, (cpuMillis(node) - nodeCpu0) / (double) calls);
+                    System.out.printf(Locale.ROOT, "   CPU a call: JVM (Sluice, SDK, s3proxy) %.1f ms, of it the calling"
+                            + " thread %.1f ms and the commit pool %.1f ms; dynalite %.1f ms; replayed call mean %.1f ms%n",
+                            ms(os.getProcessCpuTime() - jvmCpu0) / calls,
+                            ms(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()
+                                    - mainCpu0) / calls, ms(threadCpu("sluice-produce-commit") - poolCpu0) / calls,
+                            (cpuMillis(node) - nodeCpu0) / (double) calls,
+                            ms(replayed.stream().mapToLong(Long::longValue).sum()) / calls);
                     System.out.printf(Locale.ROOT, "   DynamoDB connections closed a call (TIME_WAIT): %.1f%n",
                             (timeWait(dynalite.endpoint().getPort()) - closed0) / (double) calls);
                 }
@@ -180,6 +189,13 @@ public final class ProduceTrace {
         String out = new String(ss.getInputStream().readAllBytes());
         ss.waitFor();
         return out.lines().filter(l -> (l + " ").contains(":" + port + " ")).count();
+    }
+
+    /** CPU time of the live threads named {@code name}, in nanoseconds. */
+    private static long threadCpu(String name) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name))
+                .mapToLong(t -> Math.max(0, mx.getThreadCpuTime(t.getId()))).sum();
     }
 
     /** utime + stime of a process, in ms (clock ticks of 10 ms). */
