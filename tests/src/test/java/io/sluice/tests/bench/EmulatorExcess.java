@@ -15,12 +15,15 @@ import java.util.List;
  * excess, {@code emulator - draw} when positive, is time AWS would not take; everything else (Sluice's own
  * work before, between and after requests, the SDK's marshalling, the drawn latencies) stays counted.
  *
- * <p>The replay is conservative in one direction: a request is taken to depend on every response that
- * arrived before it started (a join on all of them), so it starts, in the replay, after the latest of their
- * replayed arrivals plus the real time from the last arrival to its start (Sluice's own time). A false
- * dependency can only make the replay later, never earlier, except that the gap is measured from the last
- * real arrival. The call ends after the latest replayed arrival plus the real time from the last arrival to
- * the call's end. With the model off (nothing drawn) the replay is the wall time.
+ * <p>A request is taken to depend on every response that arrived before it started (a join on all of them),
+ * so it starts, in the replay, after the latest of their replayed arrivals plus the real time from the last
+ * real arrival to its start (Sluice's own time, including waiting for a thread or a core). Joining on a
+ * response it did not wait for makes the replay later; the one way it can come out earlier than with the
+ * true dependencies is that the gap is measured from the last real arrival, so Sluice's own time between a
+ * true dependency's arrival and a later unrelated one is not counted (in a produce call the head updates
+ * start right after the join on the PUT and every head read, so this does not arise there). The call ends
+ * after the latest replayed arrival plus the real time from the last arrival to the call's end. With the
+ * model off (nothing drawn) the replay is the wall time.
  */
 final class EmulatorExcess {
 

@@ -557,8 +557,8 @@ final class Report {
                 (`EmulatorExcess`, one producer, so a call's requests are its own): every request takes its drawn
                 latency plus the SDK's own time around it, and only an emulator's time beyond the draw is taken
                 out; a request starts after the replayed arrival of every response that came before it (whether
-                it waited for it or not, which can only make the replay later), plus the real time from the last
-                of them (Sluice's own work, waiting for a pool thread or a core); the call ends after the last
+                it waited for it or not), plus the real time from the last of them (Sluice's own work, waiting
+                for a pool thread or a core); the call ends after the last
                 replayed arrival plus the real time after the last arrival. The same replay applies to the 1- and
                 the 16-partition call. Nothing else changes: the requests made, the
                 drawn latencies and Sluice's own time between them all count, and the wall-clock ratio stays in
