@@ -20,8 +20,10 @@ import java.util.List;
  * real arrival to its start (Sluice's own time, including waiting for a thread or a core). Joining on a
  * response it did not wait for makes the replay later; the one way it can come out earlier than with the
  * true dependencies is that the gap is measured from the last real arrival, so Sluice's own time between a
- * true dependency's arrival and a later unrelated one is not counted (in a produce call the head updates
- * start right after the join on the PUT and every head read, so this does not arise there). The call ends
+ * true dependency's arrival and a later unrelated one is not counted. In a produce call the head updates
+ * start after a join on the PUT and every head read and index put, so their last arrival is a true
+ * dependency; an index put after its head read may be affected, off the critical path unless the reads and
+ * puts outlast the PUT. The call ends
  * after the latest replayed arrival plus the real time from the last arrival to the call's end. With the
  * model off (nothing drawn) the replay is the wall time.
  */
