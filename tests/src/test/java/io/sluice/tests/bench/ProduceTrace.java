@@ -59,9 +59,21 @@ public final class ProduceTrace {
                 emulator(dynamo, pool);
                 return;
             }
+            // Each pool task's submission and start, to see the commit pool's queueing and wake-up.
+            List<long[]> tasks = new ArrayList<>();
+            java.util.concurrent.Executor timed = task -> {
+                long submitted = System.nanoTime();
+                pool.execute(() -> {
+                    long began = System.nanoTime();
+                    synchronized (tasks) {
+                        tasks.add(new long[] {submitted, began});
+                    }
+                    task.run();
+                });
+            };
             LogServices log = LogServices.create(new S3ObjectStore(s3, "trace"), new DynamoMetadataStore(dynamo, "trace"),
                     new DynamoGroupStore(dynamo, "trace"), Clock.systemUTC(), Backoff.adaptiveJitter(5, 500), Metrics.NOOP,
-                    pool);
+                    timed);
             for (int round = 0; round < 2; round++) {
                 for (int partitions : new int[] {1, 16}) {
                     String topic = "t" + partitions + "r" + round;
@@ -88,6 +100,9 @@ public final class ProduceTrace {
                         synchronized (spans) {
                             spans.clear();
                         }
+                        synchronized (tasks) {
+                            tasks.clear();
+                        }
                         long t0 = System.nanoTime();
                         log.producer().produce(topic, records);
                         long t1 = System.nanoTime();
@@ -95,7 +110,23 @@ public final class ProduceTrace {
                         synchronized (spans) {
                             mine = new ArrayList<>(spans);
                         }
-                        rows.add(row(mine, t0, t1));
+                        double[] r = row(mine, t0, t1);
+                        long putEnd = mine.stream().filter(x -> x.operation().equals("S3:PutObject"))
+                                .mapToLong(LatencyModel.Span::released).max().orElse(t0);
+                        List<long[]> commitTasks;
+                        synchronized (tasks) {
+                            commitTasks = tasks.stream().filter(x -> x[0] >= putEnd).toList();
+                        }
+                        double firstSubmit = ms(commitTasks.stream().mapToLong(x -> x[0]).min().orElse(putEnd) - putEnd);
+                        double lastSubmit = ms(commitTasks.stream().mapToLong(x -> x[0]).max().orElse(putEnd) - putEnd);
+                        double maxWait = ms(commitTasks.stream().mapToLong(x -> x[1] - x[0]).max().orElse(0));
+                        double lastBegin = ms(commitTasks.stream().mapToLong(x -> x[1]).max().orElse(putEnd) - putEnd);
+                        r = java.util.Arrays.copyOf(r, r.length + 4);
+                        r[r.length - 4] = firstSubmit;
+                        r[r.length - 3] = lastSubmit;
+                        r[r.length - 2] = maxWait;
+                        r[r.length - 1] = lastBegin;
+                        rows.add(r);
                         replayed.add(EmulatorExcess.replayedNanos(mine, t0, t1));
                         if (System.getProperty("trace.detail") != null && c >= calls - 2) {
                             detail(mine, t0, t1);
@@ -214,7 +245,7 @@ public final class ProduceTrace {
 
     private static final String[] NAMES = {"call", "putEnd", "prepEnd", "updStart", "updEnd", "updEmuMax",
         "updDrawMax", "nOver", "excess", "prepEmuSum", "updEmuSum", "putEmu", "putDraw", "putPreSend", "requests",
-        "updPreSendMax"};
+        "updPreSendMax", "commitSubmitFirst", "commitSubmitLast", "commitWaitMax", "commitBeginLast"};
 
     private static void print(int partitions, int round, List<double[]> rows) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "partitions=%d round=%d medians:", partitions,
