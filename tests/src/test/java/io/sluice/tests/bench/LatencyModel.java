@@ -17,7 +17,10 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * and a p99 ({@code mu = ln p50}, {@code sigma = (ln p99 - ln p50) / 2.326}), plus the request's and the
  * response's bytes at a per-connection transfer rate. The emulator's own time counts towards it: a
  * request that took longer on the emulator than its drawn latency is not delayed further, so the model
- * is a floor, not an addition. Draws come from one seeded generator, so a single-threaded sequence of
+ * is a floor, not an addition. Each operation draws from its own generator, seeded from the model's seed
+ * and the operation's name, so {@link #reseed(long)} before two measurements gives the k-th request of an
+ * operation the same draw in both, whatever other requests came between (common random numbers: a ratio of
+ * two measurements is not swung by which of them drew a tail PUT). A single-threaded sequence of
  * requests sees the same latencies in every run. {@link #enabled(boolean)} switches it off and on within
  * one run, so that a measurement can be taken with and without it against the same emulators.
  */
@@ -77,14 +80,16 @@ public final class LatencyModel implements ExecutionInterceptor {
 
     private final Map<String, Latency> latencies;
     private final double bytesPerMs;
-    private final SplittableRandom random;
+    /** One generator per operation, made on first use from {@link #seed}. */
+    private final Map<String, SplittableRandom> randoms = new java.util.HashMap<>();
+    private long seed;
     private volatile boolean enabled;
     private volatile java.util.function.Consumer<Span> listener = span -> { };
 
     public LatencyModel(Map<String, Latency> latencies, double bytesPerMs, long seed, boolean enabled) {
         this.latencies = Map.copyOf(latencies);
         this.bytesPerMs = bytesPerMs;
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
         this.enabled = enabled;
     }
 
@@ -115,7 +120,7 @@ public final class LatencyModel implements ExecutionInterceptor {
         if (latency == null) {
             throw new IllegalArgumentException("no latency for " + operation);
         }
-        return latency.millis(gaussian()) + bytes / bytesPerMs;
+        return latency.millis(gaussian(operation)) + bytes / bytesPerMs;
     }
 
     /** Sleeps a latency drawn for {@code operation}, when enabled; for legs the SDK does not see (API Gateway). */
@@ -125,7 +130,15 @@ public final class LatencyModel implements ExecutionInterceptor {
         }
     }
 
-    private synchronized double gaussian() {
+    /** Starts every operation's draws again from {@code seed}. */
+    public synchronized void reseed(long seed) {
+        this.seed = seed;
+        randoms.clear();
+    }
+
+    private synchronized double gaussian(String operation) {
+        SplittableRandom random = randoms.computeIfAbsent(operation,
+                op -> new SplittableRandom(seed * 31 + op.hashCode()));
         // Box-Muller on the seeded generator (SplittableRandom has no nextGaussian before Java 17's RandomGenerator).
         double u1 = random.nextDouble();
         double u2 = random.nextDouble();

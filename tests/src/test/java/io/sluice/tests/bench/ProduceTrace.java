@@ -128,7 +128,9 @@ public final class ProduceTrace {
                         r[r.length - 1] = lastBegin;
                         rows.add(r);
                         replayed.add(EmulatorExcess.replayedNanos(mine, t0, t1));
-                        if (System.getProperty("trace.detail") != null && c >= calls - 2) {
+                        long slow = Long.getLong("trace.slowMs", Long.MAX_VALUE);
+                        if (System.getProperty("trace.detail") != null && c >= calls - 2
+                                || EmulatorExcess.replayedNanos(mine, t0, t1) / 1_000_000 > slow) {
                             detail(mine, t0, t1);
                         }
                     }
