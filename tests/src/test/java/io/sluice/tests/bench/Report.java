@@ -558,12 +558,13 @@ final class Report {
                 latency plus the SDK's own time around it, and only an emulator's time beyond the draw is taken
                 out; a request starts after the replayed arrival of every response that came before it (whether
                 it waited for it or not), plus the real time from the last of them (Sluice's own work, waiting
-                for a pool thread or a core); the call ends after the last
-                replayed arrival plus the real time after the last arrival. The same replay applies to the 1- and
-                the 16-partition call. Nothing else changes: the requests made, the
-                drawn latencies and Sluice's own time between them all count, and the wall-clock ratio stays in
-                the targets row. This run: 1 partition %.1f ms a call on the wall clock, %.1f ms replayed; 16
-                partitions %.1f ms, %.1f ms replayed (p50 %.0f, p99 %.0f ms).
+                for a pool thread or a core); the call ends after the last replayed arrival plus the real time
+                after the last arrival. The same replay applies to the 1- and the 16-partition call. Both also
+                draw the same PUT latency call for call: each operation draws from its own seeded stream, started
+                again for every one-producer produce measurement (`LatencyModel.reseed`), so one tail PUT does not
+                land on one side only. Nothing else changes: the requests made, the drawn latencies and Sluice's
+                own time between them all count, and the wall-clock ratio stays in the targets row. This run: 1
+                partition %.1f ms a call on the wall clock, %.1f ms replayed; 16 partitions %.1f ms, %.1f ms replayed (p50 %.0f, p99 %.0f ms).
 
                 """, number(one, "callMeanMs"), number(one, "replayedCallMeanMs"), number(sixteen, "callMeanMs"),
                 number(sixteen, "replayedCallMeanMs"), number(sixteen, "replayedCallP50ms"),
