@@ -29,8 +29,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Diagnostics for the 16-partition produce target: 1 MiB produce calls to 1 and to 16 partitions under the
  * latency model, each request's timeline ({@link LatencyModel.Span}) collected, and per call where the time
  * went: the object's PUT, the head reads and index puts, the head updates, the emulator's own time against the
- * drawn latency, and the commit pool's queueing. Run it on the benchmark's classpath:
- * {@code java -cp ... io.sluice.tests.bench.ProduceTrace [calls]}.
+ * drawn latency, the commit pool's queueing, and the CPU a call costs the JVM, its threads and dynalite. Two
+ * rounds of 1 and 16 partitions; the second is warm. Build as {@code tests/bin/benchmark} does, then run it on
+ * the benchmark's classpath from the project root:
+ * {@code java -Dsluice.infra.dir=$PWD/infra -cp "tests/target/test-classes:$(cat tests/target/bench-classpath.txt)"
+ * io.sluice.tests.bench.ProduceTrace [calls [none]]}; {@code -Dtrace.detail=1} prints the last two calls of
+ * each kind request by request, {@code -Dtrace.slowMs=N} every call whose replay takes longer than N ms,
+ * {@code -Dtrace.emulator=1} times dynalite alone serving 1 and 16 concurrent UpdateItems. Not part of the suite.
  */
 public final class ProduceTrace {
 
@@ -86,7 +91,6 @@ public final class ProduceTrace {
                     }
                     log.producer().produce(topic, records); // warm: every later call indexes its predecessor
                     List<double[]> rows = new ArrayList<>();
-                    long closed0 = timeWait(dynalite.endpoint().getPort());
                     long node = ProcessHandle.current().children().filter(p -> p.info().command().orElse("")
                             .contains("node")).findFirst().orElseThrow().pid();
                     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -142,8 +146,6 @@ public final class ProduceTrace {
                                     - mainCpu0) / calls, ms(threadCpu("sluice-produce-commit") - poolCpu0) / calls,
                             (cpuMillis(node) - nodeCpu0) / (double) calls,
                             ms(replayed.stream().mapToLong(Long::longValue).sum()) / calls);
-                    System.out.printf(Locale.ROOT, "   DynamoDB connections closed a call (TIME_WAIT): %.1f%n",
-                            (timeWait(dynalite.endpoint().getPort()) - closed0) / (double) calls);
                 }
             }
         }
@@ -214,14 +216,6 @@ public final class ProduceTrace {
                         ms(each.get(each.size() / 2)), ms(each.get(each.size() - 1)), cpu / (double) (reps * width));
             }
         }
-    }
-
-    /** Sockets in TIME_WAIT with {@code port} at either end: connections closed within the last minute. */
-    private static long timeWait(int port) throws Exception {
-        Process ss = new ProcessBuilder("ss", "-Htan", "state", "time-wait").start();
-        String out = new String(ss.getInputStream().readAllBytes());
-        ss.waitFor();
-        return out.lines().filter(l -> (l + " ").contains(":" + port + " ")).count();
     }
 
     /** CPU time of the live threads named {@code name}, in nanoseconds. */
