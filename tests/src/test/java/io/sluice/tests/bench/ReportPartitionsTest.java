@@ -52,6 +52,6 @@ class ReportPartitionsTest {
         Report report = new Report(List.of(produce(1, 16, 16.0, 62.5, 60.0), produce(16, 16, 8.0, 125.0, 81.0)), true);
 
         assertThat(report.partitionsNote()).contains("partition 62.5 ms a call on the wall clock, 60.0 ms replayed")
-                .contains("partitions 125.0 ms, 81.0 ms replayed (p50 76, p99 121 ms)");
+                .contains("partitions 125.0 ms, 81.0 ms\n").contains("replayed (p50 76, p99 121 ms)");
     }
 }
