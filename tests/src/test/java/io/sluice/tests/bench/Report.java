@@ -99,6 +99,9 @@ final class Report {
         if (!of("cost").isEmpty()) {
             costRow(t);
         }
+        if (!of("fetch_replay").isEmpty()) {
+            replayRows(t);
+        }
         return t.toString();
     }
 
@@ -122,6 +125,13 @@ final class Report {
                 number(contention16, "failedWritesPerCommit"), 1, false);
         row(t, "model: commits/s never fall as producers go 1, 4, 16, 64 (least step ratio >= 1)", round(leastStep), 1,
                 true);
+    }
+
+    private void replayRows(StringBuilder t) {
+        row(t, "model: replay >= 0.8 x raw S3 GET", number(last("fetch_replay", "aws", r -> true), "ratioToRawGet"),
+                0.8, true);
+        row(t, "no model: replay >= 0.6 x raw S3 GET",
+                number(last("fetch_replay", "none", r -> r.get("maxBytes").equals(3 << 20)), "ratioToRawGet"), 0.6, true);
     }
 
     private void costRow(StringBuilder t) {
@@ -156,10 +166,7 @@ final class Report {
                 round(number(oneAws, "callP99ms") / number(rawAws, "putP99ms")), 1.3, false);
         row(t, "model: 16-partition 1 MiB call <= 1.5 x 1-partition call (time ratio)",
                 round(number(oneAws, "MiBps") / number(sixteenAws, "MiBps")), 1.5, false);
-        row(t, "model: replay >= 0.8 x raw S3 GET", number(last("fetch_replay", "aws", r -> true), "ratioToRawGet"),
-                0.8, true);
-        row(t, "no model: replay >= 0.6 x raw S3 GET",
-                number(last("fetch_replay", "none", r -> r.get("maxBytes").equals(3 << 20)), "ratioToRawGet"), 0.6, true);
+        replayRows(t);
         row(t, "model: end-to-end p50 <= 2 x produce p50 (ratio)", number(e2e, "ratioEndToEndToProduceP50"), 2, false);
         contentionRows(t);
         row(t, "read amplification, sequential replay of compacted data at 1 MiB a fetch <= 1.25",
