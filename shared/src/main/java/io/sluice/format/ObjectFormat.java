@@ -116,6 +116,16 @@ public final class ObjectFormat {
     private ObjectFormat() {
     }
 
+    /**
+     * The most record bytes ({@link LogRecord#sizeInBytes()}: keys, values, header keys and values) that
+     * {@code byteLength} bytes of whole uncompressed batches holding {@code recordCount} records can carry: every
+     * batch adds {@link #BATCH_OVERHEAD} bytes and every record at least {@link #MIN_RECORD_LENGTH} around them.
+     * Compressed batches have no such bound (they may carry many times their stored bytes).
+     */
+    public static long maxUncompressedRecordBytes(long byteLength, long recordCount) {
+        return Math.max(0, byteLength - BATCH_OVERHEAD - recordCount * MIN_RECORD_LENGTH);
+    }
+
     /** Where one batch sits in an object being built, and what it holds. */
     public record BatchLocation(long position, int length, int recordCount, long maxTimestamp) {
     }
