@@ -205,11 +205,9 @@ public final class FetchService {
         if (readPool == null || cache.lifetimeMs() == 0) {
             return prefetched;
         }
-        io.sluice.meta.TopicConfig config;
-        try {
-            config = topics.get(topic);
-        } catch (SluiceException e) {
-            return prefetched; // the head read reports it
+        io.sluice.meta.TopicConfig config = topics.peek(topic).orElse(null);
+        if (config == null) {
+            return prefetched; // not read yet (or unknown): the head read reads it, and reports an unknown topic
         }
         IndexEntry first = cache.entryHolding(topic, partition, config.topicId(), offset).orElse(null);
         if (first == null || first.hasOffsetIndex()) {

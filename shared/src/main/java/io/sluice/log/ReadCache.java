@@ -34,8 +34,13 @@ public final class ReadCache {
 
     /** Partitions whose entries are kept, least recently used dropped first. */
     static final int MAX_PARTITIONS = 1024;
-    /** Segment entries, and WAL entries, kept per partition (each), the lowest base offsets dropped first. */
+    /** Segment entries kept per partition, the lowest base offsets dropped first. */
     static final int MAX_ENTRIES_PER_PARTITION = 256;
+    /**
+     * WAL entries kept per partition, the lowest base offsets dropped first: a reader moves through them a page
+     * of {@value FetchService#READ_AHEAD} at a time, and they are far more numerous than segments.
+     */
+    static final int MAX_WAL_ENTRIES_PER_PARTITION = 64;
     /** Segment offset indexes kept (each at most 12 bytes per KiB of segment: 192 KiB for 16 MiB). */
     static final int MAX_SEGMENT_INDEXES = 64;
 
@@ -99,9 +104,10 @@ public final class ReadCache {
         for (IndexEntry entry : read) {
             Partition partition = entries.computeIfAbsent(
                     new PartitionKey(entry.topic(), entry.partition(), entry.topicId()), k -> new Partition());
-            NavigableMap<Long, Cached<IndexEntry>> level = entry.level() < 1 ? partition.wal() : partition.segments();
+            boolean wal = entry.level() < 1;
+            NavigableMap<Long, Cached<IndexEntry>> level = wal ? partition.wal() : partition.segments();
             level.put(entry.baseOffset(), new Cached<>(entry, now));
-            while (level.size() > MAX_ENTRIES_PER_PARTITION) {
+            while (level.size() > (wal ? MAX_WAL_ENTRIES_PER_PARTITION : MAX_ENTRIES_PER_PARTITION)) {
                 level.pollFirstEntry();
             }
         }

@@ -210,4 +210,20 @@ class ReadCacheTest {
                 .satisfies(e -> assertThat(((SluiceException) e).code()).isEqualTo(ErrorCode.DATA_MISSING));
         assertThat(metadata.lookups.get()).as("the cached entry was dropped and the index read again").isEqualTo(1);
     }
+
+    /** WAL entries are bounded apart from segment entries (64 a partition), so a tail reader never evicts a segment. */
+    @Test
+    void walEntriesAreBoundedApartFromSegmentEntries() {
+        io.sluice.log.ReadCache cache = io.sluice.log.ReadCache.forGracePeriod(clock, GRACE);
+        IndexEntry segment = new IndexEntry("t", 0, "id", 0, 999, "seg/a", 5, 1000, 0, 1);
+        cache.putEntries(List.of(segment));
+        for (long base = 1000; base < 1100; base++) {
+            cache.putEntries(List.of(new IndexEntry("t", 0, "id", base, base, "wal/" + base, 5, 100, 0, 0)));
+        }
+
+        assertThat(cache.entryHolding("t", 0, "id", 500)).contains(segment);
+        assertThat(cache.entryAt("t", 0, "id", 1035)).as("the lowest WAL entries went first").isEmpty();
+        assertThat(cache.entryAt("t", 0, "id", 1036)).isPresent();
+        assertThat(cache.entriesFrom("t", 0, "id", 1036, 100)).hasSize(64);
+    }
 }
