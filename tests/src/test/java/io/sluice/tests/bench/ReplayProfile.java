@@ -102,15 +102,18 @@ public final class ReplayProfile {
                 boolean warmup = round < 2;
                 timer.fetcher = Thread.currentThread();
                 timer.reset();
+                long[] cpu = cpuNanos();
                 long start = System.nanoTime();
                 for (int c = 0; c < 64; c++) {
                     int n = c;
                     s3.getObjectAsBytes(b -> b.bucket("bench").key("raw/" + n)).asByteArray();
                 }
                 long raw = System.nanoTime() - start;
+                long[] rawCpu = since(cpu);
                 Map<String, Long> rawNanos = snapshot(timer.nanos);
                 timer.reset();
                 LogServices log = log(s3, dynamo);
+                cpu = cpuNanos();
                 long offset = 0;
                 long bytes = 0;
                 int fetches = 0;
@@ -127,6 +130,7 @@ public final class ReplayProfile {
                     offset = r.nextOffset();
                 }
                 long replay = System.nanoTime() - start;
+                long[] replayCpu = since(cpu);
                 Map<String, Long> replayNanos = snapshot(timer.nanos);
                 Map<String, Long> replayCounts = snapshot(timer.counts);
                 int fetchCount = fetches;
@@ -152,6 +156,9 @@ public final class ReplayProfile {
                         round - 1, raw / 1e6 / 64, 64 / (raw / 1e9), replay / 1e6 / mib, mib / (replay / 1e9),
                         (double) raw / replay, fetches, mib / fetches, decode / 1e6 / ranges.size(), decoded,
                         ranges.size());
+                System.out.printf(java.util.Locale.ROOT, "  CPU ms a MiB: raw GET: JVM %.2f, dynalite %.2f;"
+                                + " replay: JVM %.2f, dynalite %.2f%n", rawCpu[0] / 1e6 / 64, rawCpu[1] / 1e6 / 64,
+                        replayCpu[0] / 1e6 / mib, replayCpu[1] / 1e6 / mib);
                 rawNanos.forEach((op, n) -> System.out.printf(java.util.Locale.ROOT, "  raw     %-32s %7.2f ms/MiB%n",
                         op, n / 1e6 / 64));
                 replayNanos.forEach((op, n) -> System.out.printf(java.util.Locale.ROOT,
@@ -159,6 +166,20 @@ public final class ReplayProfile {
                         n / 1e6 / replayCounts.get(op), replayCounts.get(op) / (double) fetchCount));
             }
         }
+    }
+
+    /** CPU time so far of this JVM (s3proxy runs in it) and of its child processes (dynalite). */
+    private static long[] cpuNanos() {
+        long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+        long children = ProcessHandle.current().descendants()
+                .mapToLong(p -> p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
+        return new long[] {jvm, children};
+    }
+
+    private static long[] since(long[] before) {
+        long[] now = cpuNanos();
+        return new long[] {now[0] - before[0], now[1] - before[1]};
     }
 
     private static Map<String, Long> snapshot(Map<String, AtomicLong> map) {
