@@ -348,7 +348,8 @@ public final class ObjectFormat {
                 if (headerCount < 0) {
                     throw new CorruptObjectException(objectKey, at(position, codec, recordStart), "header count " + headerCount);
                 }
-                List<RecordHeader> headers = new ArrayList<>(Math.min(headerCount, 64));
+                // No list to allocate (and for LogRecord to copy) for a record without headers, the common case.
+                List<RecordHeader> headers = headerCount == 0 ? List.of() : new ArrayList<>(Math.min(headerCount, 64));
                 for (int h = 0; h < headerCount; h++) {
                     byte[] headerKey = getBytes(buf);
                     if (headerKey == null) {
@@ -369,7 +370,8 @@ public final class ObjectFormat {
             throw new CorruptObjectException(objectKey, at(position, codec, buf.position()),
                     (buf.limit() - buf.position()) + " stray bytes after the last record");
         }
-        return new DecodedBatch(position, storedLength, maxTimestamp, List.copyOf(records), codec);
+        return new DecodedBatch(position, storedLength, maxTimestamp, java.util.Collections.unmodifiableList(records),
+                codec);
     }
 
     /**
