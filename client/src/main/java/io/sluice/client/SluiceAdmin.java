@@ -23,6 +23,11 @@ public final class SluiceAdmin {
                 maxRecordBytes, null), Wire.Topic.class);
     }
 
+    /** Creates a topic with every setting the API takes; null fields take the server's defaults. */
+    public Wire.Topic createTopic(Wire.CreateTopicRequest request) {
+        return http.post("/topics", request, Wire.Topic.class);
+    }
+
     public List<Wire.Topic> listTopics() {
         return http.get("/topics", Wire.TopicList.class).topics();
     }

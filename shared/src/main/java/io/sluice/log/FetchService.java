@@ -37,9 +37,6 @@ public final class FetchService {
     static final int READ_AHEAD = 16;
     /** The longest a fetch waits for records to arrive. */
     public static final long MAX_WAIT_MS = 20_000;
-    /** A waiting fetch reads the head after 50 ms, then doubles the gap up to this: at most 5 reads a second. */
-    static final long MAX_POLL_INTERVAL_MS = 200;
-    private static final long FIRST_POLL_INTERVAL_MS = 50;
 
     private final ObjectStore objects;
     private final MetadataStore metadata;
@@ -91,8 +88,9 @@ public final class FetchService {
     /**
      * A long-poll fetch: when there is nothing at {@code offset} yet (it is the high watermark), waits up
      * to {@code maxWaitMs} and returns as soon as records arrive. While it waits it reads only the
-     * partition head: after 50, 100, then every 200 ms, so at most 5 reads a second and about 100 over
-     * the longest wait; records are returned at most 200 ms after they are committed.
+     * partition head, on the {@link PollSchedule}: every 20 ms or so while the partition's last commit is
+     * recent, after 50, 100, then every 200 ms once it has been idle for 2 s; records are returned at most
+     * 200 ms after they are committed.
      */
     public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords, long maxWaitMs) {
         return fetch(topic, partition, offset, maxBytes, maxRecords, maxWaitMs, ResponseBudget.NONE);
@@ -115,23 +113,25 @@ public final class FetchService {
             throw new SluiceException(ErrorCode.INVALID_REQUEST,
                     "maxWaitMs must be between 0 and " + MAX_WAIT_MS + ", was " + maxWaitMs);
         }
-        FetchResult result = fetch(topic, partition, offset, maxBytes, maxRecords, budget);
+        checkArguments(offset, maxBytes, maxRecords);
+        PartitionHead head = heads.read(topic, partition).head();
+        FetchResult result = fetchAt(head, offset, maxBytes, maxRecords, budget);
         if (!result.records().isEmpty() || maxWaitMs == 0) {
             return result;
         }
         long deadline = clock.millis() + maxWaitMs;
-        long interval = FIRST_POLL_INTERVAL_MS;
+        PollSchedule schedule = new PollSchedule();
         for (long now = clock.millis(); now < deadline; now = clock.millis()) {
             try {
-                sleeper.sleep(Math.min(interval, deadline - now));
+                sleeper.sleep(Math.min(schedule.next(now, PollSchedule.lastCommitMillis(head)), deadline - now));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return result;
             }
-            interval = Math.min(interval * 2, MAX_POLL_INTERVAL_MS);
-            PartitionHead head = heads.read(topic, partition).head();
+            head = heads.read(topic, partition).head();
             if (head.nextOffset() > offset || head.logStartOffset() > offset) {
-                return fetch(topic, partition, offset, maxBytes, maxRecords, budget);
+                // The head just read is as fresh as a second read would be: one read a poll.
+                return fetchAt(head, offset, maxBytes, maxRecords, budget);
             }
             result = new FetchResult(List.of(), offset, head.nextOffset(), head.logStartOffset());
         }
@@ -160,6 +160,13 @@ public final class FetchService {
      */
     public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords,
                              ResponseBudget budget) {
+        checkArguments(offset, maxBytes, maxRecords);
+        Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched =
+                speculate(topic, partition, offset, maxBytes, maxRecords);
+        return fetchAt(heads.read(topic, partition).head(), offset, maxBytes, maxRecords, budget, prefetched);
+    }
+
+    private static void checkArguments(long offset, int maxBytes, int maxRecords) {
         if (maxRecords < 1) {
             throw new SluiceException(ErrorCode.INVALID_REQUEST, "maxRecords must be at least 1, was " + maxRecords);
         }
@@ -170,12 +177,21 @@ public final class FetchService {
         if (offset < 0) {
             throw new SluiceException(ErrorCode.INVALID_OFFSET, "offset must not be negative, was " + offset);
         }
-        Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched =
-                speculate(topic, partition, offset, maxBytes, maxRecords);
-        Heads.Resolved resolved = heads.read(topic, partition);
-        PartitionHead head = resolved.head();
+    }
+
+    /** A fetch from {@code offset} as of {@code head}, read by the caller. */
+    private FetchResult fetchAt(PartitionHead head, long offset, int maxBytes, int maxRecords, ResponseBudget budget) {
+        return fetchAt(head, offset, maxBytes, maxRecords, budget, new java.util.HashMap<>());
+    }
+
+    /** As above, with GETs already started for it ({@link #speculate}), used only where the fetch reads those ranges. */
+    private FetchResult fetchAt(PartitionHead head, long offset, int maxBytes, int maxRecords, ResponseBudget budget,
+                                Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
         checkRange(head, offset);
-        boolean uncompressed = resolved.topic().compression() == CompressionCodec.NONE;
+        // The head read just cached the topic's configuration; without it (or for another incarnation) the fetch
+        // takes the topic for compressed, which only turns reading ahead off.
+        boolean uncompressed = topics.peek(head.topic()).filter(t -> t.topicId().equals(head.topicId()))
+                .map(t -> t.compression() == CompressionCodec.NONE).orElse(false);
         try {
             return fetch(head, uncompressed, offset, maxBytes, maxRecords, budget, prefetched);
         } catch (ObjectGoneException e) {

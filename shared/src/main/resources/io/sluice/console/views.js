@@ -28,7 +28,7 @@ export async function topics(main, ctx) {
     throw e;
   })))).filter((t) => t !== null);
   const rows = described.map((t) => [topicLink(t.name), num(t.partitions), num(records(t.partitionStates)),
-    'not reported', duration(t.retentionMs), bytes(t.retentionBytes), 'none']);
+    'not reported', duration(t.retentionMs), bytes(t.retentionBytes), t.compression || 'none']);
   const name = el('input', { id: 'new-topic-name', name: 'name', required: true, pattern: '[a-zA-Z0-9._-]{1,249}' });
   const partitions = el('input', { id: 'new-topic-partitions', name: 'partitions', type: 'number', min: 1,
     max: 1000, value: 1, required: true });
@@ -83,7 +83,7 @@ export async function topic(main, ctx, name) {
     previous = { t: now, total };
     summary.textContent = `${t.partitions} partition(s), ${records(t.partitionStates).toLocaleString('en-US')} `
       + `record(s), retention ${duration(t.retentionMs)} / ${bytes(t.retentionBytes)}, `
-      + `max record ${bytes(t.maxRecordBytes)}, created ${new Date(t.createdAt).toISOString()}.`;
+      + `max record ${bytes(t.maxRecordBytes)}, compression ${t.compression || 'none'}, created ${new Date(t.createdAt).toISOString()}.`;
     update(partitionsBox, t.partitionStates, () => table('Partitions',
       ['Partition', 'logStartOffset', 'High watermark', 'Records'],
       t.partitionStates.map((p) => [num(p.partition), num(p.logStartOffset), num(p.highWatermark),

@@ -99,12 +99,17 @@ public final class SluiceCli {
         @Option(names = "--retention-bytes", description = "Keep this many bytes per partition (default: no limit).")
         Long retentionBytes;
         @Option(names = "--max-record-bytes", description = "Largest record (default 1 MiB).") Integer maxRecordBytes;
+        @Option(names = "--compression", paramLabel = "CODEC",
+                description = "How batches are stored: none (default), gzip, lz4 or zstd. Fixed for the topic's life.")
+        String compression;
 
         @Override
         public Integer call() throws Exception {
-            Wire.Topic topic = new SluiceAdmin(endpoint.http()).createTopic(name, partitions, retentionMs, retentionBytes,
-                    maxRecordBytes);
-            System.out.println("Created topic " + topic.name() + " with " + topic.partitions() + " partitions.");
+            Wire.Topic topic = new SluiceAdmin(endpoint.http()).createTopic(new Wire.CreateTopicRequest(name, partitions,
+                    retentionMs, retentionBytes, maxRecordBytes, null, compression));
+            System.out.println("Created topic " + topic.name() + " with " + topic.partitions() + " partitions"
+                    + (topic.compression() == null || topic.compression().equals("none") ? "."
+                            : ", compressed with " + topic.compression() + "."));
             return 0;
         }
     }
@@ -128,9 +133,11 @@ public final class SluiceCli {
         @Override
         public Integer call() {
             Wire.TopicDescription d = new SluiceAdmin(endpoint.http()).describeTopic(name);
-            System.out.printf("Topic: %s  partitions: %d  retention.ms: %s  retention.bytes: %s  max.record.bytes: %d%n",
+            System.out.printf(
+                    "Topic: %s  partitions: %d  retention.ms: %s  retention.bytes: %s  max.record.bytes: %d  compression: %s%n",
                     d.name(), d.partitions(), d.retentionMs() < 0 ? "forever" : d.retentionMs(),
-                    d.retentionBytes() < 0 ? "unlimited" : d.retentionBytes(), d.maxRecordBytes());
+                    d.retentionBytes() < 0 ? "unlimited" : d.retentionBytes(), d.maxRecordBytes(),
+                    d.compression() == null ? "none" : d.compression());
             System.out.printf("%-10s %-16s %-16s%n", "PARTITION", "LOG-START", "HIGH-WATERMARK");
             d.partitionStates().forEach(p -> System.out.printf("%-10d %-16d %-16d%n", p.partition(), p.logStartOffset(),
                     p.highWatermark()));

@@ -105,6 +105,25 @@ public final class LatencyModel implements ExecutionInterceptor {
         }
     }
 
+    /**
+     * For a call whose fixed overhead straddles its work (API Gateway and a warm Lambda: in before the
+     * function runs, out after it returns): sleeps the first half of one draw for {@code operation} now, when
+     * enabled, and returns the second half's nanoseconds, for {@link #pauseOutbound} once the work is done.
+     */
+    public long pauseInbound(String operation) {
+        if (!enabled) {
+            return 0;
+        }
+        long nanos = (long) (drawMillis(operation, 0) * 1e6);
+        sleepNanos(nanos / 2);
+        return nanos - nanos / 2;
+    }
+
+    /** Sleeps the outbound half that {@link #pauseInbound} returned. */
+    public void pauseOutbound(long nanos) {
+        sleepNanos(nanos);
+    }
+
     private synchronized double gaussian() {
         // Box-Muller on the seeded generator (SplittableRandom has no nextGaussian before Java 17's RandomGenerator).
         double u1 = random.nextDouble();

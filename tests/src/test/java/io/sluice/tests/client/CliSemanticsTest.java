@@ -115,6 +115,21 @@ class CliSemanticsTest {
     }
 
     @Test
+    void topicsCreateSetsTheCodecAndDescribeShowsIt() {
+        Run created = run(null, "topics", "create", "cli-lz4", "--partitions", "2", "--compression", "lz4", "-e", endpoint);
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("compressed with lz4");
+        assertThat(api.get("/topics/cli-lz4").json().path("compression").asText()).isEqualTo("lz4");
+        Run described = run(null, "topics", "describe", "cli-lz4", "-e", endpoint);
+        assertThat(described.out()).contains("compression: lz4");
+
+        Run refused = run(null, "topics", "create", "cli-brotli", "--partitions", "1", "--compression", "brotli", "-e", endpoint);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("INVALID_CONFIG").doesNotContain("Exception");
+        assertThat(api.get("/topics/cli-brotli").status()).as("nothing was created").isEqualTo(404);
+    }
+
+    @Test
     void problem13_errorsPrintTheServersCodeAndMessage() {
         Run run = run("x\n", "produce", "cli13-no-such-topic", "-e", endpoint);
         assertThat(run.exit()).isEqualTo(1);

@@ -212,6 +212,16 @@ class ConsoleBrowserTest {
         assertThat(config.path("retentionBytes").asLong()).isEqualTo(-1);
         assertThat(cells("topics-table", row)).containsExactly(topic, "2", "5", "not reported", "forever", "unlimited", "none");
         shot("topics");
+        // A topic's codec, as the API reports it: created with the CLI's --compression.
+        String compressed = topic + "-zstd";
+        assertThat(cli("topics", "create", compressed, "--partitions", "1", "--compression", "zstd")).isZero();
+        open("#/topics");
+        browser.waitFor("the zstd topic listed", () -> browser.eval("[...document.querySelectorAll('#topics-table tbody tr')]"
+                + ".some(r => r.cells[0].innerText === '" + compressed + "')").asBoolean());
+        int zstdRow = browser.eval("[...document.querySelectorAll('#topics-table tbody tr')].findIndex(r => r.cells[0].innerText === '"
+                + compressed + "')").asInt();
+        assertThat(cells("topics-table", zstdRow)).containsExactly(compressed, "1", "0", "not reported", "forever",
+                "unlimited", "zstd");
 
         // Browse partition 0: binary as hex, UTF-8 as text, JSON pretty-printed.
         open("#/browse/" + topic);
