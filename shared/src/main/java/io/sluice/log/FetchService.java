@@ -20,9 +20,10 @@ import java.util.Map;
 
 /**
  * Reads records back. A fetch reads the head (the high watermark, and {@code last}, which may not be
- * indexed yet), finds the entry holding the offset with one Query (or none, when {@code last} holds it),
- * and reads that entry's byte range with one ranged GET. It reads forward entry by entry until
- * {@code maxBytes}, always returning at least one record when there is one.
+ * indexed yet), finds the entry holding the offset with one Query (or none, when {@code last} holds it or
+ * a warm function's {@link ReadCache} does), and reads that entry's byte range with one ranged GET. It reads
+ * forward entry by entry until {@code maxBytes}, always returning at least one record when there is one,
+ * with the GETs of the following entries it is sure to read in flight at once.
  */
 public final class FetchService {
 

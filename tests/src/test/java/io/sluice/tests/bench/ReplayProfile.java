@@ -139,6 +139,23 @@ public final class ReplayProfile {
                 }
                 long replay = System.nanoTime() - start;
                 long[] replayCpu = since(cpu);
+                // The same replay by a fetcher with the same cache but no read pool: one GET after another.
+                DynamoMetadataStore store = new DynamoMetadataStore(dynamo, "bench");
+                io.sluice.log.FetchService sequential = new io.sluice.log.FetchService(objects, store,
+                        new io.sluice.log.TopicCache(store, Clock.systemUTC(), java.time.Duration.ofSeconds(30)),
+                        Clock.systemUTC(), io.sluice.log.Sleeper.SYSTEM, Metrics.NOOP,
+                        io.sluice.log.ReadCache.forGracePeriod(Clock.systemUTC(), 15 * 60_000), null);
+                cpu = cpuNanos();
+                start = System.nanoTime();
+                for (long at = 0; ; ) {
+                    FetchResult r = sequential.fetch("replay", 0, at, 3 * MIB);
+                    if (r.records().isEmpty()) {
+                        break;
+                    }
+                    at = r.nextOffset();
+                }
+                long oneByOne = System.nanoTime() - start;
+                long[] oneByOneCpu = since(cpu);
                 Map<String, Long> replayNanos = snapshot(timer.nanos);
                 Map<String, Long> replayCounts = snapshot(timer.counts);
                 int fetchCount = fetches;
@@ -168,6 +185,8 @@ public final class ReplayProfile {
                                 + " ranged GET (S3ObjectStore): JVM %.2f (%.2f ms a MiB of wall time);"
                                 + " replay: JVM %.2f, dynalite %.2f%n", rawCpu[0] / 1e6 / 64, rawCpu[1] / 1e6 / 64,
                         rangedCpu[0] / 1e6 / 64, ranged / 1e6 / 64, replayCpu[0] / 1e6 / mib, replayCpu[1] / 1e6 / mib);
+                System.out.printf(java.util.Locale.ROOT, "  without read-ahead: %.2f ms a MiB, CPU JVM %.2f, dynalite %.2f%n",
+                        oneByOne / 1e6 / mib, oneByOneCpu[0] / 1e6 / mib, oneByOneCpu[1] / 1e6 / mib);
                 rawNanos.forEach((op, n) -> System.out.printf(java.util.Locale.ROOT, "  raw     %-32s %7.2f ms/MiB%n",
                         op, n / 1e6 / 64));
                 replayNanos.forEach((op, n) -> System.out.printf(java.util.Locale.ROOT,
