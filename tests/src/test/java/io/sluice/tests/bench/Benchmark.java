@@ -794,7 +794,7 @@ public final class Benchmark {
 
     /** Sections {@code --only} can run by themselves; the targets table then has only their rows. */
     static final List<String> ONLY_SECTIONS = List.of("compression", "cost", "contention", "subscriptions",
-            "endtoend", "partitions");
+            "endtoend", "partitions", "replay");
 
     /** Some sections alone, for a short run on a loaded machine; each still measures its own baselines. */
     private void runOnly(Path root, List<String> sections) throws Exception {
@@ -804,6 +804,20 @@ public final class Benchmark {
         }
         if (sections.contains("compression")) {
             compression(root);
+        }
+        if (sections.contains("replay")) {
+            // The replay targets alone: a topic produced as the sweep's 1 MiB one, then replayed against raw
+            // GETs under the model and without it, as modelled() measures them.
+            int calls = quick ? 16 : 48;
+            boolean sweepState = model.enabled();
+            model.enabled(false);
+            int target = quick ? 16 * MIB : 64 * MIB;
+            String topic = (String) produce(MIB, 1, 1, target / MIB, rawS3(MIB, calls)[0]).get("topic");
+            model.enabled(true);
+            replay("fetch_replay", topic, rawS3(MIB, calls)[1], 3 * MIB);
+            model.enabled(false);
+            replay("fetch_replay", topic, rawS3(MIB, calls)[1], 3 * MIB);
+            model.enabled(sweepState);
         }
         if (sections.contains("endtoend")) {
             // The end-to-end target alone, under the latency model as modelled() measures it.
