@@ -785,6 +785,9 @@ public final class Benchmark {
                 Path docs = Path.of(args[docsAt + 1]);
                 report.writeDocs(docs, String.join(" ", args), (System.nanoTime() - started) / 1e9);
             }
+        } catch (Exception | Error e) {
+            System.err.println("the benchmark failed; dynalite: " + bench.dynalite.status());
+            throw e;
         } finally {
             bench.s3Server.close();
             bench.dynalite.close();
