@@ -16,19 +16,25 @@ import java.util.concurrent.TimeUnit;
  * dynalite 4.0.0 (npm, Apache-2.0) as a Node child process, bound to loopback only. In memory for tests,
  * on disk (LevelDB under a directory) for the local stack. It is installed by {@code npm ci} in
  * {@code infra/}; {@link #close()} stops it and waits for it, and a shutdown hook does the same if the
- * JVM exits first, so no process is left behind.
+ * JVM exits first, so no process is left behind. Its output goes to a temporary log file (deleted by
+ * {@link #close()}) so that {@link #status()} can say why it stopped, should it die while in use.
  */
 public final class Dynalite implements AutoCloseable {
 
     private static final long START_TIMEOUT_MILLIS = 30_000;
 
+    /** How much of the end of its output {@link #status()} quotes. */
+    private static final int STATUS_TAIL_BYTES = 4_096;
+
     private final Process process;
     private final URI endpoint;
+    private final Path log;
     private final Thread shutdownHook;
 
-    private Dynalite(Process process, URI endpoint) {
+    private Dynalite(Process process, URI endpoint, Path log) {
         this.process = process;
         this.endpoint = endpoint;
+        this.log = log;
         this.shutdownHook = new Thread(this::stopProcess, "dynalite-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -58,23 +64,46 @@ public final class Dynalite implements AutoCloseable {
             command.addAll(List.of("--path", dataDir.toAbsolutePath().toString()));
         }
         Process process;
+        Path log;
         try {
+            log = Files.createTempFile("dynalite-", ".log");
             process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new IllegalStateException("could not run node (Node.js 20 or later is required): " + e, e);
         }
         awaitPort(process, host, chosenPort);
-        return new Dynalite(process, URI.create("http://" + host + ":" + chosenPort));
+        return new Dynalite(process, URI.create("http://" + host + ":" + chosenPort), log);
     }
 
     public URI endpoint() {
         return endpoint;
     }
 
+    /** "running", or how the process ended and the last of its output: for an error message when requests fail. */
+    public String status() {
+        if (process.isAlive()) {
+            return "running";
+        }
+        String tail;
+        try {
+            byte[] bytes = Files.readAllBytes(log);
+            int from = Math.max(0, bytes.length - STATUS_TAIL_BYTES);
+            tail = new String(bytes, from, bytes.length - from, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            tail = "(its output could not be read: " + e + ")";
+        }
+        return "exited with code " + process.exitValue() + (tail.isBlank() ? ", no output" : "; its output ended:\n" + tail);
+    }
+
     @Override
     public void close() {
         stopProcess();
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a temporary file; the OS cleans it up
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {

@@ -116,6 +116,16 @@ public final class ObjectFormat {
     private ObjectFormat() {
     }
 
+    /**
+     * The most record bytes ({@link LogRecord#sizeInBytes()}: keys, values, header keys and values) that
+     * {@code byteLength} bytes of whole uncompressed batches holding {@code recordCount} records can carry: every
+     * batch adds {@link #BATCH_OVERHEAD} bytes and every record at least {@link #MIN_RECORD_LENGTH} around them.
+     * Compressed batches have no such bound (they may carry many times their stored bytes).
+     */
+    public static long maxUncompressedRecordBytes(long byteLength, long recordCount) {
+        return Math.max(0, byteLength - BATCH_OVERHEAD - recordCount * MIN_RECORD_LENGTH);
+    }
+
     /** Where one batch sits in an object being built, and what it holds. */
     public record BatchLocation(long position, int length, int recordCount, long maxTimestamp) {
     }
@@ -338,7 +348,8 @@ public final class ObjectFormat {
                 if (headerCount < 0) {
                     throw new CorruptObjectException(objectKey, at(position, codec, recordStart), "header count " + headerCount);
                 }
-                List<RecordHeader> headers = new ArrayList<>(Math.min(headerCount, 64));
+                // No list to allocate (and for LogRecord to copy) for a record without headers, the common case.
+                List<RecordHeader> headers = headerCount == 0 ? List.of() : new ArrayList<>(Math.min(headerCount, 64));
                 for (int h = 0; h < headerCount; h++) {
                     byte[] headerKey = getBytes(buf);
                     if (headerKey == null) {
@@ -359,7 +370,8 @@ public final class ObjectFormat {
             throw new CorruptObjectException(objectKey, at(position, codec, buf.position()),
                     (buf.limit() - buf.position()) + " stray bytes after the last record");
         }
-        return new DecodedBatch(position, storedLength, maxTimestamp, List.copyOf(records), codec);
+        return new DecodedBatch(position, storedLength, maxTimestamp, java.util.Collections.unmodifiableList(records),
+                codec);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.sluice.error.CorruptObjectException;
 import io.sluice.error.ErrorCode;
 import io.sluice.error.OffsetOutOfRangeException;
 import io.sluice.error.SluiceException;
+import io.sluice.format.CompressionCodec;
 import io.sluice.format.LogRecord;
 import io.sluice.format.ObjectFormat;
 import io.sluice.format.ObjectFormat.DecodedBatch;
@@ -19,9 +20,10 @@ import java.util.Map;
 
 /**
  * Reads records back. A fetch reads the head (the high watermark, and {@code last}, which may not be
- * indexed yet), finds the entry holding the offset with one Query (or none, when {@code last} holds it),
- * and reads that entry's byte range with one ranged GET. It reads forward entry by entry until
- * {@code maxBytes}, always returning at least one record when there is one.
+ * indexed yet), finds the entry holding the offset with one Query (or none, when {@code last} holds it or
+ * a warm function's {@link ReadCache} does), and reads that entry's byte range with one ranged GET. It reads
+ * forward entry by entry until {@code maxBytes}, always returning at least one record when there is one,
+ * with the GETs of the following entries it is sure to read in flight at once.
  */
 public final class FetchService {
 
@@ -44,6 +46,7 @@ public final class FetchService {
     private final Sleeper sleeper;
     private final io.sluice.metrics.Metrics metrics;
     private final ReadCache cache;
+    private final TopicCache topics;
     private final java.util.concurrent.Executor readPool;
     /** Ranged GETs one fetch has in flight at most when it reads ahead. */
     static final int READ_AHEAD_GETS = 4;
@@ -76,6 +79,7 @@ public final class FetchService {
         this.cache = cache;
         this.objects = objects;
         this.metadata = metadata;
+        this.topics = topics;
         this.heads = new Heads(metadata, topics);
         this.clock = clock;
         this.sleeper = sleeper;
@@ -158,7 +162,9 @@ public final class FetchService {
     public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords,
                              ResponseBudget budget) {
         checkArguments(offset, maxBytes, maxRecords);
-        return fetchAt(heads.read(topic, partition).head(), offset, maxBytes, maxRecords, budget);
+        Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched =
+                speculate(topic, partition, offset, maxBytes, maxRecords);
+        return fetchAt(heads.read(topic, partition).head(), offset, maxBytes, maxRecords, budget, prefetched);
     }
 
     private static void checkArguments(long offset, int maxBytes, int maxRecords) {
@@ -176,25 +182,66 @@ public final class FetchService {
 
     /** A fetch from {@code offset} as of {@code head}, read by the caller. */
     private FetchResult fetchAt(PartitionHead head, long offset, int maxBytes, int maxRecords, ResponseBudget budget) {
+        return fetchAt(head, offset, maxBytes, maxRecords, budget, new java.util.HashMap<>());
+    }
+
+    /** As above, with GETs already started for it ({@link #speculate}), used only where the fetch reads those ranges. */
+    private FetchResult fetchAt(PartitionHead head, long offset, int maxBytes, int maxRecords, ResponseBudget budget,
+                                Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
         checkRange(head, offset);
+        // The head read just cached the topic's configuration; without it (or for another incarnation) the fetch
+        // takes the topic for compressed, which only turns reading ahead off.
+        boolean uncompressed = topics.peek(head.topic()).filter(t -> t.topicId().equals(head.topicId()))
+                .map(t -> t.compression() == CompressionCodec.NONE).orElse(false);
         try {
-            return fetch(head, offset, maxBytes, maxRecords, budget);
+            return fetch(head, uncompressed, offset, maxBytes, maxRecords, budget, prefetched);
         } catch (ObjectGoneException e) {
             // A cached entry outlived its object (maintenance ran with a shorter grace than the cache's):
             // forget the partition's entries and read the index again; a second miss is DATA_MISSING.
             cache.forgetPartition(head.topic(), head.partition(), head.topicId());
             try {
-                return fetch(head, offset, maxBytes, maxRecords, budget);
+                return fetch(head, uncompressed, offset, maxBytes, maxRecords, budget, new java.util.HashMap<>());
             } catch (ObjectGoneException again) {
                 throw again.dataMissing();
             }
         }
     }
 
-    private FetchResult fetch(PartitionHead head, long offset, int maxBytes, int maxRecords, ResponseBudget budget) {
+    /**
+     * GETs started before the head is read, so that they overlap that read: when this warm function's cache
+     * holds the entry with {@code offset} (and those after it), the ones the fetch is sure to read, as
+     * {@link #readAhead} picks them, assuming they are committed (cached entries come from the index, which
+     * holds committed entries only). The fetch uses such a GET only if, once it has read the head, it reads
+     * that very range; a GET it leaves unused (the offset was out of range, or the topic was re-created under
+     * the cached configuration) is the only request this can add.
+     */
+    private Map<String, java.util.concurrent.CompletableFuture<byte[]>> speculate(String topic, int partition,
+                                                                                 long offset, long maxBytes,
+                                                                                 long maxRecords) {
+        Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched = new java.util.HashMap<>();
+        if (readPool == null || cache.lifetimeMs() == 0) {
+            return prefetched;
+        }
+        io.sluice.meta.TopicConfig config = topics.peek(topic).orElse(null);
+        if (config == null) {
+            return prefetched; // not read yet (or unknown): the head read reads it, and reports an unknown topic
+        }
+        IndexEntry first = cache.entryHolding(topic, partition, config.topicId(), offset).orElse(null);
+        if (first == null || first.hasOffsetIndex()) {
+            return prefetched;
+        }
+        prefetch(first, prefetched);
+        readAhead(first, offset, cache.entriesFrom(topic, partition, config.topicId(), first.lastOffset() + 1,
+                READ_AHEAD_GETS), Long.MAX_VALUE, maxBytes, maxRecords, config.compression() == CompressionCodec.NONE,
+                prefetched);
+        return prefetched;
+    }
+
+    private FetchResult fetch(PartitionHead head, boolean uncompressed, long offset, int maxBytes, int maxRecords,
+                              ResponseBudget budget,
+                              Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
         List<FetchedRecord> records = new ArrayList<>();
         java.util.ArrayDeque<IndexEntry> ahead = new java.util.ArrayDeque<>();
-        Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched = new java.util.HashMap<>();
         long want = offset;
         long bytes = 0;
         long spent = 0;
@@ -203,9 +250,11 @@ public final class FetchService {
                 && spent < budget.limit()) {
             if (entry == null) {
                 entry = entryFor(head, want);
+                readAhead(head, entry, want, ahead, maxBytes, maxRecords, uncompressed, prefetched);
             } else if (want > entry.lastOffset()) {
                 entry = nextEntry(head, want, ahead);
-                readAhead(head, entry, ahead, maxBytes - bytes, maxRecords - records.size(), prefetched);
+                readAhead(head, entry, want, ahead, maxBytes - bytes, maxRecords - records.size(), uncompressed,
+                        prefetched);
             }
             boolean full = false;
             for (FetchedRecord record : read(entry, want, maxBytes - bytes, maxRecords - records.size(), prefetched)) {
@@ -306,27 +355,16 @@ public final class FetchService {
     }
 
     /**
-     * The entry after the one just read: from a page of the following entries (one Query per
-     * {@value #READ_AHEAD} entries), or by a floor lookup when entries overlap during a compaction.
+     * The entry after the one just read: the head's last, or from the entries that follow (cached, or a page of
+     * {@value #READ_AHEAD} of them read with one Query), or by a floor lookup when entries overlap during a
+     * compaction.
      */
     private IndexEntry nextEntry(PartitionHead head, long offset, java.util.ArrayDeque<IndexEntry> ahead) {
         IndexEntry last = head.last();
         if (last != null && offset >= last.baseOffset()) {
             return last;
         }
-        while (!ahead.isEmpty() && ahead.peek().baseOffset() < offset) {
-            ahead.poll();
-        }
-        if (ahead.isEmpty()) {
-            java.util.Optional<IndexEntry> cached = cache.entryAt(head.topic(), head.partition(), head.topicId(), offset);
-            if (cached.isPresent()) {
-                return cached.get();
-            }
-            List<IndexEntry> page = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), offset,
-                    READ_AHEAD);
-            cache.putEntries(page);
-            ahead.addAll(page);
-        }
+        fillAhead(head, offset, ahead);
         if (!ahead.isEmpty() && ahead.peek().baseOffset() == offset) {
             return ahead.poll();
         }
@@ -334,36 +372,92 @@ public final class FetchService {
     }
 
     /**
-     * Starts GETs of the entries that follow {@code current} in {@code ahead}, contiguous and committed by
-     * {@code head}, while their bytes, with the current entry's, fit in {@code bytesLeft} and their records in
-     * {@code recordsLeft}: every one of them a sequential fetch would read too (an entry's bytes are never fewer
-     * than its records' bytes), so reading ahead adds no request, it only overlaps them.
+     * Makes {@code ahead} hold the entries from {@code next} on, unless it already holds some: the head's last
+     * if it starts there, else those the cache holds back to back from there, else a page of
+     * {@value #READ_AHEAD} read with one Query (and cached); the head's last follows when they reach it.
      */
-    private void readAhead(PartitionHead head, IndexEntry current, java.util.ArrayDeque<IndexEntry> ahead,
-                           long bytesLeft, long recordsLeft,
-                           Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
-        if (readPool == null) {
+    private void fillAhead(PartitionHead head, long next, java.util.ArrayDeque<IndexEntry> ahead) {
+        while (!ahead.isEmpty() && ahead.peek().baseOffset() < next) {
+            ahead.poll();
+        }
+        if (!ahead.isEmpty()) {
             return;
         }
-        long bytes = current.byteLength();
-        long records = current.recordCount();
+        IndexEntry last = head.last();
+        if (last != null && next >= last.baseOffset()) {
+            ahead.add(last);
+            return;
+        }
+        List<IndexEntry> run = cache.entriesFrom(head.topic(), head.partition(), head.topicId(), next, READ_AHEAD);
+        if (run.isEmpty()) {
+            run = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), next, READ_AHEAD);
+            cache.putEntries(run);
+        }
+        ahead.addAll(run);
+        if (last != null && !run.isEmpty() && run.get(run.size() - 1).lastOffset() + 1 == last.baseOffset()) {
+            ahead.add(last);
+        }
+    }
+
+    /**
+     * Starts GETs of the entries after {@code current} that this fetch is sure to read (see the other form),
+     * when it is sure to read past {@code current} at all: only then are the following entries looked up.
+     */
+    private void readAhead(PartitionHead head, IndexEntry current, long from, java.util.ArrayDeque<IndexEntry> ahead,
+                           long bytesLeft, long recordsLeft, boolean uncompressed,
+                           Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
+        if (readPool == null || !uncompressed || current.lastOffset() + 1 >= head.nextOffset()
+                || !surelyPast(current, from, bytesLeft, recordsLeft)) {
+            return;
+        }
+        fillAhead(head, current.lastOffset() + 1, ahead);
+        readAhead(current, from, ahead, head.nextOffset(), bytesLeft, recordsLeft, true, prefetched);
+    }
+
+    /**
+     * Starts GETs of up to {@value #READ_AHEAD_GETS} of {@code following}, entries back to back after
+     * {@code current} (read from {@code from} on) and committed below {@code committedEnd}, each of which a
+     * fetch of {@code bytesLeft} and {@code recordsLeft} is sure to read: the records it can take from the
+     * entries before it are fewer than both, counted from above by
+     * {@link ObjectFormat#maxUncompressedRecordBytes} and the entries' offsets. So reading ahead adds no GET
+     * that reading one entry after another would not make, it only overlaps them. Not in a compressed topic,
+     * whose batches carry more record bytes than they store (by how much, nothing says before they are read),
+     * nor into a segment with an offset index, which is read by the range its index gives.
+     */
+    private void readAhead(IndexEntry current, long from, Iterable<IndexEntry> following, long committedEnd,
+                           long bytesLeft, long recordsLeft, boolean uncompressed,
+                           Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
+        if (readPool == null || !uncompressed) {
+            return;
+        }
+        long bytes = ObjectFormat.maxUncompressedRecordBytes(current.byteLength(), current.recordCount());
+        long records = current.lastOffset() - from + 1;
         long next = current.lastOffset() + 1;
         int started = 0;
-        for (IndexEntry e : ahead) {
-            bytes += e.byteLength();
-            records += e.recordCount();
-            if (e.baseOffset() != next || e.lastOffset() >= head.nextOffset() || e.hasOffsetIndex()
-                    || bytes > bytesLeft || records > recordsLeft || started == READ_AHEAD_GETS) {
+        for (IndexEntry e : following) {
+            if (bytes >= bytesLeft || records >= recordsLeft || started == READ_AHEAD_GETS || e.baseOffset() != next
+                    || e.lastOffset() >= committedEnd || e.hasOffsetIndex()) {
                 return;
             }
+            prefetch(e, prefetched);
+            started++;
+            bytes += ObjectFormat.maxUncompressedRecordBytes(e.byteLength(), e.recordCount());
+            records += e.recordCount();
             next = e.lastOffset() + 1;
-            String key = rangeKey(e.objectKey(), e.byteStart(), e.byteLength());
-            if (!prefetched.containsKey(key)) {
-                prefetched.put(key, java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> objects.getRange(e.objectKey(), e.byteStart(), e.byteLength()), readPool));
-                started++;
-            }
         }
+    }
+
+    /** Whether a fetch of {@code bytesLeft} and {@code recordsLeft} that reads {@code entry} from {@code from} reads past it. */
+    private static boolean surelyPast(IndexEntry entry, long from, long bytesLeft, long recordsLeft) {
+        return ObjectFormat.maxUncompressedRecordBytes(entry.byteLength(), entry.recordCount()) < bytesLeft
+                && entry.lastOffset() - from + 1 < recordsLeft;
+    }
+
+    /** Starts the GET of a whole entry on the read pool, unless it is started already. */
+    private void prefetch(IndexEntry e, Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched) {
+        prefetched.computeIfAbsent(rangeKey(e.objectKey(), e.byteStart(), e.byteLength()),
+                key -> java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> objects.getRange(e.objectKey(), e.byteStart(), e.byteLength()), readPool));
     }
 
     private static String rangeKey(String objectKey, long start, int length) {
@@ -379,6 +473,18 @@ public final class FetchService {
         java.util.Optional<IndexEntry> cached = cache.entryHolding(head.topic(), head.partition(), head.topicId(), offset);
         if (cached.isPresent()) {
             return cached.get();
+        }
+        // A reader whose last fetch ended with a cached entry starts at the base of the next one: one Query reads
+        // that entry and a page of those after it, for the fetches that follow.
+        java.util.Optional<IndexEntry> before = offset == 0 ? java.util.Optional.empty()
+                : cache.entryHolding(head.topic(), head.partition(), head.topicId(), offset - 1);
+        if (before.isPresent() && before.get().lastOffset() == offset - 1) {
+            List<IndexEntry> page = metadata.entriesFrom(head.topic(), head.partition(), head.topicId(), offset,
+                    READ_AHEAD);
+            cache.putEntries(page);
+            if (!page.isEmpty() && page.get(0).baseOffset() == offset) {
+                return page.get(0);
+            }
         }
         IndexEntry floor = metadata.floorEntry(head.topic(), head.partition(), head.topicId(), offset).orElse(null);
         IndexEntry entry = floor;

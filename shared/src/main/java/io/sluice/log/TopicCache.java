@@ -38,6 +38,13 @@ public final class TopicCache {
         return refresh(name);
     }
 
+    /** The topic's configuration if a fresh one is cached; never reads the store. */
+    public java.util.Optional<TopicConfig> peek(String name) {
+        Cached cached = cache.get(name);
+        return cached != null && cached.expiresAt() > clock.millis() ? java.util.Optional.of(cached.config())
+                : java.util.Optional.empty();
+    }
+
     /** Reads the topic from the store, bypassing the cache. */
     public TopicConfig refresh(String name) {
         TopicConfig.validateName(name);

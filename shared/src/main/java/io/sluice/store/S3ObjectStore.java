@@ -1,10 +1,14 @@
 package io.sluice.store;
 
+import java.io.IOException;
 import java.util.List;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -65,9 +69,27 @@ public final class S3ObjectStore implements ObjectStore {
                 .toList();
     }
 
+    /**
+     * The object's bytes, read from the response stream straight into an array of its Content-Length: one copy,
+     * where {@code getObjectAsBytes(...).asByteArray()} makes three (a growing buffer, its array, and a copy of
+     * that). A body that ends early (or runs on) is the storage not answering, as when the SDK reads it itself.
+     */
     private byte[] read(String key, GetObjectRequest request) {
-        try {
-            return s3.getObjectAsBytes(request).asByteArray();
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request)) {
+            Long length = in.response().contentLength();
+            if (length == null || length < 0 || length > Integer.MAX_VALUE - 8) {
+                return in.readAllBytes();
+            }
+            byte[] bytes = new byte[length.intValue()];
+            int read = in.readNBytes(bytes, 0, bytes.length);
+            if (read != bytes.length || in.read() != -1) {
+                throw SdkClientException.create("GET " + key + ": Content-Length " + length + " but "
+                        + (read != bytes.length ? read : "more than that") + " bytes in the body");
+            }
+            return bytes;
+        } catch (IOException e) {
+            // A body cut short, as the SDK reports it when it reads the body itself: the storage did not answer.
+            throw SdkClientException.create("GET " + key + ": " + e.getMessage(), e);
         } catch (NoSuchKeyException e) {
             throw new ObjectNotFoundException(key);
         } catch (S3Exception e) {

@@ -131,4 +131,19 @@ class ObjectFormatTest {
         assertThat(CompressionCodec.forId(0)).isEqualTo(CompressionCodec.NONE);
         assertThatThrownBy(() -> CompressionCodec.forId(5)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** The bound read-ahead relies on: exact for one batch of records without headers, never below the records. */
+    @Test
+    void uncompressedBatchesCarryAtMostTheirBoundInRecordBytes() {
+        List<LogRecord> plain = List.of(new LogRecord(1L, null, new byte[1024], List.of()),
+                new LogRecord(2L, "key".getBytes(UTF_8), new byte[7], List.of()));
+        int plainBytes = plain.stream().mapToInt(LogRecord::sizeInBytes).sum();
+        assertThat(ObjectFormat.maxUncompressedRecordBytes(ObjectFormat.encodeBatch(plain).length, plain.size()))
+                .isEqualTo(plainBytes);
+
+        int withHeaders = records().stream().mapToInt(LogRecord::sizeInBytes).sum();
+        long twoBatches = ObjectFormat.encodeBatch(records()).length + ObjectFormat.encodeBatch(plain).length;
+        assertThat(ObjectFormat.maxUncompressedRecordBytes(twoBatches, records().size() + plain.size()))
+                .isGreaterThanOrEqualTo(withHeaders + plainBytes);
+    }
 }

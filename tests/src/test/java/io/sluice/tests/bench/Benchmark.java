@@ -186,6 +186,20 @@ public final class Benchmark {
         admin.topics().create(new CreateTopic(topic, partitions, null, null, null));
         counter.reset();
         List<Long> callNanos = new ArrayList<>();
+        // One producer: every request in a call's window is the call's own, so the call can be replayed without
+        // the emulators' time beyond the drawn latencies (EmulatorExcess).
+        List<LatencyModel.Span> spans = new ArrayList<>();
+        List<Long> replayedNanos = new ArrayList<>();
+        if (producers == 1) {
+            // The same draws for each operation in every one-producer produce measurement, so that the k-th call of
+            // one and of another get the same PUT latency (LatencyModel.reseed): their ratio is not swung by tails.
+            model.reseed(17);
+            model.listener(span -> {
+                synchronized (spans) {
+                    spans.add(span);
+                }
+            });
+        }
         ExecutorService pool = Executors.newFixedThreadPool(producers);
         long start = System.nanoTime();
         try {
@@ -196,11 +210,20 @@ public final class Benchmark {
                     LogServices own = log(commitThreads);
                     List<ProduceRecord> records = batch(batchBytes, partitions, seed);
                     for (int c = 0; c < callsPerProducer; c++) {
+                        synchronized (spans) {
+                            spans.clear();
+                        }
                         long t = System.nanoTime();
                         own.producer().produce(topic, records);
-                        long took = System.nanoTime() - t;
+                        long end = System.nanoTime();
+                        long took = end - t;
                         synchronized (callNanos) {
                             callNanos.add(took);
+                        }
+                        if (producers == 1) {
+                            synchronized (spans) {
+                                replayedNanos.add(EmulatorExcess.replayedNanos(spans, t, end));
+                            }
                         }
                     }
                     return null;
@@ -211,6 +234,7 @@ public final class Benchmark {
             }
         } finally {
             pool.shutdown();
+            model.listener(span -> { });
         }
         long nanos = System.nanoTime() - start;
         long calls = (long) producers * callsPerProducer;
@@ -227,6 +251,15 @@ public final class Benchmark {
         fields.put("ratioToRawPut", round(rate / rawPut));
         fields.put("callP50ms", percentileMs(callNanos, 50));
         fields.put("callP99ms", percentileMs(callNanos, 99));
+        if (producers == 1 && model.enabled()) {
+            long wall = callNanos.stream().mapToLong(Long::longValue).sum();
+            long replayed = replayedNanos.stream().mapToLong(Long::longValue).sum();
+            fields.put("callMeanMs", round(wall / 1e6 / calls));
+            // The calls' time had every emulator answered within its drawn latency (EmulatorExcess).
+            fields.put("replayedCallMeanMs", round(replayed / 1e6 / calls));
+            fields.put("replayedCallP50ms", percentileMs(replayedNanos, 50));
+            fields.put("replayedCallP99ms", percentileMs(replayedNanos, 99));
+        }
         long commits = calls * Math.min(partitions, batchBytes / RECORD_BYTES);
         fields.put("failedWritesPerCommit", round((counter.count("DynamoDb:UpdateItem") - commits) / (double) commits));
         fields.put("s3PutsPerCall", round(counter.count("S3:PutObject") / (double) calls));
@@ -754,6 +787,9 @@ public final class Benchmark {
                 Path docs = Path.of(args[docsAt + 1]);
                 report.writeDocs(docs, String.join(" ", args), (System.nanoTime() - started) / 1e9);
             }
+        } catch (Exception | Error e) {
+            System.err.println("the benchmark failed; dynalite: " + bench.dynalite.status());
+            throw e;
         } finally {
             bench.s3Server.close();
             bench.dynalite.close();
@@ -763,7 +799,7 @@ public final class Benchmark {
 
     /** Sections {@code --only} can run by themselves; the targets table then has only their rows. */
     static final List<String> ONLY_SECTIONS = List.of("compression", "cost", "contention", "subscriptions",
-            "endtoend");
+            "endtoend", "partitions", "replay");
 
     /** Some sections alone, for a short run on a loaded machine; each still measures its own baselines. */
     private void runOnly(Path root, List<String> sections) throws Exception {
@@ -773,6 +809,20 @@ public final class Benchmark {
         }
         if (sections.contains("compression")) {
             compression(root);
+        }
+        if (sections.contains("replay")) {
+            // The replay targets alone: a topic produced as the sweep's 1 MiB one, then replayed against raw
+            // GETs under the model and without it, as modelled() measures them.
+            int calls = quick ? 16 : 48;
+            boolean sweepState = model.enabled();
+            model.enabled(false);
+            int target = quick ? 16 * MIB : 64 * MIB;
+            String topic = (String) produce(MIB, 1, 1, target / MIB, rawS3(MIB, calls)[0]).get("topic");
+            model.enabled(true);
+            replay("fetch_replay", topic, rawS3(MIB, calls)[1], 3 * MIB);
+            model.enabled(false);
+            replay("fetch_replay", topic, rawS3(MIB, calls)[1], 3 * MIB);
+            model.enabled(sweepState);
         }
         if (sections.contains("endtoend")) {
             // The end-to-end target alone, under the latency model as modelled() measures it.
@@ -784,6 +834,23 @@ public final class Benchmark {
         if (sections.contains("cost")) {
             costByBatchSize();
             Pricing.emitCosts(this::emit, results);
+        }
+        if (sections.contains("partitions")) {
+            // The 16-partition against 1-partition target alone, under the latency model, with its raw PUT baseline.
+            boolean sweepState = model.enabled();
+            model.enabled(true);
+            int calls = quick ? 16 : 48;
+            // Warm up as the whole run's sweep does before its modelled section: a few unmeasured calls of each shape.
+            LogServices warm = log();
+            warm.topics().create(new CreateTopic("warm", 16, null, null, null));
+            for (int c = 0; c < 8; c++) {
+                warm.producer().produce("warm", batch(MIB, 1, c));
+                warm.producer().produce("warm", batch(MIB, 16, c));
+            }
+            double[] raw = rawS3(MIB, calls);
+            produce(MIB, 1, 1, calls, raw[0]);
+            produce(MIB, 16, 1, calls, raw[0]);
+            model.enabled(sweepState);
         }
         if (sections.contains("contention")) {
             boolean sweepState = model.enabled();

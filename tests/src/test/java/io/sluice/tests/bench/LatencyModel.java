@@ -17,7 +17,10 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * and a p99 ({@code mu = ln p50}, {@code sigma = (ln p99 - ln p50) / 2.326}), plus the request's and the
  * response's bytes at a per-connection transfer rate. The emulator's own time counts towards it: a
  * request that took longer on the emulator than its drawn latency is not delayed further, so the model
- * is a floor, not an addition. Draws come from one seeded generator, so a single-threaded sequence of
+ * is a floor, not an addition. Each operation draws from its own generator, seeded from the model's seed
+ * and the operation's name, so {@link #reseed(long)} before two measurements gives the k-th request of an
+ * operation the same draw in both, whatever other requests came between (common random numbers: a ratio of
+ * two measurements is not swung by which of them drew a tail PUT). A single-threaded sequence of
  * requests sees the same latencies in every run. {@link #enabled(boolean)} switches it off and on within
  * one run, so that a measurement can be taken with and without it against the same emulators.
  */
@@ -27,6 +30,20 @@ public final class LatencyModel implements ExecutionInterceptor {
     private static final double Z99 = 2.3263478740408408;
     private static final ExecutionAttribute<Long> SENT = new ExecutionAttribute<>("sluice.latency.sent");
     private static final ExecutionAttribute<Long> REQUEST_BYTES = new ExecutionAttribute<>("sluice.latency.bytes");
+    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("sluice.latency.started");
+
+    /**
+     * One request's timeline, in {@link System#nanoTime()}: the SDK began it ({@code started}), sent it
+     * ({@code sent}), had the emulator's response ({@code received}), and let the caller have it after the
+     * model's hold ({@code released}); {@code drawnNanos} is the latency drawn for it, 0 with the model off.
+     */
+    public record Span(String operation, long thread, long started, long sent, long received, long released,
+                       long drawnNanos) {
+        /** The emulator's own time: sent to received. */
+        public long emulatorNanos() {
+            return received - sent;
+        }
+    }
 
     /** A log-normal latency fitted to its median and 99th percentile, in milliseconds. */
     public record Latency(double p50Ms, double p99Ms) {
@@ -63,13 +80,16 @@ public final class LatencyModel implements ExecutionInterceptor {
 
     private final Map<String, Latency> latencies;
     private final double bytesPerMs;
-    private final SplittableRandom random;
+    /** One generator per operation, made on first use from {@link #seed}. */
+    private final Map<String, SplittableRandom> randoms = new java.util.HashMap<>();
+    private long seed;
     private volatile boolean enabled;
+    private volatile java.util.function.Consumer<Span> listener = span -> { };
 
     public LatencyModel(Map<String, Latency> latencies, double bytesPerMs, long seed, boolean enabled) {
         this.latencies = Map.copyOf(latencies);
         this.bytesPerMs = bytesPerMs;
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
         this.enabled = enabled;
     }
 
@@ -86,6 +106,11 @@ public final class LatencyModel implements ExecutionInterceptor {
         return enabled;
     }
 
+    /** Told of every request's {@link Span}, on the requesting thread, when it completes; for diagnostics. */
+    public void listener(java.util.function.Consumer<Span> spans) {
+        this.listener = java.util.Objects.requireNonNull(spans, "spans");
+    }
+
     /** A latency drawn for {@code operation} ("S3:PutObject", "DynamoDb:Query", "ApiGateway"), plus {@code bytes} in transfer. */
     public double drawMillis(String operation, long bytes) {
         Latency latency = latencies.get(operation);
@@ -95,7 +120,7 @@ public final class LatencyModel implements ExecutionInterceptor {
         if (latency == null) {
             throw new IllegalArgumentException("no latency for " + operation);
         }
-        return latency.millis(gaussian()) + bytes / bytesPerMs;
+        return latency.millis(gaussian(operation)) + bytes / bytesPerMs;
     }
 
     /** Sleeps a latency drawn for {@code operation}, when enabled; for legs the SDK does not see (API Gateway). */
@@ -124,11 +149,24 @@ public final class LatencyModel implements ExecutionInterceptor {
         sleepNanos(nanos);
     }
 
-    private synchronized double gaussian() {
+    /** Starts every operation's draws again from {@code seed}. */
+    public synchronized void reseed(long seed) {
+        this.seed = seed;
+        randoms.clear();
+    }
+
+    private synchronized double gaussian(String operation) {
+        SplittableRandom random = randoms.computeIfAbsent(operation,
+                op -> new SplittableRandom(seed * 31 + op.hashCode()));
         // Box-Muller on the seeded generator (SplittableRandom has no nextGaussian before Java 17's RandomGenerator).
         double u1 = random.nextDouble();
         double u2 = random.nextDouble();
         return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        attributes.putAttribute(STARTED, System.nanoTime());
     }
 
     @Override
@@ -140,19 +178,23 @@ public final class LatencyModel implements ExecutionInterceptor {
 
     @Override
     public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-        if (!enabled) {
-            return;
-        }
+        long received = System.nanoTime();
         Long sent = attributes.getAttribute(SENT);
         if (sent == null) {
             return;
         }
-        long responseBytes = context.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong)
-                .orElse(0L);
         String operation = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
                 + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        long target = (long) (drawMillis(operation, attributes.getAttribute(REQUEST_BYTES) + responseBytes) * 1e6);
-        sleepNanos(target - (System.nanoTime() - sent));
+        long target = 0;
+        if (enabled) {
+            long responseBytes = context.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong)
+                    .orElse(0L);
+            target = (long) (drawMillis(operation, attributes.getAttribute(REQUEST_BYTES) + responseBytes) * 1e6);
+            sleepNanos(target - (System.nanoTime() - sent));
+        }
+        Long started = attributes.getAttribute(STARTED);
+        listener.accept(new Span(operation, Thread.currentThread().getId(), started == null ? sent : started, sent,
+                received, System.nanoTime(), target));
     }
 
     private static void sleepNanos(long nanos) {
