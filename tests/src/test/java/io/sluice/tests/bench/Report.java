@@ -325,9 +325,12 @@ final class Report {
             unchanged: the window in which another commit can beat it shrinks from the index put (and, on a first
             attempt, the object's PUT) to one read, and a commit that would lose costs a read (a fifth of a write
             unit) instead of a failed write. Retries back off by full jitter scaled to the measured window
-            (`Backoff.adaptiveJitter`). The index put of the head's last entry is still made by every loser that
-            reads a head whose last is not indexed, and all but the first fail: that is most of the failed write
-            units left. One head orders every append to a partition, so spread hot keys over partitions.
+            (`Backoff.adaptiveJitter`). Such an instance also no longer puts the head's last entry in the index
+            at once (every loser did, and all puts but the first failed): it reads whether the entry is indexed
+            and puts it only if not; finding it indexed, it yields once per head version to the committer that
+            indexed it (docs/architecture.md, "Contended commits"). Head reads per commit count every GetItem,
+            these index checks included. One head orders every append to a partition, so spread hot keys over
+            partitions.
 
             """;
 
