@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * dynalite 4.0.0 (npm, Apache-2.0) as a Node child process, bound to loopback only. In memory for tests,
  * on disk (LevelDB under a directory) for the local stack. It is installed by {@code npm ci} in
- * {@code infra/}; {@link #close()} stops it and waits for it, and a shutdown hook does the same if the
+ * {@code infra/}, and started with {@code infra/dynalite-abort-guard.cjs} preloaded, so that a client dropping
+ * a connection mid-request costs that request only, as on DynamoDB, instead of killing the process (dynalite
+ * rethrows the request's error); {@link #close()} stops it and waits for it, and a shutdown hook does the same if the
  * JVM exits first, so no process is left behind. Its output goes to a temporary log file (deleted by
  * {@link #close()}) so that {@link #status()} can say why it stopped, should it die while in use.
  */
@@ -51,8 +53,12 @@ public final class Dynalite implements AutoCloseable {
             throw new IllegalStateException("dynalite is not installed: " + cli + " is missing. Run `npm ci` in "
                     + infraDir.toAbsolutePath().normalize());
         }
+        Path guard = infraDir.resolve("dynalite-abort-guard.cjs");
+        if (!Files.isRegularFile(guard)) {
+            throw new IllegalStateException(guard + " is missing: it keeps dynalite alive when a client aborts a request");
+        }
         int chosenPort = port == 0 ? freePort(host) : port;
-        List<String> command = new ArrayList<>(List.of("node", cli.toString(), "--host", host,
+        List<String> command = new ArrayList<>(List.of("node", "--require", guard.toString(), cli.toString(), "--host", host,
                 "--port", Integer.toString(chosenPort), "--createTableMs", "0", "--deleteTableMs", "0",
                 "--updateTableMs", "0"));
         if (dataDir != null) {
