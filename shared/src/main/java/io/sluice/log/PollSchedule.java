@@ -40,9 +40,6 @@ public final class PollSchedule {
     /** How far a write time may be ahead of the reader's clock and still be believed. */
     public static final long MAX_CLOCK_SKEW_MS = 250;
 
-    private static final String WAL_PREFIX = "wal/";
-    private static final String WAL_SUFFIX = ".wal";
-
     private long idleInterval = FIRST_INTERVAL_MS;
 
     /**
@@ -68,19 +65,6 @@ public final class PollSchedule {
      */
     public static OptionalLong lastCommitMillis(PartitionHead head) {
         IndexEntry last = head.last();
-        if (last == null) {
-            return OptionalLong.empty();
-        }
-        String key = last.objectKey();
-        if (!key.startsWith(WAL_PREFIX) || !key.endsWith(WAL_SUFFIX)
-                || key.length() < WAL_PREFIX.length() + Ulid.LENGTH + WAL_SUFFIX.length()) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Ulid.timestampOf(
-                    key.substring(key.length() - WAL_SUFFIX.length() - Ulid.LENGTH, key.length() - WAL_SUFFIX.length())));
-        } catch (IllegalArgumentException e) {
-            return OptionalLong.empty();
-        }
+        return last == null ? OptionalLong.empty() : ProduceService.walWriteMillis(last.objectKey());
     }
 }

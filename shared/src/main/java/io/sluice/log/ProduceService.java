@@ -81,6 +81,8 @@ public final class ProduceService {
         }
     }
     private static final int MAX_KEY_ATTEMPTS = 3;
+    private static final String WAL_PREFIX = "wal/";
+    private static final String WAL_SUFFIX = ".wal";
     /** Threads of the pool {@link io.sluice.LogServices} gives a produce service: one call's partitions committed at once. */
     public static final int DEFAULT_COMMIT_THREADS = 16;
 
@@ -357,13 +359,30 @@ public final class ProduceService {
         }
     }
 
+    /**
+     * When the WAL object under {@code objectKey} was named, from the ULID in its key (the produce function's
+     * clock, never a client's); empty for any other key (a segment's).
+     */
+    public static java.util.OptionalLong walWriteMillis(String objectKey) {
+        if (!objectKey.startsWith(WAL_PREFIX) || !objectKey.endsWith(WAL_SUFFIX)
+                || objectKey.length() < WAL_PREFIX.length() + Ulid.LENGTH + WAL_SUFFIX.length()) {
+            return java.util.OptionalLong.empty();
+        }
+        int end = objectKey.length() - WAL_SUFFIX.length();
+        try {
+            return java.util.OptionalLong.of(Ulid.timestampOf(objectKey.substring(end - Ulid.LENGTH, end)));
+        } catch (IllegalArgumentException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** Writes the object under a fresh {@code wal/yyyy/mm/dd/hh/<ulid>.wal} key, never over another. */
     private String putWalObject(byte[] bytes, long now) {
         ZonedDateTime time = ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(now), ZoneOffset.UTC);
-        String prefix = String.format("wal/%04d/%02d/%02d/%02d/", time.getYear(), time.getMonthValue(),
+        String prefix = String.format(WAL_PREFIX + "%04d/%02d/%02d/%02d/", time.getYear(), time.getMonthValue(),
                 time.getDayOfMonth(), time.getHour());
         for (int attempt = 1; ; attempt++) {
-            String key = prefix + Ulid.generate(now, ThreadLocalRandom.current()) + ".wal";
+            String key = prefix + Ulid.generate(now, ThreadLocalRandom.current()) + WAL_SUFFIX;
             try {
                 objects.putIfAbsent(key, bytes);
                 return key;

@@ -310,16 +310,9 @@ public final class Maintenance {
      * merge.
      */
     static long retentionTimestamp(TopicConfig topic, IndexEntry entry) {
-        String key = entry.objectKey();
-        if (!key.startsWith("wal/") || !key.endsWith(".wal") || key.length() < Ulid.LENGTH + 8) {
-            return entry.maxTimestamp();
-        }
-        try {
-            long written = Ulid.timestampOf(key.substring(key.length() - 4 - Ulid.LENGTH, key.length() - 4));
-            return Math.min(entry.maxTimestamp(), topic.latestTimestampAt(written));
-        } catch (IllegalArgumentException e) {
-            return entry.maxTimestamp();
-        }
+        java.util.OptionalLong written = io.sluice.log.ProduceService.walWriteMillis(entry.objectKey());
+        return written.isPresent() ? Math.min(entry.maxTimestamp(), topic.latestTimestampAt(written.getAsLong()))
+                : entry.maxTimestamp();
     }
 
     // ---- compaction ----

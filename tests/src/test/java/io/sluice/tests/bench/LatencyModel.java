@@ -123,13 +123,6 @@ public final class LatencyModel implements ExecutionInterceptor {
         return latency.millis(gaussian(operation)) + bytes / bytesPerMs;
     }
 
-    /** Sleeps a latency drawn for {@code operation}, when enabled; for legs the SDK does not see (API Gateway). */
-    public void pause(String operation) {
-        if (enabled) {
-            sleepNanos((long) (drawMillis(operation, 0) * 1e6));
-        }
-    }
-
     /**
      * For a call whose fixed overhead straddles its work (API Gateway and a warm Lambda: in before the
      * function runs, out after it returns): sleeps the first half of one draw for {@code operation} now, when
