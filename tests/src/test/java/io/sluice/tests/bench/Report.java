@@ -373,6 +373,7 @@ final class Report {
                         .append(" |\n");
             }
         }
+        md.append("\n![throughput against producers](benchmark-contention.svg)\n");
         md.append(CONTENTION_NOTE);
         return md.toString();
     }
@@ -527,10 +528,79 @@ final class Report {
         return svg.append("</svg>\n").toString();
     }
 
+    /**
+     * Throughput against producers on one partition, under the model: commits a second (16 records each) and
+     * failed head writes per commit, today's commit against the same run's commit from before issue 17.
+     */
+    String contentionSvg() {
+        List<Map<String, Object>> now = of("contention").stream().filter(r -> "aws".equals(r.get("latency"))).toList();
+        List<Map<String, Object>> before = of("contention_before");
+        StringBuilder svg = new StringBuilder(String.format(java.util.Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"360\" font-family=\"sans-serif\" "
+                        + "font-size=\"11\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n"
+                        + "<text x=\"60\" y=\"18\" font-size=\"13\" font-weight=\"bold\">Producers on one partition "
+                        + "(latency model, 16 records a call)</text>%n"));
+        contentionPanel(svg, 60, "commits/s (x 16 = records/s)", "commitsPerSecond", now, before);
+        contentionPanel(svg, 480, "failed head writes per commit", "failedWritesPerCommit", now, before);
+        svg.append("<text x=\"60\" y=\"350\" fill=\"#1f77b4\">now</text>\n"
+                + "<text x=\"100\" y=\"350\" fill=\"#d62728\">before issue 17 (same run)</text>\n");
+        return svg.append("</svg>\n").toString();
+    }
+
+    /** One panel of {@link #contentionSvg}: {@code field} against producers (log x), linear y from 0. */
+    private static void contentionPanel(StringBuilder svg, int left, String title, String field,
+                                        List<Map<String, Object>> now, List<Map<String, Object>> before) {
+        int top = 40;
+        int pw = 340;
+        int ph = 260;
+        double maxX = Math.log(64);
+        double maxY = 0;
+        for (Map<String, Object> r : now) {
+            maxY = Math.max(maxY, number(r, field));
+        }
+        for (Map<String, Object> r : before) {
+            maxY = Math.max(maxY, number(r, field));
+        }
+        double step = Math.pow(10, Math.floor(Math.log10(Math.max(maxY, 1e-9))));
+        double ceiling = Math.ceil(maxY * 1.05 / step) * step;
+        double tick = ceiling / step > 5 ? step * 2 : step;
+        svg.append(String.format(java.util.Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>%n"
+                + "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"black\"/>%n",
+                left, top - 6, title, left, top, pw, ph));
+        for (double v = 0; v <= ceiling + 1e-9; v += tick) {
+            double y = top + ph - v / ceiling * ph;
+            svg.append(String.format(java.util.Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
+                    + "stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", left, left + pw,
+                    y, y, left - 4, y + 4, java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString()));
+        }
+        for (int producers : new int[] {1, 4, 16, 64}) {
+            double x = left + Math.log(producers) / maxX * pw;
+            svg.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d"
+                    + "</text>%n", x, top + ph + 15, producers));
+        }
+        svg.append(String.format(java.util.Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">producers"
+                + "</text>%n", left + pw / 2, top + ph + 30));
+        List<List<Map<String, Object>>> series = List.of(now, before);
+        String[] colors = {"#1f77b4", "#d62728"};
+        for (int i = 0; i < series.size(); i++) {
+            StringBuilder points = new StringBuilder();
+            for (Map<String, Object> r : series.get(i)) {
+                double x = left + Math.log((int) r.get("producers")) / maxX * pw;
+                double y = top + ph - number(r, field) / ceiling * ph;
+                points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, y));
+                svg.append(String.format(java.util.Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                        + "fill=\"%s\"/>%n", x, y, colors[i]));
+            }
+            svg.append(String.format(java.util.Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" "
+                    + "stroke-width=\"2.5\" points=\"%s\"/>%n", colors[i], points.toString().trim()));
+        }
+    }
+
     void writeDocs(Path docs, String args, double seconds) throws IOException {
         Files.createDirectories(docs);
         chart(docs.resolve("benchmark-throughput.png"));
         Files.writeString(docs.resolve("benchmark-cost.svg"), costSvg());
+        Files.writeString(docs.resolve("benchmark-contention.svg"), contentionSvg());
         String md = "# Benchmarks\n\n"
                 + "Measured on this project's CI-class machine (2 cores, shared with other builds while it ran, so\n"
                 + "absolute figures are noisy), embedded emulators: s3proxy 3.0.0 on the filesystem and dynalite 4.0.0\n"
