@@ -530,18 +530,26 @@ public final class ProduceService {
                 // Indexing was deferred to here (lately contended): a consistent read of the last entry's index
                 // item tells whether another committer indexed it already; only if not is it put (a put of an
                 // entry already there is a failed conditional write, billed as a write unit; the read costs a
-                // fifth of that). Either way time passed since the head read, so the check below follows.
-                if (!metadata.isIndexed(head.last())) {
-                    metadata.putIndexEntryIfAbsent(head.last());
+                // fifth of that). The conditional put elects the next committer: of all that read this head,
+                // exactly one puts its last entry.
+                boolean elected = !metadata.isIndexed(head.last()) && metadata.putIndexEntryIfAbsent(head.last());
+                if (elected) {
+                    // Until this put no committer could replace this head (its last entry was not indexed);
+                    // since it, only one that yielded to this version before, or an instance that has not lost
+                    // a race here lately, may. So the head is most likely still the one read (however long ago,
+                    // even before the object's PUT), and the write follows at once, without the check read.
+                    stale = false;
                 } else if (head.version() != yieldedTo) {
-                    // Another committer read this head and indexed its last entry: it is on its way to the head
-                    // update, and a write now would most likely lose to it. Yield to it once per head version
-                    // (never twice, so a committer that died after its put stalls no one for long).
+                    // Another committer read this head and indexed its last entry (found indexed, or its put
+                    // refused this one): it is on its way to the head update, and a write now would most likely
+                    // lose to it. Yield to it once per head version (never twice, so a committer that died after
+                    // its put stalls no one for long).
                     yieldedTo = head.version();
                     backoff.beforeRetry(attempt, clock.millis() - readAt);
                     continue;
+                } else {
+                    stale = true;
                 }
-                stale = true;
             }
             if (check && stale) {
                 // Lately contended: check with a read that the head is still the one this attempt read before its

@@ -319,20 +319,25 @@ final class Report {
     private static final String CONTENTION_NOTE = """
 
             Every lost race is a failed conditional write, billed as a write unit. Before issue 17's contention
-            work (full-jitter backoff from 5 ms, no check) the last full run measured 1.53, 3.68 and 7.73 failed
-            head writes per commit at 4, 16 and 64 producers. Now an instance that lost a race on a partition reads
-            the head once more right before each conditional write there for a minute, and writes only if it is
-            unchanged: the window in which another commit can beat it shrinks from the index put (and, on a first
-            attempt, the object's PUT) to one read, and a commit that would lose costs a read (a fifth of a write
-            unit) instead of a failed write. Retries back off by full jitter scaled to the measured window
-            (`Backoff.adaptiveJitter`). Such an instance also no longer puts the head's last entry in the index
-            at once (every loser did, and all puts but the first failed): it reads whether the entry is indexed
-            and puts it only if not; finding it indexed, it yields once per head version to the committer that
-            indexed it (docs/architecture.md, "Contended commits"). Head reads per commit count every GetItem,
-            these index checks included. One head orders every append to a partition, so spread hot keys over
-            partitions.
+            work (full-jitter backoff from 5 ms, no check; the baseline table above) every loser that read a head
+            put its last entry in the index, and all those puts but the first failed, then wrote the head and
+            mostly lost. Now an instance that lost a race on a partition in the last minute commits there in
+            this order (docs/architecture.md, "Contended commits"): it reads the head; it reads whether the
+            head's last entry is indexed and, only if not, puts it. That conditional put elects the next
+            committer, since of all that read the head exactly one puts its last entry, and no one can replace
+            a head before its last entry is indexed: the elected one writes the head at once. The others (the
+            entry found indexed, or their put refused) yield to it once per head version, backing off by full
+            jitter scaled to the attempt's window (`Backoff.adaptiveJitter`), and on a second look at the same
+            version read the head once more and write only if it is unchanged. Head reads per commit count
+            every GetItem, the index reads included: a consistent read of these small items is one read unit,
+            a fifth of a write unit's price. One head orders every append to a partition, so spread hot keys
+            over partitions.
+
+            Each contending producer here is its own instance (its own `ProduceService`, contention memory and
+            caches), as concurrent producers on AWS are separate function instances.
 
             """;
+
 
     /** Read amplification over compacted data, and contention on one partition. */
     String readsAndContention() {

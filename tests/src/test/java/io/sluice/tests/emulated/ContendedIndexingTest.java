@@ -55,6 +55,8 @@ class ContendedIndexingTest {
         final Map<Thread, AtomicInteger> putsByThread = new ConcurrentHashMap<>();
         final Map<Thread, AtomicInteger> checksByThread = new ConcurrentHashMap<>();
         final Map<Thread, AtomicInteger> headUpdatesByThread = new ConcurrentHashMap<>();
+        final Map<Thread, AtomicInteger> headReadsByThread = new ConcurrentHashMap<>();
+        final Map<Thread, Runnable> beforePut = new ConcurrentHashMap<>();
         final Map<Thread, Runnable> beforeCheck = new ConcurrentHashMap<>();
         final Map<Thread, Runnable> afterPut = new ConcurrentHashMap<>();
         final Map<Thread, Runnable> beforeHeadUpdate = new ConcurrentHashMap<>();
@@ -66,6 +68,7 @@ class ContendedIndexingTest {
 
         @Override
         public boolean putIndexEntryIfAbsent(IndexEntry entry) {
+            run(beforePut);
             putsByThread.computeIfAbsent(Thread.currentThread(), t -> new AtomicInteger()).incrementAndGet();
             boolean written = delegate.putIndexEntryIfAbsent(entry);
             if (!written) {
@@ -80,6 +83,12 @@ class ContendedIndexingTest {
             checksByThread.computeIfAbsent(Thread.currentThread(), t -> new AtomicInteger()).incrementAndGet();
             run(beforeCheck);
             return delegate.isIndexed(entry);
+        }
+
+        @Override
+        public java.util.Optional<PartitionHead> getHead(String topic, int partition) {
+            headReadsByThread.computeIfAbsent(Thread.currentThread(), t -> new AtomicInteger()).incrementAndGet();
+            return delegate.getHead(topic, partition);
         }
 
         @Override
@@ -228,8 +237,115 @@ class ContendedIndexingTest {
                 .containsExactlyInAnyOrderElementsOf(LongStream.range(0, acked.size()).boxed().toList());
     }
 
+    /**
+     * Two lately contended instances read the same head and both find its last entry not indexed; A's put
+     * comes first, so B's is refused. B must take the refusal as A's election and yield (back off) rather
+     * than go on to its head update, and A, elected by its put, must update the head at once, with no check
+     * read in between. Hooks hold A's head update until B has either yielded or reached its own head update,
+     * and B's backoff until A's update landed, so the order is forced and what B did first is recorded.
+     */
+    @Test
+    void theLoserOfTheIndexPutYieldsAndTheElectedCommitsAtOnce(Backends backends) throws Exception {
+        Backends.Stack stack = backends.fresh();
+        Hooked hooked = new Hooked(stack.metadata());
+        LogServices rival = instance(stack, stack.metadata());
+        rival.topics().create(new CreateTopic(TOPIC, 1, null, null, null));
+        Map<Thread, Runnable> onBackoff = new ConcurrentHashMap<>();
+        Backoff hookedBackoff = attempt -> {
+            Runnable hook = onBackoff.remove(Thread.currentThread());
+            if (hook != null) {
+                hook.run();
+            }
+        };
+        LogServices a = instance(stack, hooked, hookedBackoff);
+        LogServices b = instance(stack, hooked, hookedBackoff);
+        Map<RecordOffset, LogRecord> acked = new ConcurrentHashMap<>();
+        produce(rival, "r", 0, acked);
+        int[] rivalCalls = {1};
+        for (LogServices loser : List.of(a, b)) {
+            hooked.beforeFirstHeadUpdate.put(Thread.currentThread(), () -> produce(rival, "r", rivalCalls[0]++, acked));
+            produce(loser, loser == a ? "a" : "b", 0, acked);
+            assertThat(hooked.beforeFirstHeadUpdate).as("the rival committed in between").isEmpty();
+        }
+        // The next head's last entry must still need indexing when A and B read it: the rival commits it.
+        produce(rival, "r", rivalCalls[0]++, acked);
+        long version = stack.metadata().getHead(TOPIC, 0).orElseThrow().version();
+        int failedPutsBefore = hooked.failedPuts.get();
+
+        CountDownLatch bRead = new CountDownLatch(1);
+        CountDownLatch aPut = new CountDownLatch(1);
+        CountDownLatch bStepped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<String> bFirst = new java.util.concurrent.atomic.AtomicReference<>();
+        Map<String, Integer> aHeadReads = new ConcurrentHashMap<>();
+        Map<String, Integer> aHeadUpdates = new ConcurrentHashMap<>();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> fa = threads.submit(() -> {
+                Thread me = Thread.currentThread();
+                int updatesBefore = hooked.count(hooked.headUpdatesByThread, me);
+                hooked.beforePut.put(me, () -> await(bRead));
+                hooked.afterPut.put(me, () -> {
+                    aHeadReads.put("atPut", hooked.count(hooked.headReadsByThread, me));
+                    aPut.countDown();
+                });
+                hooked.beforeHeadUpdate.put(me, () -> {
+                    aHeadReads.put("atHeadUpdate", hooked.count(hooked.headReadsByThread, me));
+                    await(bStepped);
+                });
+                produce(a, "a", 1, acked);
+                aHeadUpdates.put("a", hooked.count(hooked.headUpdatesByThread, me) - updatesBefore);
+                return null;
+            });
+            Future<?> fb = threads.submit(() -> {
+                Thread me = Thread.currentThread();
+                hooked.beforePut.put(me, () -> {
+                    bRead.countDown();
+                    await(aPut);
+                });
+                onBackoff.put(me, () -> {
+                    bFirst.compareAndSet(null, "yielded");
+                    bStepped.countDown();
+                    awaitHeadPast(stack, version);
+                });
+                hooked.beforeHeadUpdate.put(me, () -> {
+                    bFirst.compareAndSet(null, "wrote");
+                    bStepped.countDown();
+                });
+                produce(b, "b", 1, acked);
+                return null;
+            });
+            fa.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            fb.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(hooked.failedPuts.get() - failedPutsBefore).as("B's put, refused: A's came first").isEqualTo(1);
+        assertThat(bFirst.get()).as("B, whose put was refused, yielded before any head update").isEqualTo("yielded");
+        assertThat(aHeadReads.get("atHeadUpdate")).as("A, elected by its put, read no head before its update")
+                .isEqualTo(aHeadReads.get("atPut"));
+        assertThat(aHeadUpdates.get("a")).as("A's one head update won").isEqualTo(1);
+
+        produce(a, "a", 2, acked);
+        produce(b, "b", 2, acked);
+        assertThat(acked.keySet()).extracting(RecordOffset::offset)
+                .containsExactlyInAnyOrderElementsOf(LongStream.range(0, acked.size()).boxed().toList());
+        assertThat(new LogChecker(rival.fetcher(), stack.metadata()).check(TOPIC, 1, acked)).isEmpty();
+    }
+
+    private static void awaitHeadPast(Backends.Stack stack, long version) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (stack.metadata().getHead(TOPIC, 0).orElseThrow().version() <= version) {
+            assertThat(System.nanoTime()).as("the elected committer's head update landed").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
     private static LogServices instance(Backends.Stack stack, MetadataStore metadata) {
-        return LogServices.create(stack.objects(), metadata, stack.groups(), Clock.systemUTC(), Backoff.NONE,
+        return instance(stack, metadata, Backoff.NONE);
+    }
+
+    private static LogServices instance(Backends.Stack stack, MetadataStore metadata, Backoff backoff) {
+        return LogServices.create(stack.objects(), metadata, stack.groups(), Clock.systemUTC(), backoff,
                 Metrics.NOOP, ProduceService.newPool(1));
     }
 
