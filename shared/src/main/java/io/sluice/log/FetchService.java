@@ -115,8 +115,11 @@ public final class FetchService {
                     "maxWaitMs must be between 0 and " + MAX_WAIT_MS + ", was " + maxWaitMs);
         }
         checkArguments(offset, maxBytes, maxRecords);
+        // As a fetch without a wait: a warm function's GETs of cached entries overlap the head read.
+        Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched =
+                speculate(topic, partition, offset, maxBytes, maxRecords);
         PartitionHead head = heads.read(topic, partition).head();
-        FetchResult result = fetchAt(head, offset, maxBytes, maxRecords, budget);
+        FetchResult result = fetchAt(head, offset, maxBytes, maxRecords, budget, prefetched);
         if (!result.records().isEmpty() || maxWaitMs == 0) {
             return result;
         }

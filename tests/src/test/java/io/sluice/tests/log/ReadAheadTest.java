@@ -162,6 +162,24 @@ class ReadAheadTest {
         assertThat(objects.gets.get()).as("the GETs started early are the ones the fetch uses").isEqualTo(3);
     }
 
+    /** The HTTP API's fetch: the long-poll form, with a response budget. */
+    @Test
+    void aWarmLongPollFetchStartsTheGetsOfCachedEntriesBeforeItReadsTheHead() {
+        produce(8, 1_000);
+        assertThat(log.fetcher().fetch("t", 0, 0, 3_000).records()).hasSize(3);
+        objects.gets.set(0);
+        objects.started = new java.util.concurrent.CountDownLatch(1);
+        metadata.awaitGet = objects;
+
+        List<FetchedRecord> records = log.fetcher().fetch("t", 0, 3, 3_000, Integer.MAX_VALUE, 1_000,
+                new io.sluice.log.FetchService.ResponseBudget(1 << 20, record -> record.record().value().length))
+                .records();
+
+        assertThat(metadata.getStartedFirst).as("a GET had started when the head was read").containsExactly(true);
+        assertThat(records).extracting(FetchedRecord::offset).containsExactly(3L, 4L, 5L);
+        assertThat(objects.gets.get()).as("the GETs started early are the ones the fetch uses").isEqualTo(3);
+    }
+
     @Test
     void aFetchBelowTheLogStartIsOutOfRangeWhateverItsCachedEntriesSay() {
         produce(8, 1_000);
