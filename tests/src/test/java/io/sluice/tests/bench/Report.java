@@ -177,8 +177,10 @@ final class Report {
         }
         Map<String, Object> e2e = last("end_to_end", "aws", r -> true);
         StringBuilder t = new StringBuilder("| target | measured | met |\n|---|---|---|\n");
-        row(t, "produce at 1 MiB batches >= 0.7 x raw S3 PUT (latency " + sweep + ")",
-                number(produce, "ratioToRawPut"), 0.7, true);
+        boolean paired = produce.containsKey("ratioToPairedRawPut");
+        row(t, "produce at 1 MiB batches >= 0.7 x raw S3 PUT (latency " + sweep
+                        + (paired ? "; the PUTs alternate with the calls" : "") + ")",
+                number(produce, paired ? "ratioToPairedRawPut" : "ratioToRawPut"), 0.7, true);
         row(t, "model: produce p99, 1 MiB 1-partition call <= 1.3 x raw S3 PUT p99 (ratio)",
                 round(number(oneAws, "callP99ms") / number(rawAws, "putP99ms")), 1.3, false);
         partitionsRow(t);
@@ -219,13 +221,16 @@ final class Report {
         Map<String, Object> rawNone = last("raw_s3", "none", r -> r.get("objectBytes").equals(1 << 20));
         Map<String, Object> rawAws = last("raw_s3", "aws", r -> r.get("objectBytes").equals(1 << 20));
         Map<String, Object> replayAws = last("fetch_replay", "aws", r -> true);
-        double putMs = 1000 / (double) raw.get("putMiBps");
+        // The baseline the target takes: raw PUTs alternating with the calls, when the run paired them.
+        double putMs = 1000 / number(produce.containsKey("pairedRawPutMiBps") ? produce : raw,
+                produce.containsKey("pairedRawPutMiBps") ? "pairedRawPutMiBps" : "putMiBps");
         double produceMs = 1000 / (double) produce.get("MiBps");
         double getMs = 1000 / number(rawNone, "getMiBps");
         double replayMs = 1000 / (double) replay.get("MiBps");
         double replayRatio = number(replay, "ratioToRawGet");
         return String.format(java.util.Locale.ROOT, "## Where the time goes (the ratio targets)%n%n"
-                + "- **Produce, latency %s.** A 1 MiB PUT took %.1f ms a MiB on average, a 1 MiB produce call %.1f ms.%n"
+                + "- **Produce, latency %s.** A 1 MiB PUT took %.1f ms a MiB on average (alternating with the calls when%n"
+                + "  the model is off), a 1 MiB produce call %.1f ms.%n"
                 + "  The call makes the same PUT while it reads the head and indexes the previous entry, then one%n"
                 + "  conditional head update. Without the model the emulated PUT is a local file write and dynalite%n"
                 + "  is comparatively slow, and on a shared machine the two averages differ by noise as much as by%n"
