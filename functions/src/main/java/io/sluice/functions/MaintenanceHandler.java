@@ -30,7 +30,7 @@ public final class MaintenanceHandler implements RequestHandler<ScheduledEvent, 
     @Override
     public String handleRequest(ScheduledEvent event, Context context) {
         String report = HttpApi.reportJson(log.maintenance().run(null));
-        System.out.println("{\"level\":\"INFO\",\"event\":\"maintenance\",\"report\":" + report + "}");
+        FunctionLog.line(context, "{\"level\":\"INFO\",\"event\":\"maintenance\",\"report\":" + report + "}");
         return report;
     }
 }

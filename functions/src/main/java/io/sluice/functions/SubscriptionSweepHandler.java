@@ -31,7 +31,7 @@ public final class SubscriptionSweepHandler implements RequestHandler<ScheduledE
         Sweep.Report r = log.subscriptions().sweep().run();
         String report = "{\"marked\":" + r.marked() + ",\"triggered\":" + r.triggered() + ",\"cleared\":" + r.cleared()
                 + ",\"busy\":" + r.busy() + "}";
-        System.out.println("{\"level\":\"INFO\",\"event\":\"subscription-sweep\",\"report\":" + report + "}");
+        FunctionLog.line(context, "{\"level\":\"INFO\",\"event\":\"subscription-sweep\",\"report\":" + report + "}");
         return report;
     }
 }

@@ -76,6 +76,8 @@ public final class LocalApiGateway implements AutoCloseable {
                    RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
     }
 
+    /** Where functions' logs go: the error stream as it was when this started (see {@link LocalContext}). */
+    private final java.io.PrintStream log = System.err;
     private final HttpServer server;
     private final ExecutorService workers;
     private final List<Binding> bindings;
@@ -186,7 +188,7 @@ public final class LocalApiGateway implements AutoCloseable {
             Binding binding = match;
             Future<APIGatewayV2HTTPResponse> invocation = invocations.submit(() -> binding.handler().handleRequest(event,
                     new LocalContext(event.getRequestContext().getRequestId(), binding.functionName(),
-                            System.currentTimeMillis() + integrationTimeout.toMillis())));
+                            System.currentTimeMillis() + integrationTimeout.toMillis(), log)));
             APIGatewayV2HTTPResponse response;
             try {
                 response = invocation.get(integrationTimeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,20 +6,18 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
-/** The Lambda {@link Context} the local stack passes to handlers: a request id, a name, a 30 s budget. */
-record LocalContext(String awsRequestId, String functionName, long deadlineMillis) implements Context {
+/**
+ * The Lambda {@link Context} the local stack passes to handlers: a request id, a name, a 30 s budget, and a
+ * logger writing to {@code log}, the stack's error stream as it was when the stack started. Lambda sends a
+ * function's logs to CloudWatch, never to whatever a caller in the same process made of System.out: a test
+ * that swaps System.out to capture a command's output must not capture a scheduled function's log line.
+ */
+record LocalContext(String awsRequestId, String functionName, long deadlineMillis, java.io.PrintStream log)
+        implements Context {
 
-    private static final LambdaLogger LOGGER = new LambdaLogger() {
-        @Override
-        public void log(String message) {
-            System.err.println(message);
-        }
-
-        @Override
-        public void log(byte[] message) {
-            System.err.println(new String(message, StandardCharsets.UTF_8));
-        }
-    };
+    LocalContext {
+        java.util.Objects.requireNonNull(log, "log");
+    }
 
     @Override
     public String getAwsRequestId() {
@@ -73,6 +71,16 @@ record LocalContext(String awsRequestId, String functionName, long deadlineMilli
 
     @Override
     public LambdaLogger getLogger() {
-        return LOGGER;
+        return new LambdaLogger() {
+            @Override
+            public void log(String message) {
+                log.println(message);
+            }
+
+            @Override
+            public void log(byte[] message) {
+                log.println(new String(message, StandardCharsets.UTF_8));
+            }
+        };
     }
 }

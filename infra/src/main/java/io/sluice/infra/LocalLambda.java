@@ -58,6 +58,8 @@ public final class LocalLambda implements AutoCloseable {
     private record Function(String name, Object handler, Duration timeout) {
     }
 
+    /** Where functions' logs go: the error stream as it was when this started (see {@link LocalContext}). */
+    private final java.io.PrintStream log = System.err;
     private final HttpServer server;
     private final Map<String, Function> functions = new ConcurrentHashMap<>();
     private final ExecutorService runners = Executors.newCachedThreadPool(r -> {
@@ -181,7 +183,7 @@ public final class LocalLambda implements AutoCloseable {
     /** Runs the function with its timeout, as Lambda would, on a thread of its own. */
     private Answer run(Function function, byte[] payload) {
         long deadline = System.currentTimeMillis() + function.timeout().toMillis();
-        Context context = new LocalContext(UUID.randomUUID().toString(), function.name(), deadline);
+        Context context = new LocalContext(UUID.randomUUID().toString(), function.name(), deadline, log);
         Future<byte[]> result = runners.submit(() -> call(function.handler(), payload, context));
         try {
             return new Answer(null, result.get(function.timeout().toMillis(), TimeUnit.MILLISECONDS));

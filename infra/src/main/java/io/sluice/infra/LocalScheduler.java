@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs template.yaml's Schedule events locally, as EventBridge does in AWS: the same handler, on the same rate. */
 public final class LocalScheduler implements AutoCloseable {
 
+    /** Where functions' logs go: the error stream as it was when this started (see {@link LocalContext}). */
+    private final java.io.PrintStream log = System.err;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "local-schedule");
         t.setDaemon(true);
@@ -26,7 +28,7 @@ public final class LocalScheduler implements AutoCloseable {
                 event.setSource("aws.events");
                 event.setDetailType("Scheduled Event");
                 handler.handleRequest(event, new LocalContext(requestId, functionName, System.currentTimeMillis()
-                        + 900_000));
+                        + 900_000, log));
             } catch (RuntimeException e) {
                 System.err.println("local schedule: " + functionName + " failed: " + e);
             }
