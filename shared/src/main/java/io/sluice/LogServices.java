@@ -51,6 +51,8 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
 
     /** How long a topic's configuration is trusted before it is read again. */
     public static final Duration TOPIC_CACHE_TTL = Duration.ofSeconds(30);
+    /** The functions' backoff after a lost conditional write: full jitter scaled to the contention window, 5 to 500 ms. */
+    public static final Backoff DEFAULT_BACKOFF = Backoff.adaptiveJitter(5, 500);
 
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock,
                                      Backoff backoff) {
@@ -135,6 +137,6 @@ public record LogServices(TopicService topics, ProduceService producer, FetchSer
 
     /** Production defaults: full-jitter backoff scaled to the contention window, from 5 ms, capped at 500 ms. */
     public static LogServices create(ObjectStore objects, MetadataStore metadata, GroupStore groups, Clock clock) {
-        return create(objects, metadata, groups, clock, Backoff.adaptiveJitter(5, 500));
+        return create(objects, metadata, groups, clock, DEFAULT_BACKOFF);
     }
 }

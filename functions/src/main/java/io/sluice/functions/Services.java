@@ -4,7 +4,6 @@ import io.sluice.acl.Authorizer;
 import io.sluice.acl.DynamoAclStore;
 import io.sluice.acl.Principal;
 import io.sluice.group.DynamoGroupStore;
-import io.sluice.log.Backoff;
 import io.sluice.LogServices;
 import io.sluice.metrics.EmfMetrics;
 import io.sluice.metrics.Metrics;
@@ -105,7 +104,7 @@ final class Services {
         }
         return LogServices.create(new S3ObjectStore(s3.build(), config.bucket()),
                 new DynamoMetadataStore(dynamoClient, config.table()), groups, ShareGroupStores.beside(groups),
-                Clock.systemUTC(), Backoff.adaptiveJitter(5, 500),
+                Clock.systemUTC(), LogServices.DEFAULT_BACKOFF,
                 config.emfMetrics() ? new EmfMetrics(System.out, Clock.systemUTC()) : Metrics.NOOP,
                 ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS), Maintenance.Settings.DEFAULT,
                 subscriptions);

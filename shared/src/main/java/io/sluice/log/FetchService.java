@@ -115,7 +115,7 @@ public final class FetchService {
                     "maxWaitMs must be between 0 and " + MAX_WAIT_MS + ", was " + maxWaitMs);
         }
         checkArguments(offset, maxBytes, maxRecords);
-        // As a fetch without a wait: a warm function's GETs of cached entries overlap the head read.
+        // A warm function's GETs of cached entries overlap the head read.
         Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched =
                 speculate(topic, partition, offset, maxBytes, maxRecords);
         PartitionHead head = heads.read(topic, partition).head();
@@ -164,10 +164,7 @@ public final class FetchService {
      */
     public FetchResult fetch(String topic, int partition, long offset, int maxBytes, int maxRecords,
                              ResponseBudget budget) {
-        checkArguments(offset, maxBytes, maxRecords);
-        Map<String, java.util.concurrent.CompletableFuture<byte[]>> prefetched =
-                speculate(topic, partition, offset, maxBytes, maxRecords);
-        return fetchAt(heads.read(topic, partition).head(), offset, maxBytes, maxRecords, budget, prefetched);
+        return fetch(topic, partition, offset, maxBytes, maxRecords, 0, budget);
     }
 
     private static void checkArguments(long offset, int maxBytes, int maxRecords) {

@@ -87,7 +87,7 @@ public final class Benchmark {
 
     private LogServices log(int commitThreads) {
         return LogServices.create(new S3ObjectStore(s3, bucket), new DynamoMetadataStore(dynamo, table),
-                new DynamoGroupStore(dynamo, table), Clock.systemUTC(), Backoff.adaptiveJitter(5, 500), Metrics.NOOP,
+                new DynamoGroupStore(dynamo, table), Clock.systemUTC(), LogServices.DEFAULT_BACKOFF, Metrics.NOOP,
                 ProduceService.newPool(commitThreads));
     }
 
@@ -455,7 +455,7 @@ public final class Benchmark {
                             new DynamoMetadataStore(dynamo, table), new io.sluice.log.TopicCache(
                                     new DynamoMetadataStore(dynamo, table), Clock.systemUTC(), LogServices.TOPIC_CACHE_TTL),
                             new io.sluice.client.Partitioner(), Clock.systemUTC(), before || oldBackoff
-                                    ? Backoff.exponentialJitter(5, 200) : Backoff.adaptiveJitter(5, 500), Metrics.NOOP,
+                                    ? Backoff.exponentialJitter(5, 200) : LogServices.DEFAULT_BACKOFF, Metrics.NOOP,
                             ProduceService.newPool(ProduceService.DEFAULT_COMMIT_THREADS), !before);
                     List<ProduceRecord> records = batch(perCall * (int) RECORD_BYTES, 1, seed);
                     for (int c = 0; c < callsPerProducer; c++) {
