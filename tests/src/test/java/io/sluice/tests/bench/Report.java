@@ -222,8 +222,8 @@ final class Report {
         Map<String, Object> rawAws = last("raw_s3", "aws", r -> r.get("objectBytes").equals(1 << 20));
         Map<String, Object> replayAws = last("fetch_replay", "aws", r -> true);
         // The baseline the target takes: raw PUTs alternating with the calls, when the run paired them.
-        double putMs = 1000 / number(produce.containsKey("pairedRawPutMiBps") ? produce : raw,
-                produce.containsKey("pairedRawPutMiBps") ? "pairedRawPutMiBps" : "putMiBps");
+        double putMs = 1000 / (produce.containsKey("pairedRawPutMiBps") ? number(produce, "pairedRawPutMiBps")
+                : number(raw, "putMiBps"));
         double produceMs = 1000 / (double) produce.get("MiBps");
         double getMs = 1000 / number(rawNone, "getMiBps");
         double replayMs = 1000 / (double) replay.get("MiBps");
@@ -342,7 +342,6 @@ final class Report {
             caches), as concurrent producers on AWS are separate function instances.
 
             """;
-
 
     /** Read amplification over compacted data, and contention on one partition. */
     String readsAndContention() {

@@ -132,12 +132,8 @@ class ContendedIndexingTest {
         produce(rival, "r", 0, acked);
 
         // Each of A and B loses a real race once: a rival commits between its head read and its head update.
-        int[] rivalCalls = {1};
-        for (LogServices loser : List.of(a, b)) {
-            hooked.beforeFirstHeadUpdate.put(Thread.currentThread(), () -> produce(rival, "r", rivalCalls[0]++, acked));
-            produce(loser, loser == a ? "a" : "b", 0, acked);
-            assertThat(hooked.beforeFirstHeadUpdate).as("the rival committed in between").isEmpty();
-        }
+        loseOneRace(hooked, rival, 1, a, "a", acked);
+        loseOneRace(hooked, rival, 2, b, "b", acked);
         int failedBefore = hooked.failedPuts.get();
 
         // The forced interleaving: A and B both read the head; A checks, finds the entry missing and puts it;
@@ -146,34 +142,24 @@ class ContendedIndexingTest {
         CountDownLatch bChecked = new CountDownLatch(1);
         CountDownLatch bothChecked = new CountDownLatch(2);
         Map<String, Integer> putsInAttempt = new ConcurrentHashMap<>();
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> fa = threads.submit(() -> {
-                Thread me = Thread.currentThread();
-                hooked.beforeCheck.put(me, bothChecked::countDown);
-                hooked.afterPut.put(me, aPut::countDown);
-                hooked.beforeHeadUpdate.put(me, () -> await(bChecked));
-                produce(a, "a", 1, acked);
-                return null;
+        race(() -> {
+            Thread me = Thread.currentThread();
+            hooked.beforeCheck.put(me, bothChecked::countDown);
+            hooked.afterPut.put(me, aPut::countDown);
+            hooked.beforeHeadUpdate.put(me, () -> await(bChecked));
+            produce(a, "a", 1, acked);
+        }, () -> {
+            Thread me = Thread.currentThread();
+            hooked.beforeCheck.put(me, () -> {
+                await(aPut);
+                bothChecked.countDown();
             });
-            Future<?> fb = threads.submit(() -> {
-                Thread me = Thread.currentThread();
-                hooked.beforeCheck.put(me, () -> {
-                    await(aPut);
-                    bothChecked.countDown();
-                });
-                hooked.beforeHeadUpdate.put(me, () -> {
-                    putsInAttempt.put("b", hooked.putsBy(me));
-                    bChecked.countDown();
-                });
-                produce(b, "b", 1, acked);
-                return null;
+            hooked.beforeHeadUpdate.put(me, () -> {
+                putsInAttempt.put("b", hooked.putsBy(me));
+                bChecked.countDown();
             });
-            fa.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            fb.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } finally {
-            threads.shutdownNow();
-        }
+            produce(b, "b", 1, acked);
+        });
         assertThat(bothChecked.getCount()).as("both deferred their index put to the head check").isZero();
         assertThat(putsInAttempt.get("b")).as("B found the entry A indexed and put nothing").isZero();
         assertThat(hooked.failedPuts.get() - failedBefore).as("failed conditional index puts in the race").isZero();
@@ -181,12 +167,9 @@ class ContendedIndexingTest {
         // More calls from every instance, then the whole log.
         produce(a, "a", 2, acked);
         produce(b, "b", 2, acked);
-        produce(rival, "r", rivalCalls[0]++, acked);
+        produce(rival, "r", 3, acked);
         long total = acked.size();
-        assertThat(acked.keySet()).extracting(RecordOffset::offset)
-                .containsExactlyInAnyOrderElementsOf(LongStream.range(0, total).boxed().toList());
-        LogChecker checker = new LogChecker(rival.fetcher(), stack.metadata());
-        assertThat(checker.check(TOPIC, 1, acked)).isEmpty();
+        LogChecker checker = assertWhole(rival, stack, acked);
         List<FetchedRecord> log = checker.readAll(TOPIC, 0, 1 << 20);
         assertThat(log).hasSize((int) total);
         Map<String, Integer> lastCall = new ConcurrentHashMap<>();
@@ -213,9 +196,7 @@ class ContendedIndexingTest {
         LogServices a = instance(stack, hooked);
         Map<RecordOffset, LogRecord> acked = new ConcurrentHashMap<>();
         produce(rival, "r", 0, acked);
-        hooked.beforeFirstHeadUpdate.put(Thread.currentThread(), () -> produce(rival, "r", 1, acked));
-        produce(a, "a", 0, acked);
-        assertThat(hooked.beforeFirstHeadUpdate).as("A lost a real race, so it is lately contended").isEmpty();
+        loseOneRace(hooked, rival, 1, a, "a", acked); // so A is lately contended
 
         // The dead committer: the rival commits, then its last entry is indexed and no head update follows.
         produce(rival, "r", 2, acked);
@@ -231,10 +212,7 @@ class ContendedIndexingTest {
         assertThat(hooked.count(hooked.putsByThread, me) - putsBefore).as("no put of an indexed entry").isZero();
         assertThat(hooked.count(hooked.headUpdatesByThread, me) - writesBefore).as("one head update, which won").isEqualTo(1);
         assertThat(stack.metadata().getHead(TOPIC, 0).orElseThrow().version()).isEqualTo(stalled.version() + 1);
-        LogChecker checker = new LogChecker(rival.fetcher(), stack.metadata());
-        assertThat(checker.check(TOPIC, 1, acked)).isEmpty();
-        assertThat(acked.keySet()).extracting(RecordOffset::offset)
-                .containsExactlyInAnyOrderElementsOf(LongStream.range(0, acked.size()).boxed().toList());
+        assertWhole(rival, stack, acked);
     }
 
     /**
@@ -261,14 +239,10 @@ class ContendedIndexingTest {
         LogServices b = instance(stack, hooked, hookedBackoff);
         Map<RecordOffset, LogRecord> acked = new ConcurrentHashMap<>();
         produce(rival, "r", 0, acked);
-        int[] rivalCalls = {1};
-        for (LogServices loser : List.of(a, b)) {
-            hooked.beforeFirstHeadUpdate.put(Thread.currentThread(), () -> produce(rival, "r", rivalCalls[0]++, acked));
-            produce(loser, loser == a ? "a" : "b", 0, acked);
-            assertThat(hooked.beforeFirstHeadUpdate).as("the rival committed in between").isEmpty();
-        }
+        loseOneRace(hooked, rival, 1, a, "a", acked);
+        loseOneRace(hooked, rival, 2, b, "b", acked);
         // The next head's last entry must still need indexing when A and B read it: the rival commits it.
-        produce(rival, "r", rivalCalls[0]++, acked);
+        produce(rival, "r", 3, acked);
         long version = stack.metadata().getHead(TOPIC, 0).orElseThrow().version();
         int failedPutsBefore = hooked.failedPuts.get();
 
@@ -278,47 +252,37 @@ class ContendedIndexingTest {
         java.util.concurrent.atomic.AtomicReference<String> bFirst = new java.util.concurrent.atomic.AtomicReference<>();
         Map<String, Integer> aHeadReads = new ConcurrentHashMap<>();
         Map<String, Integer> aHeadUpdates = new ConcurrentHashMap<>();
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            Future<?> fa = threads.submit(() -> {
-                Thread me = Thread.currentThread();
-                int updatesBefore = hooked.count(hooked.headUpdatesByThread, me);
-                hooked.beforePut.put(me, () -> await(bRead));
-                hooked.afterPut.put(me, () -> {
-                    aHeadReads.put("atPut", hooked.count(hooked.headReadsByThread, me));
-                    aPut.countDown();
-                });
-                hooked.beforeHeadUpdate.put(me, () -> {
-                    aHeadReads.put("atHeadUpdate", hooked.count(hooked.headReadsByThread, me));
-                    await(bStepped);
-                });
-                produce(a, "a", 1, acked);
-                aHeadUpdates.put("a", hooked.count(hooked.headUpdatesByThread, me) - updatesBefore);
-                return null;
+        race(() -> {
+            Thread me = Thread.currentThread();
+            int updatesBefore = hooked.count(hooked.headUpdatesByThread, me);
+            hooked.beforePut.put(me, () -> await(bRead));
+            hooked.afterPut.put(me, () -> {
+                aHeadReads.put("atPut", hooked.count(hooked.headReadsByThread, me));
+                aPut.countDown();
             });
-            Future<?> fb = threads.submit(() -> {
-                Thread me = Thread.currentThread();
-                hooked.beforePut.put(me, () -> {
-                    bRead.countDown();
-                    await(aPut);
-                });
-                onBackoff.put(me, () -> {
-                    bFirst.compareAndSet(null, "yielded");
-                    bStepped.countDown();
-                    awaitHeadPast(stack, version);
-                });
-                hooked.beforeHeadUpdate.put(me, () -> {
-                    bFirst.compareAndSet(null, "wrote");
-                    bStepped.countDown();
-                });
-                produce(b, "b", 1, acked);
-                return null;
+            hooked.beforeHeadUpdate.put(me, () -> {
+                aHeadReads.put("atHeadUpdate", hooked.count(hooked.headReadsByThread, me));
+                await(bStepped);
             });
-            fa.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            fb.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } finally {
-            threads.shutdownNow();
-        }
+            produce(a, "a", 1, acked);
+            aHeadUpdates.put("a", hooked.count(hooked.headUpdatesByThread, me) - updatesBefore);
+        }, () -> {
+            Thread me = Thread.currentThread();
+            hooked.beforePut.put(me, () -> {
+                bRead.countDown();
+                await(aPut);
+            });
+            onBackoff.put(me, () -> {
+                bFirst.compareAndSet(null, "yielded");
+                bStepped.countDown();
+                awaitHeadPast(stack, version);
+            });
+            hooked.beforeHeadUpdate.put(me, () -> {
+                bFirst.compareAndSet(null, "wrote");
+                bStepped.countDown();
+            });
+            produce(b, "b", 1, acked);
+        });
         assertThat(hooked.failedPuts.get() - failedPutsBefore).as("B's put, refused: A's came first").isEqualTo(1);
         assertThat(bFirst.get()).as("B, whose put was refused, yielded before any head update").isEqualTo("yielded");
         assertThat(aHeadReads.get("atHeadUpdate")).as("A, elected by its put, read no head before its update")
@@ -327,9 +291,40 @@ class ContendedIndexingTest {
 
         produce(a, "a", 2, acked);
         produce(b, "b", 2, acked);
+        assertWhole(rival, stack, acked);
+    }
+
+    /**
+     * {@code loser} loses a real race once: the rival commits (its call {@code rivalCall}) between the loser's
+     * head read and its head update, so the loser is lately contended on the partition.
+     */
+    private static void loseOneRace(Hooked hooked, LogServices rival, int rivalCall, LogServices loser, String name,
+                                    Map<RecordOffset, LogRecord> acked) {
+        hooked.beforeFirstHeadUpdate.put(Thread.currentThread(), () -> produce(rival, "r", rivalCall, acked));
+        produce(loser, name, 0, acked);
+        assertThat(hooked.beforeFirstHeadUpdate).as("the rival committed in between").isEmpty();
+    }
+
+    /** Runs the two producers at once, on threads of their own, and waits for both. */
+    private static void race(Runnable a, Runnable b) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> fa = threads.submit(a);
+            Future<?> fb = threads.submit(b);
+            fa.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            fb.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Every acknowledged record is in the log once, at dense offsets from 0, as acknowledged. */
+    private static LogChecker assertWhole(LogServices rival, Backends.Stack stack, Map<RecordOffset, LogRecord> acked) {
         assertThat(acked.keySet()).extracting(RecordOffset::offset)
                 .containsExactlyInAnyOrderElementsOf(LongStream.range(0, acked.size()).boxed().toList());
-        assertThat(new LogChecker(rival.fetcher(), stack.metadata()).check(TOPIC, 1, acked)).isEmpty();
+        LogChecker checker = new LogChecker(rival.fetcher(), stack.metadata());
+        assertThat(checker.check(TOPIC, 1, acked)).isEmpty();
+        return checker;
     }
 
     private static void awaitHeadPast(Backends.Stack stack, long version) {

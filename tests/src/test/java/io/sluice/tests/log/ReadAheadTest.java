@@ -149,31 +149,29 @@ class ReadAheadTest {
 
     @Test
     void aWarmFetchStartsTheGetsOfCachedEntriesBeforeItReadsTheHead() {
-        produce(8, 1_000);
-        assertThat(log.fetcher().fetch("t", 0, 0, 3_000).records()).hasSize(3);
-        objects.gets.set(0);
-        objects.started = new java.util.concurrent.CountDownLatch(1);
-        metadata.awaitGet = objects;
-
-        List<FetchedRecord> records = log.fetcher().fetch("t", 0, 3, 3_000).records();
-
-        assertThat(metadata.getStartedFirst).as("a GET had started when the head was read").containsExactly(true);
-        assertThat(records).extracting(FetchedRecord::offset).containsExactly(3L, 4L, 5L);
-        assertThat(objects.gets.get()).as("the GETs started early are the ones the fetch uses").isEqualTo(3);
+        assertTheWarmFetchFromOffset3StartsItsGetsFirst(fetcher -> fetcher.fetch("t", 0, 3, 3_000));
     }
 
     /** The HTTP API's fetch: the long-poll form, with a response budget. */
     @Test
     void aWarmLongPollFetchStartsTheGetsOfCachedEntriesBeforeItReadsTheHead() {
+        assertTheWarmFetchFromOffset3StartsItsGetsFirst(fetcher -> fetcher.fetch("t", 0, 3, 3_000, Integer.MAX_VALUE,
+                1_000, new io.sluice.log.FetchService.ResponseBudget(1 << 20, record -> record.record().value().length)));
+    }
+
+    /**
+     * Warms the cache with a fetch of the first 3 of 8 entries, then runs {@code fetch} (of offsets 3 to 5,
+     * 3,000 bytes) with every head read waiting for a GET to start first.
+     */
+    private void assertTheWarmFetchFromOffset3StartsItsGetsFirst(
+            java.util.function.Function<io.sluice.log.FetchService, io.sluice.log.FetchResult> fetch) {
         produce(8, 1_000);
         assertThat(log.fetcher().fetch("t", 0, 0, 3_000).records()).hasSize(3);
         objects.gets.set(0);
         objects.started = new java.util.concurrent.CountDownLatch(1);
         metadata.awaitGet = objects;
 
-        List<FetchedRecord> records = log.fetcher().fetch("t", 0, 3, 3_000, Integer.MAX_VALUE, 1_000,
-                new io.sluice.log.FetchService.ResponseBudget(1 << 20, record -> record.record().value().length))
-                .records();
+        List<FetchedRecord> records = fetch.apply(log.fetcher()).records();
 
         assertThat(metadata.getStartedFirst).as("a GET had started when the head was read").containsExactly(true);
         assertThat(records).extracting(FetchedRecord::offset).containsExactly(3L, 4L, 5L);
